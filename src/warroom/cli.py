@@ -1,0 +1,297 @@
+"""The command line: a stable contract (PRODUCT.md §5). Scripts and alert hooks call it.
+
+Exit status: 0 success; 2 bad input or usage, with one `error:` line on stderr and nothing
+written; 1 an unexpected failure. This module imports neither Textual nor Rich: `log`, `list`
+and friends start as fast as the database layer allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, NoReturn
+
+from warroom import __version__
+from warroom.clock import Clock, SystemClock
+from warroom.config import Config, config_path, default_database, load_config
+from warroom.errors import BadInput
+from warroom.lifecycle import Milestone, postmortem_due
+from warroom.model import EventKind, Incident, event_key, parse_incident_ref
+from warroom.severity import parse_severity, severity_label
+from warroom.text import one_line, printable
+from warroom.timefmt import date_time, duration, iso_utc
+
+if TYPE_CHECKING:  # imported when a command needs it, not at start-up
+    from warroom.store import Store
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(BadInput):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+@dataclass
+class Context:
+    """What every command needs, made on first use (a command that fails on its arguments
+    never reads the config or touches the database)."""
+
+    db: str | None
+    clock: Clock
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(config_path())
+
+    @property
+    def location(self) -> str:
+        return self.db or default_database()
+
+    def open_store(self, *, create: bool = True) -> Store:
+        from warroom.store import Store
+
+        return Store.open(self.location, self.clock, create=create)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="warroom",
+        description="Run a live incident in the terminal; write its blameless post-mortem.",
+    )
+    parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or postgresql:// URL (default: $WARROOM_DB, else warroom.db "
+        "in the user data directory)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    new = commands.add_parser("new", help="declare an incident (detected now) and open it")
+    new.add_argument("title")
+    new.add_argument("--severity", default="2", help="1-4 or SEV-1..SEV-4 (default: SEV-2)")
+    new.add_argument("--commander", help="the Incident Commander (default: you)")
+    new.add_argument("--detach", action="store_true", help="print only the new id")
+    new.set_defaults(handler=cmd_new)
+
+    listing = commands.add_parser("list", help="incidents, active first")
+    listing.add_argument("--json", action="store_true", help="a JSON array of objects")
+    listing.set_defaults(handler=cmd_list)
+
+    log = commands.add_parser("log", help="append a timeline event; prints its id once saved")
+    log.add_argument("id")
+    log.add_argument("text")
+    log.add_argument("--actor", help="who (default: you)")
+    log.add_argument("--at", metavar="TIME", help="when: HH:MM, -5m or ISO 8601 (default: now)")
+    log.add_argument(
+        "--kind",
+        default=EventKind.NOTE.value,
+        help="note, alert, action, decision, ... (default: note)",
+    )
+    log.set_defaults(handler=cmd_log)
+
+    severity = commands.add_parser("severity", help="change severity (recorded in the timeline)")
+    severity.add_argument("id")
+    severity.add_argument("level", help="1-4 or SEV-1..SEV-4")
+    severity.set_defaults(handler=cmd_severity)
+
+    resolve = commands.add_parser("resolve", help="mark resolved (recorded in the timeline)")
+    resolve.add_argument("id")
+    resolve.set_defaults(handler=cmd_resolve)
+
+    config = commands.add_parser("config", help="read or change config.toml")
+    config_commands = config.add_subparsers(dest="config_command", metavar="get|set")
+    config_commands.required = True
+    get = config_commands.add_parser("get", help="print a setting")
+    get.add_argument("key")
+    get.set_defaults(handler=cmd_config_get)
+    set_ = config_commands.add_parser("set", help="change a setting")
+    set_.add_argument("key")
+    set_.add_argument("value")
+    set_.set_defaults(handler=cmd_config_set)
+    return parser
+
+
+# ---- commands ---------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
+    level = parse_severity(args.severity)
+    if not args.title.strip():
+        raise BadInput("the title must not be empty")
+    commander = args.commander if args.commander is not None else ctx.config.user
+    with ctx.open_store() as store:
+        incident = store.create_incident(
+            args.title, level, commander=commander, actor=ctx.config.user
+        )
+    if args.detach:
+        _out(incident.key)
+        return EXIT_OK
+    _out(f"{incident.key} declared: {severity_label(incident.severity)} {one_line(incident.title)}")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    from warroom.store import MissingDatabase
+
+    try:
+        with ctx.open_store(create=False) as store:
+            incidents = store.list_incidents()
+    except MissingDatabase:
+        incidents = []
+    incidents.sort(key=lambda incident: (not incident.is_active, -incident.id))
+    if args.json:
+        _out(json.dumps([_incident_json(incident) for incident in incidents], indent=2))
+        return EXIT_OK
+    tz = ctx.config.tz
+    for incident in incidents:
+        _out(
+            f"{incident.key:<8} {severity_label(incident.severity):<6} {incident.status:<8} "
+            f"{incident.phase.title:<13} {date_time(incident.detected_at, tz)}  "
+            f"{one_line(incident.title)}  (IC {one_line(incident.commander or '-')})"
+        )
+    return EXIT_OK
+
+
+def _incident_json(incident: Incident) -> dict[str, object]:
+    def at(milestone: Milestone) -> str | None:
+        moment = incident.milestones.get(milestone)
+        return iso_utc(moment) if moment else None
+
+    return {
+        "id": incident.key,
+        "title": incident.title,
+        "severity": severity_label(incident.severity),
+        "status": incident.status,
+        "step": incident.phase.value,
+        "commander": incident.commander,
+        "detectedAt": at(Milestone.DETECTED),
+        "acknowledgedAt": at(Milestone.ACKNOWLEDGED),
+        "mitigatedAt": at(Milestone.MITIGATED),
+        "resolvedAt": at(Milestone.RESOLVED),
+    }
+
+
+def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    kind = EventKind.parse(args.kind)
+    if not args.text.strip():
+        raise BadInput("the event text must not be empty")
+    occurred_at = None
+    if args.at is not None:
+        from warroom.timeparse import parse_time
+
+        occurred_at = parse_time(args.at, ctx.clock.now(), ctx.config.tz)
+    actor = args.actor if args.actor is not None else ctx.config.user
+    with ctx.open_store(create=False) as store:
+        event = store.log_event(
+            incident_id, args.text, actor=actor, kind=kind, occurred_at=occurred_at
+        )
+    # Printed only now: log_event returns after the commit is durable.
+    _out(event_key(event.id))
+    return EXIT_OK
+
+
+def cmd_severity(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    level = parse_severity(args.level)
+    from warroom.cadence import next_update_due
+
+    with ctx.open_store(create=False) as store:
+        change = store.change_severity(incident_id, level, actor=ctx.config.user)
+        incident = store.get_incident(incident_id)
+        last_update = store.last_event_of_kind(incident_id, EventKind.UPDATE)
+        changes = store.severity_changes(incident_id)
+    old = severity_label(change.old) if change.old else "?"
+    due = next_update_due(
+        incident,
+        last_update.occurred_at if last_update else None,
+        changes,
+        ctx.config.schedule,
+        ctx.config.tz,
+    )
+    _out(
+        f"{incident.key}: {old} → {severity_label(change.new)}; "
+        f"next update due {date_time(due, ctx.config.tz)}"
+    )
+    return EXIT_OK
+
+
+def cmd_resolve(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    with ctx.open_store(create=False) as store:
+        incident = store.resolve(incident_id, actor=ctx.config.user)
+    resolved = incident.resolved_at or ctx.clock.now()
+    _out(
+        f"{incident.key} resolved after {duration(resolved - incident.detected_at)}; "
+        f"post-mortem due by {date_time(postmortem_due(resolved), ctx.config.tz)}"
+    )
+    return EXIT_OK
+
+
+def cmd_config_get(args: argparse.Namespace, ctx: Context) -> int:
+    from warroom.config import format_value, get_value, read_raw
+
+    _out(format_value(get_value(read_raw(config_path()), args.key)))
+    return EXIT_OK
+
+
+def cmd_config_set(args: argparse.Namespace, ctx: Context) -> int:
+    from warroom.config import set_value
+
+    set_value(config_path(), args.key, args.value)
+    return EXIT_OK
+
+
+# ---- plumbing ---------------------------------------------------------------------------
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"error: {printable(message)}\n")
+    sys.stderr.flush()
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        ctx = Context(db=args.db, clock=clock or SystemClock())
+        handler: Callable[[argparse.Namespace, Context], int] | None = getattr(
+            args, "handler", None
+        )
+        if handler is None:
+            parser.print_help()
+            return EXIT_OK
+        return handler(args, ctx)
+    except BadInput as error:
+        _error(str(error))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`warroom list | head`): not our failure.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as error:  # the one place unexpected failures are reported
+        if os.environ.get("WARROOM_DEBUG"):
+            raise
+        first_line = str(error).splitlines()[0] if str(error) else ""
+        _error(f"unexpected failure: {type(error).__name__}: {first_line}")
+        return EXIT_FAILURE

@@ -1,0 +1,284 @@
+"""Where warroom keeps things, and the config file (`config.toml`).
+
+Nothing happens at import time: paths are computed when asked for.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from warroom.cadence import WEEKDAYS, Standup, UpdateSchedule
+from warroom.errors import BadInput
+from warroom.severity import SEVERITIES, Cadence, UpdatePolicy, format_interval, parse_interval
+
+APP_NAME = "warroom"
+DB_ENV = "WARROOM_DB"
+
+# Actions whose keys can be remapped under [keys]; the app binds them by these ids.
+KEY_ACTIONS: dict[str, str] = {
+    "log": "l",
+    "severity": "s",
+    "update": "u",
+    "action": "a",
+    "phase": "p",
+    "postmortem": "w",
+    "roles": "r",
+    "help": "question_mark",
+    "quit": "q",
+}
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def default_database() -> str:
+    """`$WARROOM_DB`, else `warroom.db` in the user data directory."""
+    return os.environ.get(DB_ENV) or str(data_dir() / "warroom.db")
+
+
+def make_private_dir(path: Path) -> None:
+    """Create a directory (and parents) readable by its owner only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER (containers)
+        return "responder"
+
+
+def local_zone_name() -> str:
+    """The machine's IANA zone name ($TZ, else /etc/localtime), or UTC."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        target = os.readlink("/etc/localtime")
+        candidates.append(target.split("zoneinfo/", 1)[-1])
+    except OSError:
+        pass  # no /etc/localtime link (non-Linux, or a copied file): fall back to UTC
+    for name in candidates:
+        if name and _zone_or_none(name) is not None:
+            return name
+    return "UTC"
+
+
+def _zone_or_none(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Config:
+    user: str
+    timezone_name: str
+    standup: Standup = field(default_factory=Standup)
+    cadence: Mapping[int, UpdatePolicy] = field(
+        default_factory=lambda: {level: sev.update for level, sev in SEVERITIES.items()}
+    )
+    keys: Mapping[str, str] = field(default_factory=lambda: dict(KEY_ACTIONS))
+    theme: str = "textual-dark"
+
+    @property
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.timezone_name)
+
+    @property
+    def schedule(self) -> UpdateSchedule:
+        return UpdateSchedule(self.cadence, self.standup)
+
+
+# ---- settings: dotted keys, their parsers and formatters ------------------------------------
+
+
+def _parse_zone(value: str) -> str:
+    if _zone_or_none(value) is None:
+        raise BadInput(f"unknown timezone {value!r}: use an IANA name such as Europe/Berlin")
+    return value
+
+
+def _parse_clock(value: str) -> str:
+    hour, _, minute = value.strip().partition(":")
+    if not (hour.isdigit() and minute.isdigit() and len(minute) == 2):
+        raise BadInput(f"bad time of day {value!r}: use HH:MM")
+    if int(hour) > 23 or int(minute) > 59:
+        raise BadInput(f"bad time of day {value!r}: no such time")
+    return f"{int(hour):02d}:{minute}"
+
+
+def _parse_days(value: str | list[str]) -> list[str]:
+    items = value if isinstance(value, list) else value.replace(",", " ").split()
+    days = [str(item).strip().lower()[:3] for item in items]
+    bad = [day for day in days if day not in WEEKDAYS]
+    if bad or not days:
+        raise BadInput(f"bad standup days {value!r}: use e.g. mon,tue,wed,thu,fri")
+    return sorted(set(days), key=WEEKDAYS.index)
+
+
+def _parse_cadence(value: str) -> str:
+    if value.strip().lower() == Cadence.STANDUP.value:
+        return Cadence.STANDUP.value
+    return format_interval(parse_interval(value))
+
+
+def _parse_name(value: str) -> str:
+    if not value.strip():
+        raise BadInput("the name must not be empty")
+    return value.strip()
+
+
+def _parse_key(value: str) -> str:
+    keys = [key.strip() for key in value.split(",")]
+    if not all(keys) or any(" " in key for key in keys):
+        raise BadInput(f"bad key {value!r}: use a key name such as l, ctrl+l or f5")
+    return ",".join(keys)
+
+
+def _parse_theme(value: str) -> str:
+    if not value.strip():
+        raise BadInput("the theme must not be empty")
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    name: str
+    parse: Callable[[Any], Any]
+    default: Callable[[], Any]
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}.{self.name}"
+
+
+def _constant(value: str) -> Callable[[], str]:
+    return lambda: value
+
+
+def _settings() -> dict[str, Setting]:
+    settings = [
+        Setting("user", "name", _parse_name, login_name),
+        Setting("display", "timezone", _parse_zone, local_zone_name),
+        Setting("display", "theme", _parse_theme, lambda: "textual-dark"),
+        Setting("standup", "time", _parse_clock, lambda: "09:30"),
+        Setting("standup", "days", _parse_days, lambda: list(WEEKDAYS[:5])),
+    ]
+    for level, sev in SEVERITIES.items():
+        policy = sev.update
+        default = (
+            Cadence.STANDUP.value if policy.interval is None else format_interval(policy.interval)
+        )
+        settings.append(Setting("cadence", f"sev-{level}", _parse_cadence, _constant(default)))
+    for action, key in KEY_ACTIONS.items():
+        settings.append(Setting("keys", action, _parse_key, _constant(key)))
+    return {setting.key: setting for setting in settings}
+
+
+SETTINGS = _settings()
+
+
+def _setting(key: str) -> Setting:
+    try:
+        return SETTINGS[key]
+    except KeyError:
+        known = ", ".join(SETTINGS)
+        raise BadInput(f"unknown config key {key!r}: known keys are {known}") from None
+
+
+def read_raw(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        raise BadInput(f"{path}: not valid TOML ({error})") from None
+    except OSError as error:
+        raise BadInput(f"{path}: cannot read ({error.strerror})") from None
+
+
+def get_value(raw: Mapping[str, Any], key: str) -> Any:
+    """The effective value of a dotted key: the file's, validated, else the default."""
+    setting = _setting(key)
+    section = raw.get(setting.section, {})
+    if isinstance(section, dict) and setting.name in section:
+        try:
+            return setting.parse(section[setting.name])
+        except (BadInput, AttributeError, TypeError) as error:
+            raise BadInput(f"config {key}: {error}") from None
+    return setting.default()
+
+
+def set_value(path: Path, key: str, value: str) -> Any:
+    """Validate and write one setting; the file is created owner-only. Returns the stored value."""
+    import tomli_w
+
+    setting = _setting(key)
+    parsed = setting.parse(value)
+    raw = read_raw(path)
+    section = raw.setdefault(setting.section, {})
+    if not isinstance(section, dict):
+        raise BadInput(f"{path}: [{setting.section}] is not a table")
+    section[setting.name] = parsed
+    make_private_dir(path.parent)
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        tomli_w.dump(raw, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    return parsed
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
+def load_config(path: Path | None = None) -> Config:
+    raw = read_raw(path or config_path())
+    days = get_value(raw, "standup.days")
+    cadence: dict[int, UpdatePolicy] = {}
+    for level in SEVERITIES:
+        text = get_value(raw, f"cadence.sev-{level}")
+        cadence[level] = (
+            UpdatePolicy(Cadence.STANDUP)
+            if text == Cadence.STANDUP.value
+            else UpdatePolicy(Cadence.INTERVAL, parse_interval(text))
+        )
+    return Config(
+        user=get_value(raw, "user.name"),
+        timezone_name=get_value(raw, "display.timezone"),
+        standup=Standup(
+            at=time.fromisoformat(get_value(raw, "standup.time")),
+            days=frozenset(WEEKDAYS.index(day) for day in days),
+        ),
+        cadence=cadence,
+        keys={action: get_value(raw, f"keys.{action}") for action in KEY_ACTIONS},
+        theme=get_value(raw, "display.theme"),
+    )

@@ -1,0 +1,221 @@
+"""Opening a database: where it is, whether it is ours, and bringing its schema up to date.
+
+SQLite files are checked before anything touches them: a directory, a file that is not SQLite,
+a SQLite file that is not warroom's, a schema newer than this warroom, or a read-only file each
+raise DatabaseError and leave the file byte-for-byte as it was. An older schema is backed up
+next to the file, then migrated.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from warroom.errors import BadInput, DatabaseError
+
+# Every alembic revision this warroom knows, oldest first. A test checks it against the
+# migration scripts, so the common path (schema already at HEAD) never imports alembic.
+REVISIONS: tuple[str, ...] = ("0001", "0002")
+HEAD = REVISIONS[-1]
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+_POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+class MissingDatabase(BadInput):
+    """A command that only reads or appends found no database at all."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where the data lives: a SQLite file, or a PostgreSQL URL."""
+
+    url: str
+    path: Path | None = None  # the SQLite file, when it is one
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.path is not None
+
+    @property
+    def display(self) -> str:
+        """For messages: the path, or the URL with any password hidden."""
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+def resolve_target(value: str) -> Target:
+    if value.startswith(_POSTGRES_SCHEMES):
+        try:
+            url = make_url(value).set(drivername="postgresql+psycopg")
+        except ArgumentError:
+            raise BadInput("bad PostgreSQL URL: use postgresql://user@host:port/db") from None
+        return Target(url.render_as_string(hide_password=False))
+    if "://" in value:
+        raise BadInput(f"unsupported database URL scheme in {value.split('://')[0]!r}")
+    path = Path(value).expanduser().absolute()
+    return Target(f"sqlite:///{path}", path)
+
+
+def open_engine(target: Target, *, create: bool) -> Engine:
+    """An engine on an up-to-date warroom database; creates it when `create` and it is missing."""
+    created = False
+    if target.path is not None:
+        created = _check_sqlite_file(target.path, create=create)
+    engine = _make_engine(target)
+    try:
+        _prepare(engine, target)
+    except BaseException:
+        engine.dispose()
+        if created and target.path is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{target.path}{suffix}").unlink(missing_ok=True)
+        raise
+    return engine
+
+
+def _check_sqlite_file(path: Path, *, create: bool) -> bool:
+    """Refuse a path that cannot be a usable warroom file; create a new one owner-only.
+
+    Returns True when the file was created here, False when it already existed.
+    """
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    if not path.exists():
+        if not create:
+            raise MissingDatabase(f"no database at {path}")
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True)
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise DatabaseError(f"cannot create {path}: the directory is read-only")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            return False  # another warroom created it a moment ago: use theirs
+        return True
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
+    if header and header != SQLITE_MAGIC:
+        raise DatabaseError(f"{path} is not a SQLite database")
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseError(f"{path} is read-only: warroom needs to write to it")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseError(
+            f"the directory of {path} is read-only: SQLite needs it for its write-ahead log"
+        )
+    return False
+
+
+def _make_engine(target: Target) -> Engine:
+    if not target.is_sqlite:
+        return create_engine(target.url, pool_pre_ping=True)
+    engine = create_engine(target.url)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Take over transaction control from the driver so writers can BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers take the write lock up front: a deferred transaction that later upgrades to a
+        # writer can fail with "database is locked" no matter how long the busy timeout is.
+        write = connection.get_execution_options().get("warroom_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _prepare(engine: Engine, target: Target) -> None:
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            version = None
+            if "alembic_version" in tables:
+                version = connection.execute(
+                    text("SELECT version_num FROM alembic_version")
+                ).scalar()
+            connection.rollback()
+    except DBAPIError as error:
+        raise DatabaseError(f"cannot read {target.display}: {_reason(error)}") from None
+    if version is None and tables:
+        raise DatabaseError(f"{target.display} is not a warroom database")
+    if version is not None and version not in REVISIONS:
+        raise DatabaseError(
+            f"{target.display} was written by a newer warroom (schema {version}); upgrade warroom"
+        )
+    if target.is_sqlite:
+        _use_wal(engine)
+    if version == HEAD:
+        return
+    if version is not None and target.path is not None:
+        backup_sqlite(target.path, version)
+    _upgrade(engine)
+
+
+def _use_wal(engine: Engine) -> None:
+    # Outside any transaction (the driver is in autocommit mode): SQLite refuses the switch
+    # inside one. The mode is stored in the file, so this runs once per database.
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode")
+        (mode,) = cursor.fetchone() or ("",)
+        if str(mode).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        connection.close()
+
+
+def backup_sqlite(path: Path, version: str) -> Path:
+    """Copy the database, consistently, to `<name>.schema-<version>.bak` (owner-only)."""
+    backup = path.with_name(f"{path.name}.schema-{version}.bak")
+    os.close(os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        destination = sqlite3.connect(backup)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    return backup
+
+
+def _upgrade(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "warroom.store:migrations")
+    # Under the write lock (BEGIN IMMEDIATE on SQLite): alembic reads the version inside the
+    # transaction, so when several warrooms open a new or old database at once, one migrates
+    # and the others find the work done.
+    with engine.execution_options(warroom_write=True).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _reason(error: DBAPIError) -> str:
+    original = error.orig
+    message = str(original) if original is not None else str(error)
+    return message.splitlines()[0] if message else type(original).__name__

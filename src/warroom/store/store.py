@@ -1,0 +1,726 @@
+"""The Store: the only code in warroom that speaks SQL.
+
+Every public method is one transaction. Writers take the write lock at BEGIN (SQLite: BEGIN
+IMMEDIATE) and record a row in the change feed; a method returns only after its transaction has
+committed, so whatever it returns is durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine, func, tuple_
+from sqlmodel import Session, col, select
+
+from warroom.clock import Clock
+from warroom.errors import BadInput, Conflict, UnknownIncident
+from warroom.lifecycle import MILESTONE_ON_ENTER, Milestone, Phase, milestones_reached
+from warroom.model import (
+    ActionItem,
+    ActionStatus,
+    ActionType,
+    Event,
+    EventKind,
+    EventRevision,
+    Incident,
+    PostMortem,
+    Priority,
+    Role,
+    RoleAssignment,
+    SeverityChange,
+    event_key,
+    incident_key,
+)
+from warroom.severity import SEVERITIES, severity_label
+from warroom.store import converters
+from warroom.store.engine import Target, open_engine, resolve_target
+from warroom.store.tables import (
+    ActionItemRow,
+    ChangeRow,
+    EventRevisionRow,
+    EventRow,
+    IncidentRow,
+    MilestoneRow,
+    PostMortemRow,
+    RoleRow,
+    SeverityChangeRow,
+)
+
+EventCursor = tuple[datetime, int]  # (occurred_at, id): the timeline's order
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    seq: int
+    incident_id: int | None
+    entity: str
+    entity_id: int | None
+
+
+def require_text(value: str, what: str) -> str:
+    """User text is kept exactly as typed, but it must say something."""
+    if not value.strip():
+        raise BadInput(f"{what} must not be empty")
+    return value.strip()
+
+
+class Store:
+    def __init__(self, engine: Engine, clock: Clock, target: Target | None = None) -> None:
+        self._engine = engine
+        self._writer = engine.execution_options(warroom_write=True)
+        self._clock = clock
+        self.target = target
+
+    @classmethod
+    def open(cls, location: str, clock: Clock, *, create: bool = True) -> Store:
+        """Open (and, with `create`, make) the database at a path or PostgreSQL URL."""
+        target = resolve_target(location)
+        return cls(open_engine(target, create=create), clock, target)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    # ---- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self._engine) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def _changed(
+        self, session: Session, incident_id: int | None, entity: str, entity_id: int | None
+    ) -> None:
+        session.add(
+            ChangeRow(
+                incident_id=incident_id, entity=entity, entity_id=entity_id, at=self._clock.now()
+            )
+        )
+
+    # ---- incidents -----------------------------------------------------------------------
+
+    def create_incident(
+        self,
+        title: str,
+        severity: int,
+        *,
+        commander: str,
+        actor: str,
+        detected_at: datetime | None = None,
+    ) -> Incident:
+        title = require_text(title, "the title")
+        commander = require_text(commander, "the commander")
+        _check_level(severity)
+        now = self._clock.now()
+        detected = detected_at or now
+        with self._write() as session:
+            row = IncidentRow(
+                title=title, severity=severity, phase=Phase.DETECTION.value, created_at=now
+            )
+            session.add(row)
+            session.flush()
+            incident_id = _row_id(row.id)
+            session.add(
+                MilestoneRow(incident_id=incident_id, name=Milestone.DETECTED.value, at=detected)
+            )
+            session.add(
+                SeverityChangeRow(
+                    incident_id=incident_id, old=None, new=severity, at=detected, actor=actor
+                )
+            )
+            session.add(
+                RoleRow(
+                    incident_id=incident_id,
+                    role=Role.COMMANDER.value,
+                    person=commander,
+                    assigned_at=now,
+                )
+            )
+            self._add_event(
+                session,
+                incident_id,
+                EventKind.PHASE,
+                actor,
+                f"Incident declared: {severity_label(severity)} "
+                f"({SEVERITIES[severity].name}), IC {commander}",
+                detected,
+            )
+            self._changed(session, incident_id, "incident", incident_id)
+            return self._incident(session, incident_id)
+
+    def get_incident(self, incident_id: int) -> Incident:
+        with self._read() as session:
+            return self._incident(session, incident_id)
+
+    def list_incidents(self) -> list[Incident]:
+        """Every incident, newest first."""
+        with self._read() as session:
+            rows = session.exec(select(IncidentRow).order_by(col(IncidentRow.id).desc())).all()
+            milestones: dict[int, list[MilestoneRow]] = {}
+            for milestone in session.exec(select(MilestoneRow)).all():
+                milestones.setdefault(milestone.incident_id, []).append(milestone)
+            commanders = {
+                role.incident_id: role.person
+                for role in session.exec(
+                    select(RoleRow)
+                    .where(RoleRow.role == Role.COMMANDER.value)
+                    .where(col(RoleRow.released_at).is_(None))
+                    .order_by(col(RoleRow.id))
+                ).all()
+            }
+            return [
+                converters.incident(
+                    row, milestones.get(_row_id(row.id), []), commanders.get(_row_id(row.id))
+                )
+                for row in rows
+            ]
+
+    def _incident_row(
+        self, session: Session, incident_id: int, *, lock: bool = False
+    ) -> IncidentRow:
+        statement = select(IncidentRow).where(IncidentRow.id == incident_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = session.exec(statement).first()
+        if row is None:
+            raise UnknownIncident(incident_key(incident_id))
+        return row
+
+    def _incident(self, session: Session, incident_id: int) -> Incident:
+        row = self._incident_row(session, incident_id)
+        milestones = list(
+            session.exec(select(MilestoneRow).where(MilestoneRow.incident_id == incident_id)).all()
+        )
+        commander = session.exec(
+            select(RoleRow.person)
+            .where(RoleRow.incident_id == incident_id)
+            .where(RoleRow.role == Role.COMMANDER.value)
+            .where(col(RoleRow.released_at).is_(None))
+            .order_by(col(RoleRow.id).desc())
+        ).first()
+        return converters.incident(row, milestones, commander)
+
+    def change_severity(self, incident_id: int, level: int, *, actor: str) -> SeverityChange:
+        _check_level(level)
+        now = self._clock.now()
+        with self._write() as session:
+            row = self._incident_row(session, incident_id, lock=True)
+            old = row.severity
+            if old == level:
+                raise BadInput(f"{incident_key(incident_id)} is already {severity_label(level)}")
+            row.severity = level
+            row.version += 1
+            session.add(row)
+            change = SeverityChangeRow(
+                incident_id=incident_id, old=old, new=level, at=now, actor=actor
+            )
+            session.add(change)
+            verb = "raised" if level < old else "lowered"
+            self._add_event(
+                session,
+                incident_id,
+                EventKind.SEVERITY,
+                actor,
+                f"Severity {verb}: {severity_label(old)} → {severity_label(level)} "
+                f"({SEVERITIES[level].name})",
+                now,
+            )
+            self._changed(session, incident_id, "incident", incident_id)
+            return converters.severity_change(change)
+
+    def advance_phase(self, incident_id: int, *, actor: str) -> Incident:
+        """Move to the next lifecycle step, recording it and any milestone it marks."""
+        with self._write() as session:
+            row = self._incident_row(session, incident_id, lock=True)
+            following = Phase(row.phase).next
+            if following is None:
+                raise BadInput(f"{incident_key(incident_id)} is already at the last step")
+            self._enter_phase(session, row, following, actor)
+            return self._incident(session, incident_id)
+
+    def resolve(self, incident_id: int, *, actor: str) -> Incident:
+        """Mark resolved: the incident moves on to its post-mortem."""
+        with self._write() as session:
+            row = self._incident_row(session, incident_id, lock=True)
+            if Phase(row.phase) is Phase.POSTMORTEM:
+                raise BadInput(f"{incident_key(incident_id)} is already resolved")
+            self._enter_phase(session, row, Phase.POSTMORTEM, actor)
+            return self._incident(session, incident_id)
+
+    def _enter_phase(self, session: Session, row: IncidentRow, phase: Phase, actor: str) -> None:
+        now = self._clock.now()
+        incident_id = _row_id(row.id)
+        row.phase = phase.value
+        row.version += 1
+        session.add(row)
+        reached = {
+            m.name
+            for m in session.exec(
+                select(MilestoneRow).where(MilestoneRow.incident_id == incident_id)
+            ).all()
+        }
+        # Jumping ahead (resolving straight from Investigation, say) marks every milestone the
+        # skipped steps imply, at this moment: it happened at the latest now.
+        for milestone in milestones_reached(phase):
+            if milestone.value not in reached:
+                session.add(MilestoneRow(incident_id=incident_id, name=milestone.value, at=now))
+        text = (
+            "Incident resolved"
+            if phase is Phase.POSTMORTEM
+            else f"Moved to {phase.title}"
+            + (f" ({MILESTONE_ON_ENTER[phase].value})" if phase in MILESTONE_ON_ENTER else "")
+        )
+        self._add_event(session, incident_id, EventKind.PHASE, actor, text, now)
+        self._changed(session, incident_id, "incident", incident_id)
+
+    def severity_changes(self, incident_id: int) -> list[SeverityChange]:
+        """The severity history, the declared level first."""
+        with self._read() as session:
+            self._incident_row(session, incident_id)
+            rows = session.exec(
+                select(SeverityChangeRow)
+                .where(SeverityChangeRow.incident_id == incident_id)
+                .order_by(col(SeverityChangeRow.at), col(SeverityChangeRow.id))
+            ).all()
+            return [converters.severity_change(row) for row in rows]
+
+    # ---- the timeline --------------------------------------------------------------------
+
+    def log_event(
+        self,
+        incident_id: int,
+        text: str,
+        *,
+        actor: str,
+        kind: EventKind = EventKind.NOTE,
+        occurred_at: datetime | None = None,
+    ) -> Event:
+        """Append an event; returns only once it is committed."""
+        text = require_text(text, "the event text")
+        actor = require_text(actor, "the actor")
+        with self._write() as session:
+            self._incident_row(session, incident_id)
+            row = self._add_event(
+                session, incident_id, kind, actor, text, occurred_at or self._clock.now()
+            )
+            return converters.event(row)
+
+    def _add_event(
+        self,
+        session: Session,
+        incident_id: int,
+        kind: EventKind,
+        actor: str,
+        text: str,
+        occurred_at: datetime,
+    ) -> EventRow:
+        row = EventRow(
+            incident_id=incident_id,
+            kind=kind.value,
+            actor=actor,
+            text=text,
+            occurred_at=occurred_at,
+            recorded_at=self._clock.now(),
+        )
+        session.add(row)
+        session.flush()
+        self._changed(session, incident_id, "event", row.id)
+        return row
+
+    def get_event(self, event_id: int) -> Event:
+        with self._read() as session:
+            return converters.event(self._event_row(session, event_id))
+
+    def _event_row(self, session: Session, event_id: int) -> EventRow:
+        row = session.get(EventRow, event_id)
+        if row is None:
+            raise BadInput(f"no event {event_key(event_id)}")
+        return row
+
+    def events_after(
+        self,
+        incident_id: int,
+        after: EventCursor | None = None,
+        *,
+        limit: int = 200,
+        include_deleted: bool = False,
+    ) -> list[Event]:
+        """Up to `limit` events in timeline order, starting after `after` (keyset paging)."""
+        statement = select(EventRow).where(EventRow.incident_id == incident_id)
+        if after is not None:
+            statement = statement.where(
+                tuple_(col(EventRow.occurred_at), col(EventRow.id)) > tuple_(*after)
+            )
+        if not include_deleted:
+            statement = statement.where(col(EventRow.deleted_at).is_(None))
+        statement = statement.order_by(col(EventRow.occurred_at), col(EventRow.id)).limit(limit)
+        with self._read() as session:
+            return [converters.event(row) for row in session.exec(statement).all()]
+
+    def events_before(
+        self,
+        incident_id: int,
+        before: EventCursor | None = None,
+        *,
+        limit: int = 200,
+        include_deleted: bool = False,
+    ) -> list[Event]:
+        """Up to `limit` events just before `before` (or the newest), in timeline order."""
+        statement = select(EventRow).where(EventRow.incident_id == incident_id)
+        if before is not None:
+            statement = statement.where(
+                tuple_(col(EventRow.occurred_at), col(EventRow.id)) < tuple_(*before)
+            )
+        if not include_deleted:
+            statement = statement.where(col(EventRow.deleted_at).is_(None))
+        statement = statement.order_by(
+            col(EventRow.occurred_at).desc(), col(EventRow.id).desc()
+        ).limit(limit)
+        with self._read() as session:
+            rows = session.exec(statement).all()
+            return [converters.event(row) for row in reversed(rows)]
+
+    def iter_events(self, incident_id: int, *, page: int = 2000) -> Iterator[Event]:
+        """Every live event in timeline order, fetched a page at a time."""
+        cursor: EventCursor | None = None
+        while True:
+            batch = self.events_after(incident_id, cursor, limit=page)
+            yield from batch
+            if len(batch) < page:
+                return
+            cursor = (batch[-1].occurred_at, batch[-1].id)
+
+    def count_events(self, incident_id: int) -> int:
+        with self._read() as session:
+            return session.exec(
+                select(func.count())
+                .select_from(EventRow)
+                .where(EventRow.incident_id == incident_id)
+                .where(col(EventRow.deleted_at).is_(None))
+            ).one()
+
+    def last_event_of_kind(self, incident_id: int, kind: EventKind) -> Event | None:
+        with self._read() as session:
+            row = session.exec(
+                select(EventRow)
+                .where(EventRow.incident_id == incident_id)
+                .where(EventRow.kind == kind.value)
+                .where(col(EventRow.deleted_at).is_(None))
+                .order_by(col(EventRow.occurred_at).desc(), col(EventRow.id).desc())
+            ).first()
+            return converters.event(row) if row else None
+
+    def edit_event(
+        self,
+        event_id: int,
+        *,
+        actor: str,
+        text: str | None = None,
+        kind: EventKind | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Event:
+        """Change an event; what it said before is kept as a revision."""
+        now = self._clock.now()
+        with self._write() as session:
+            row = self._event_row(session, event_id)
+            if row.deleted_at is not None:
+                raise BadInput(f"{event_key(event_id)} is deleted")
+            session.add(
+                EventRevisionRow(
+                    event_id=event_id,
+                    kind=row.kind,
+                    actor=row.actor,
+                    text=row.text,
+                    occurred_at=row.occurred_at,
+                    replaced_at=now,
+                    replaced_by=actor,
+                )
+            )
+            if text is not None:
+                row.text = require_text(text, "the event text")
+            if kind is not None:
+                row.kind = kind.value
+            if occurred_at is not None:
+                row.occurred_at = occurred_at
+            row.edited_at = now
+            session.add(row)
+            self._changed(session, row.incident_id, "event", event_id)
+            return converters.event(row)
+
+    def delete_event(self, event_id: int, *, deleted: bool = True) -> Event:
+        """Soft delete (or restore): the row stays, the timeline stops showing it."""
+        with self._write() as session:
+            row = self._event_row(session, event_id)
+            row.deleted_at = self._clock.now() if deleted else None
+            session.add(row)
+            self._changed(session, row.incident_id, "event", event_id)
+            return converters.event(row)
+
+    def flag_event(
+        self, event_id: int, *, starred: bool | None = None, hidden: bool | None = None
+    ) -> Event:
+        """Star an event for the report, or hide it from the report."""
+        with self._write() as session:
+            row = self._event_row(session, event_id)
+            if starred is not None:
+                row.starred = starred
+            if hidden is not None:
+                row.hidden = hidden
+            session.add(row)
+            self._changed(session, row.incident_id, "event", event_id)
+            return converters.event(row)
+
+    def event_revisions(self, event_id: int) -> list[EventRevision]:
+        with self._read() as session:
+            rows = session.exec(
+                select(EventRevisionRow)
+                .where(EventRevisionRow.event_id == event_id)
+                .order_by(col(EventRevisionRow.id))
+            ).all()
+            return [converters.revision(row) for row in rows]
+
+    # ---- roles ---------------------------------------------------------------------------
+
+    def roles(self, incident_id: int, *, include_released: bool = False) -> list[RoleAssignment]:
+        statement = select(RoleRow).where(RoleRow.incident_id == incident_id)
+        if not include_released:
+            statement = statement.where(col(RoleRow.released_at).is_(None))
+        with self._read() as session:
+            self._incident_row(session, incident_id)
+            rows = session.exec(statement.order_by(col(RoleRow.id))).all()
+            return [converters.role(row) for row in rows]
+
+    def assign_role(
+        self, incident_id: int, role: Role, person: str, *, actor: str
+    ) -> RoleAssignment:
+        """Give someone a role. The IC, scribe and comms liaison are one person each: assigning
+        one hands it over (a timeline event). There can be any number of experts."""
+        person = require_text(person, "the person")
+        now = self._clock.now()
+        with self._write() as session:
+            self._incident_row(session, incident_id, lock=True)
+            current = session.exec(
+                select(RoleRow)
+                .where(RoleRow.incident_id == incident_id)
+                .where(RoleRow.role == role.value)
+                .where(col(RoleRow.released_at).is_(None))
+            ).all()
+            if any(row.person == person for row in current):
+                raise BadInput(f"{person} is already {role.title}")
+            previous = [] if role is Role.EXPERT else list(current)
+            for row in previous:
+                row.released_at = now
+                session.add(row)
+            assignment = RoleRow(
+                incident_id=incident_id, role=role.value, person=person, assigned_at=now
+            )
+            session.add(assignment)
+            session.flush()
+            if previous:
+                text = f"{role.title} handover: {previous[-1].person} → {person}"
+            else:
+                text = f"{person} is {role.title}"
+            self._add_event(session, incident_id, EventKind.ROLE, actor, text, now)
+            self._changed(session, incident_id, "role", assignment.id)
+            return converters.role(assignment)
+
+    def release_role(self, assignment_id: int, *, actor: str) -> RoleAssignment:
+        now = self._clock.now()
+        with self._write() as session:
+            row = session.get(RoleRow, assignment_id)
+            if row is None or row.released_at is not None:
+                raise BadInput("no such role assignment")
+            if row.role == Role.COMMANDER.value:
+                raise BadInput("an incident always has an IC: hand the role over instead")
+            row.released_at = now
+            session.add(row)
+            self._add_event(
+                session,
+                row.incident_id,
+                EventKind.ROLE,
+                actor,
+                f"{row.person} is no longer {Role(row.role).title}",
+                now,
+            )
+            self._changed(session, row.incident_id, "role", assignment_id)
+            return converters.role(row)
+
+    # ---- action items --------------------------------------------------------------------
+
+    def action_items(self, incident_id: int) -> list[ActionItem]:
+        with self._read() as session:
+            rows = session.exec(
+                select(ActionItemRow)
+                .where(ActionItemRow.incident_id == incident_id)
+                .order_by(col(ActionItemRow.position), col(ActionItemRow.id))
+            ).all()
+            return [converters.action_item(row) for row in rows]
+
+    def add_action_item(
+        self,
+        incident_id: int,
+        description: str,
+        *,
+        actor: str,
+        type: ActionType | None = None,
+        owner: str = "",
+        priority: Priority | None = None,
+        due_date: date | None = None,
+        status: ActionStatus = ActionStatus.OPEN,
+        ticket: str = "",
+    ) -> ActionItem:
+        description = require_text(description, "the description")
+        now = self._clock.now()
+        with self._write() as session:
+            self._incident_row(session, incident_id)
+            position = session.exec(
+                select(func.coalesce(func.max(ActionItemRow.position), 0)).where(
+                    ActionItemRow.incident_id == incident_id
+                )
+            ).one()
+            row = ActionItemRow(
+                incident_id=incident_id,
+                description=description,
+                type=type.value if type else None,
+                owner=owner.strip(),
+                priority=priority.value if priority else None,
+                due_date=due_date,
+                status=status.value,
+                ticket=ticket.strip(),
+                position=position + 1,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            text = f"Action item opened: {description}"
+            self._add_event(session, incident_id, EventKind.ACTION, actor, text, now)
+            self._changed(session, incident_id, "action_item", row.id)
+            return converters.action_item(row)
+
+    def update_action_item(self, item: ActionItem, *, actor: str) -> ActionItem:
+        """Save an edited item. `item.version` is the version it was edited from: if someone
+        saved in between, nothing is written and Conflict carries what they saved."""
+        description = require_text(item.description, "the description")
+        now = self._clock.now()
+        with self._write() as session:
+            row = session.exec(
+                select(ActionItemRow).where(ActionItemRow.id == item.id).with_for_update()
+            ).first()
+            if row is None:
+                raise BadInput(f"no action item {item.id}")
+            if row.version != item.version:
+                raise Conflict("the action item", converters.action_item(row))
+            old_status = ActionStatus(row.status)
+            row.description = description
+            row.type = item.type.value if item.type else None
+            row.owner = item.owner.strip()
+            row.priority = item.priority.value if item.priority else None
+            row.due_date = item.due_date
+            row.status = item.status.value
+            row.ticket = item.ticket.strip()
+            row.updated_at = now
+            row.version += 1
+            session.add(row)
+            if old_status is not item.status:
+                self._add_event(
+                    session,
+                    row.incident_id,
+                    EventKind.ACTION,
+                    actor,
+                    _status_text(item.status, description),
+                    now,
+                )
+            self._changed(session, row.incident_id, "action_item", item.id)
+            return converters.action_item(row)
+
+    # ---- the post-mortem -----------------------------------------------------------------
+
+    def postmortem(self, incident_id: int) -> PostMortem:
+        with self._read() as session:
+            self._incident_row(session, incident_id)
+            row = session.get(PostMortemRow, incident_id)
+            return converters.postmortem(row) if row else PostMortem(incident_id=incident_id)
+
+    def save_postmortem(self, report: PostMortem) -> PostMortem:
+        """Save every field. `report.version` is the version it was edited from (0: new)."""
+        now = self._clock.now()
+        values = converters.postmortem_values(report)
+        with self._write() as session:
+            self._incident_row(session, report.incident_id)
+            row = session.exec(
+                select(PostMortemRow)
+                .where(PostMortemRow.incident_id == report.incident_id)
+                .with_for_update()
+            ).first()
+            current_version = row.version if row else 0
+            if current_version != report.version:
+                stored = converters.postmortem(row) if row else PostMortem(report.incident_id)
+                raise Conflict("the post-mortem", stored)
+            if row is None:
+                row = PostMortemRow(incident_id=report.incident_id, updated_at=now, **values)
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.updated_at = now
+                row.version += 1
+            session.add(row)
+            session.flush()
+            self._changed(session, report.incident_id, "postmortem", report.incident_id)
+            return converters.postmortem(row)
+
+    # ---- the change feed -----------------------------------------------------------------
+
+    def last_change(self) -> int:
+        with self._read() as session:
+            latest = session.exec(select(func.max(ChangeRow.seq))).one()
+            return latest or 0
+
+    def changes_since(self, seq: int, *, limit: int = 1000) -> list[Change]:
+        with self._read() as session:
+            rows = session.exec(
+                select(ChangeRow)
+                .where(col(ChangeRow.seq) > seq)
+                .order_by(col(ChangeRow.seq))
+                .limit(limit)
+            ).all()
+            return [
+                Change(_row_id(row.seq), row.incident_id, row.entity, row.entity_id) for row in rows
+            ]
+
+
+def _status_text(status: ActionStatus, description: str) -> str:
+    verb = {
+        ActionStatus.OPEN: "reopened",
+        ActionStatus.IN_PROGRESS: "in progress",
+        ActionStatus.DONE: "done",
+    }[status]
+    return f"Action item {verb}: {description}"
+
+
+def _check_level(level: int) -> None:
+    if level not in SEVERITIES:
+        raise BadInput(f"bad severity {level!r}: use 1-4")
+
+
+def _row_id(value: int | None) -> int:
+    if value is None:
+        raise ValueError("row has no id yet (not flushed)")
+    return value

@@ -1,0 +1,145 @@
+"""The SQL tables. Only the store imports this module.
+
+Every datetime column is timezone-aware UTC (sqlmodel's UTCDateTime). The schema itself is
+owned by the alembic migrations in `migrations/versions`; a test checks these classes and the
+migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+
+class IncidentRow(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "incident"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    severity: int
+    phase: str
+    created_at: datetime
+    version: int = 1
+
+
+class MilestoneRow(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "milestone"
+
+    incident_id: int = Field(foreign_key="incident.id", primary_key=True)
+    name: str = Field(primary_key=True)
+    at: datetime
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "event"
+    __table_args__ = (Index("ix_event_incident_time", "incident_id", "occurred_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id")
+    kind: str
+    actor: str
+    text: str
+    occurred_at: datetime
+    recorded_at: datetime
+    edited_at: datetime | None = None
+    deleted_at: datetime | None = None
+    starred: bool = False
+    hidden: bool = False
+
+
+class EventRevisionRow(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "event_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    kind: str
+    actor: str
+    text: str
+    occurred_at: datetime
+    replaced_at: datetime
+    replaced_by: str
+
+
+class SeverityChangeRow(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "severity_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    old: int | None = None
+    new: int
+    at: datetime
+    actor: str
+
+
+class RoleRow(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "role_assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    role: str
+    person: str
+    assigned_at: datetime
+    released_at: datetime | None = None
+
+
+class ActionItemRow(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "action_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    description: str
+    type: str | None = None
+    owner: str = ""
+    priority: str | None = None
+    due_date: date | None = None
+    status: str = "open"
+    ticket: str = ""
+    position: int = 0
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class PostMortemRow(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "postmortem"
+
+    incident_id: int = Field(foreign_key="incident.id", primary_key=True)
+    report_id: str = ""
+    report_date: date | None = None
+    authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = "draft"
+    summary: str = ""
+    impact_duration: str = ""
+    users_affected: int | None = None
+    revenue_impact: str = ""
+    sla_breached: bool | None = None
+    root_cause: str = ""
+    contributing_factors: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    what_went_well: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    what_went_poorly: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    lucky_breaks: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    five_whys: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    updated_at: datetime
+    version: int = 1
+
+
+class ChangeRow(SQLModel, table=True):
+    """The change feed: one row per write, in commit order; readers poll for seq > last seen."""
+
+    __tablename__: ClassVar[str] = "change"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: int | None = Field(default=None, primary_key=True)
+    incident_id: int | None = Field(default=None, index=True)
+    entity: str
+    entity_id: int | None = None
+    at: datetime

@@ -1,0 +1,39 @@
+"""User text is data. Helpers to show it on a terminal without it ever acting on the terminal."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Characters that can move the cursor, change the terminal or reorder what is shown.
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+# Joiners are format characters too, but harmless, and emoji sequences need them.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """Escape control characters (C0, C1, DEL), bidi controls and other format characters
+    so that printing the result shows them as `\\x1b`, `\\u202e`, ... instead of obeying them."""
+    out: list[str] = []
+    for char in text:
+        if keep_newlines and char == "\n":
+            out.append(char)
+        elif char in _BIDI_CONTROLS or (
+            unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in _JOINERS
+        ):
+            out.append(_escape(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def one_line(text: str) -> str:
+    """A single printable line: newlines shown as `⏎`."""
+    return printable(text.replace("\r\n", "\n").replace("\n", " ⏎ "))

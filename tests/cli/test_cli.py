@@ -1,0 +1,283 @@
+"""The command line, through its real entry point: exit codes, output, and nothing written on
+bad input."""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import T0
+from warroom.cli import main
+from warroom.clock import FrozenClock
+
+
+class Run:
+    """Runs `warroom --db <db> ...` in-process with a frozen clock."""
+
+    def __init__(self, db: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]):
+        self.db, self.clock, self.capsys = db, clock, capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        code = main(["--db", str(self.db), *args], clock=self.clock)
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+
+@pytest.fixture
+def run(db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]) -> Run:
+    return Run(db_path, clock, capsys)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_done_when_scenario_through_the_installed_command(tmp_path: Path) -> None:
+    """The issue's acceptance scenario, as a shell user would type it."""
+    env = {**os.environ, "WARROOM_DB": str(tmp_path / "w.db")}
+
+    def warroom(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "warroom", *args], env=env, capture_output=True, text=True
+        )
+
+    created = warroom(
+        "new", "Checkout down", "--severity", "1", "--commander", "Bob Chen", "--detach"
+    )
+    assert (created.returncode, created.stdout, created.stderr) == (0, "INC-1\n", "")
+    logged = warroom("log", "INC-1", "db cpu 95%")
+    assert logged.returncode == 0
+    assert logged.stdout.strip().startswith("EV-")
+    listed = json.loads(warroom("list", "--json").stdout)
+    assert listed[0]["id"] == "INC-1"
+    assert listed[0]["severity"] == "SEV-1"
+    before = digest(tmp_path / "w.db")
+    bad = warroom("severity", "INC-1", "SEV-9")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error:")
+    assert bad.stderr.count("\n") == 1
+    unknown = warroom("log", "INC-42", "hello")
+    assert (unknown.returncode, unknown.stdout) == (2, "")
+    assert unknown.stderr == "error: no incident INC-42\n"
+    assert digest(tmp_path / "w.db") == before
+
+
+def test_log_never_imports_textual(tmp_path: Path) -> None:
+    env = {**os.environ, "WARROOM_DB": str(tmp_path / "w.db")}
+    code = (
+        "import sys\n"
+        "from warroom.cli import main\n"
+        "assert main(['new', 'x', '--detach']) == 0\n"
+        "assert main(['log', 'INC-1', 'y']) == 0\n"
+        "assert main(['list']) == 0\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_new_detach_prints_only_the_id(run: Run) -> None:
+    assert run("new", "Checkout down", "--severity", "SEV-2", "--detach") == (0, "INC-1\n", "")
+    assert run("new", "Search slow", "--severity", "3", "--detach")[1] == "INC-2\n"
+
+
+def test_new_defaults_commander_to_the_configured_user(run: Run) -> None:
+    run("new", "x", "--detach")
+    _code, out, _ = run("list", "--json")
+    assert json.loads(out)[0]["commander"] == "tester"
+    run("config", "set", "user.name", "Alice Kim")
+    run("new", "y", "--detach")
+    assert json.loads(run("list", "--json")[1])[0]["commander"] == "Alice Kim"
+
+
+def test_list_json_fields(run: Run, clock: FrozenClock) -> None:
+    run("new", "Checkout down", "--severity", "1", "--commander", "Bob Chen", "--detach")
+    clock.advance(timedelta(minutes=47))
+    run("resolve", "INC-1")
+    run("new", "Search slow", "--severity", "3", "--commander", "Alice", "--detach")
+    code, out, err = run("list", "--json")
+    assert (code, err) == (0, "")
+    active, resolved = json.loads(out)  # active incidents first
+    assert active == {
+        "id": "INC-2",
+        "title": "Search slow",
+        "severity": "SEV-3",
+        "status": "active",
+        "step": "detection",
+        "commander": "Alice",
+        "detectedAt": "2024-03-15T15:10:00Z",
+        "acknowledgedAt": None,
+        "mitigatedAt": None,
+        "resolvedAt": None,
+    }
+    assert resolved["status"] == "resolved"
+    assert resolved["step"] == "post-mortem"
+    assert resolved["detectedAt"] == "2024-03-15T14:23:00Z"
+    assert resolved["resolvedAt"] == "2024-03-15T15:10:00Z"
+
+
+def test_list_plain_is_one_line_per_incident_and_escapes_text(run: Run) -> None:
+    run("new", "Checkout \x1b[2J down\nsecond line", "--severity", "1", "--detach")
+    run("new", "Search slow", "--severity", "3", "--detach")
+    code, out, _ = run("list")
+    lines = out.splitlines()
+    assert code == 0
+    assert len(lines) == 2
+    assert lines[0].startswith("INC-2    SEV-3  active")
+    assert "\x1b" not in out
+    assert "Checkout \\x1b[2J down ⏎ second line" in lines[1]
+
+
+def test_list_without_a_database_is_empty_and_creates_nothing(run: Run, db_path: Path) -> None:
+    assert run("list") == (0, "", "")
+    assert run("list", "--json") == (0, "[]\n", "")
+    assert not db_path.exists()
+
+
+def test_log_options(run: Run, clock: FrozenClock, db_path: Path) -> None:
+    run("new", "x", "--detach")
+    clock.advance(timedelta(minutes=30))
+    code, out, _ = run(
+        "log",
+        "INC-1",
+        "migration deployed",
+        "--at",
+        "14:15",
+        "--actor",
+        "CI/CD pipeline",
+        "--kind",
+        "action",
+    )
+    assert code == 0
+    assert out.startswith("EV-")
+    from warroom.store import Store
+
+    with Store.open(str(db_path), clock) as store:
+        event = store.get_event(int(out.strip()[3:]))
+    assert event.occurred_at == T0.replace(minute=15)
+    assert (event.actor, event.kind.value, event.text) == (
+        "CI/CD pipeline",
+        "action",
+        "migration deployed",
+    )
+
+
+def test_log_at_uses_the_configured_timezone(run: Run, clock: FrozenClock, db_path: Path) -> None:
+    run("config", "set", "display.timezone", "Europe/Berlin")
+    run("new", "x", "--detach")
+    _code, out, _ = run("log", "INC-1", "y", "--at", "15:20")  # 14:20 UTC
+    from warroom.store import Store
+
+    with Store.open(str(db_path), clock) as store:
+        assert store.get_event(int(out.strip()[3:])).occurred_at == T0.replace(minute=20)
+
+
+def test_severity_and_resolve(run: Run, clock: FrozenClock) -> None:
+    run("new", "x", "--severity", "3", "--detach")
+    clock.advance(timedelta(minutes=10))
+    code, out, _ = run("severity", "inc-1", "SEV-1")
+    assert code == 0
+    assert out == "INC-1: SEV-3 → SEV-1; next update due 2024-03-15 15:03 UTC\n"
+    code, out, _ = run("resolve", "INC-1")
+    assert code == 0
+    assert out == "INC-1 resolved after 10m; post-mortem due by 2024-03-17 14:33 UTC\n"
+    assert json.loads(run("list", "--json")[1])[0]["status"] == "resolved"
+
+
+def test_config_get_and_set(run: Run, isolated_environment: Path) -> None:
+    assert run("config", "get", "standup.time") == (0, "09:30\n", "")
+    assert run("config", "set", "standup.time", "10:15") == (0, "", "")
+    assert run("config", "get", "standup.time") == (0, "10:15\n", "")
+    assert (isolated_environment / "config" / "warroom" / "config.toml").exists()
+
+
+BAD_INPUT = [
+    ("severity", "INC-1", "9"),
+    ("severity", "INC-1", "SEV-0"),
+    ("severity", "INC-1", "1"),  # already SEV-1
+    ("severity", "INC-99", "2"),
+    ("severity", "nonsense", "2"),
+    ("log", "INC-99", "text"),
+    ("log", "INC-1", "   "),
+    ("log", "INC-1", "text", "--at", "25:00"),
+    ("log", "INC-1", "text", "--at", "2099-01-01T00:00Z"),
+    ("log", "INC-1", "text", "--kind", "gossip"),
+    ("log", "INC-1", "text", "--actor", " "),
+    ("log", "INC-1"),
+    ("resolve", "INC-99"),
+    ("new", "", "--detach"),
+    ("new", "x", "--severity", "5", "--detach"),
+    ("new", "x", "--severity", "critical"),
+    ("config", "get", "no.such"),
+    ("config", "set", "display.timezone", "Mars/Base"),
+    ("config",),
+    ("frobnicate",),
+    ("list", "--yaml"),
+]
+
+
+@pytest.mark.parametrize("args", BAD_INPUT, ids=" ".join)
+def test_bad_input_is_one_error_line_exit_2_and_nothing_written(
+    run: Run, db_path: Path, isolated_environment: Path, args: tuple[str, ...]
+) -> None:
+    run("new", "x", "--severity", "1", "--detach")
+    before = digest(db_path)
+    config_file = isolated_environment / "config" / "warroom" / "config.toml"
+    code, out, err = run(*args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1, err
+    assert digest(db_path) == before
+    assert not config_file.exists()
+
+
+def test_commands_on_a_missing_database_create_nothing(run: Run, db_path: Path) -> None:
+    for args in (("log", "INC-1", "x"), ("severity", "INC-1", "2"), ("resolve", "INC-1")):
+        code, _, err = run(*args)
+        assert code == 2
+        assert err.startswith("error: ")
+    assert not db_path.exists()
+
+
+def test_bad_severity_does_not_create_the_database(run: Run, db_path: Path) -> None:
+    assert run("new", "x", "--severity", "7")[0] == 2
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"hello, not a database" * 10, "not a SQLite database")],
+)
+def test_foreign_file_is_refused(run: Run, db_path: Path, content: bytes, message: str) -> None:
+    db_path.write_bytes(content)
+    code, _, err = run("new", "x", "--detach")
+    assert code == 2
+    assert message in err
+    assert db_path.read_bytes() == content
+
+
+def test_database_from_the_environment(
+    tmp_path: Path,
+    clock: FrozenClock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WARROOM_DB", str(tmp_path / "env.db"))
+    assert main(["new", "x", "--detach"], clock=clock) == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_default_database_in_the_user_data_directory(
+    clock: FrozenClock, capsys: pytest.CaptureFixture[str], isolated_environment: Path
+) -> None:
+    assert main(["new", "x", "--detach"], clock=clock) == 0
+    data = isolated_environment / "data" / "warroom"
+    assert (data / "warroom.db").exists()
+    assert oct(data.stat().st_mode & 0o777) == "0o700"

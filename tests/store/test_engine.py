@@ -1,0 +1,143 @@
+"""Opening databases: creation, permissions, pragmas, refusing files that are not ours."""
+
+import hashlib
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from warroom.clock import FrozenClock
+from warroom.errors import DatabaseError
+from warroom.store import MissingDatabase, Store
+from warroom.store.engine import resolve_target
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_is_owner_only_and_in_wal_mode(db_path: Path, clock: FrozenClock) -> None:
+    with Store.open(str(db_path), clock) as store:
+        store.create_incident("x", 1, commander="a", actor="a")
+        assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{db_path}{suffix}")
+            if side.exists():
+                assert stat.S_IMODE(side.stat().st_mode) == 0o600
+        with store._engine.connect() as connection:  # the pragmas every connection gets
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() == 10_000
+
+
+def test_missing_parent_directories_are_created_owner_only(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    path = tmp_path / "a" / "b" / "w.db"
+    Store.open(str(path), clock).close()
+    assert stat.S_IMODE((tmp_path / "a" / "b").stat().st_mode) == 0o700
+
+
+def test_open_without_create_refuses_a_missing_file(db_path: Path, clock: FrozenClock) -> None:
+    with pytest.raises(MissingDatabase):
+        Store.open(str(db_path), clock, create=False)
+    assert not db_path.exists()
+
+
+def test_directory_is_refused(tmp_path: Path, clock: FrozenClock) -> None:
+    with pytest.raises(DatabaseError, match="is a directory"):
+        Store.open(str(tmp_path), clock)
+
+
+def test_non_sqlite_file_is_refused_untouched(tmp_path: Path, clock: FrozenClock) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are my notes, not a database\n" * 20)
+    before = digest(path)
+    with pytest.raises(DatabaseError, match="not a SQLite database"):
+        Store.open(str(path), clock)
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_foreign_sqlite_file_is_refused_untouched(tmp_path: Path, clock: FrozenClock) -> None:
+    path = tmp_path / "other.db"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    connection.execute("INSERT INTO invoices (total) VALUES (9.5)")
+    connection.commit()
+    connection.close()
+    before = digest(path)
+    with pytest.raises(DatabaseError, match="not a warroom database"):
+        Store.open(str(path), clock)
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_newer_schema_is_refused_untouched(db_path: Path, clock: FrozenClock) -> None:
+    Store.open(str(db_path), clock).close()
+    connection = sqlite3.connect(db_path)
+    connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.commit()
+    connection.close()
+    before = digest(db_path)
+    with pytest.raises(DatabaseError, match="newer warroom"):
+        Store.open(str(db_path), clock)
+    assert digest(db_path) == before
+
+
+def test_empty_file_becomes_a_database(tmp_path: Path, clock: FrozenClock) -> None:
+    path = tmp_path / "empty.db"
+    path.touch(mode=0o600)
+    with Store.open(str(path), clock) as store:
+        assert store.list_incidents() == []
+
+
+def test_reopening_keeps_everything(db_path: Path, clock: FrozenClock) -> None:
+    with Store.open(str(db_path), clock) as store:
+        incident = store.create_incident("x", 1, commander="a", actor="a")
+        store.log_event(incident.id, "kept", actor="a")
+    with Store.open(str(db_path), clock, create=False) as store:
+        assert [e.text for e in store.iter_events(incident.id)][-1] == "kept"
+
+
+def test_two_stores_on_one_file_see_each_others_writes(db_path: Path, clock: FrozenClock) -> None:
+    with Store.open(str(db_path), clock) as first, Store.open(str(db_path), clock) as second:
+        incident = first.create_incident("x", 1, commander="a", actor="a")
+        second.log_event(incident.id, "from second", actor="b")
+        first.log_event(incident.id, "from first", actor="a")
+        assert [e.text for e in second.iter_events(incident.id)][-2:] == [
+            "from second",
+            "from first",
+        ]
+
+
+def test_processes_creating_one_database_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "race.db"
+    env = {**os.environ, "WARROOM_DB": str(path)}
+    code = "from warroom.cli import main; raise SystemExit(main(['new', 'race', '--detach']))"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
+    results = [process.communicate(timeout=60) for process in processes]
+    assert [p.returncode for p in processes] == [0] * 4, results
+    keys = sorted(out.decode().strip() for out, _ in results)
+    assert keys == ["INC-1", "INC-2", "INC-3", "INC-4"]
+
+
+def test_resolve_target() -> None:
+    sqlite = resolve_target("~/w.db")
+    assert sqlite.is_sqlite
+    assert sqlite.path == Path("~/w.db").expanduser()
+    postgres = resolve_target("postgresql://ic:s3cret@db.example:5432/warroom")
+    assert not postgres.is_sqlite
+    assert postgres.url.startswith("postgresql+psycopg://")
+    assert "s3cret" not in postgres.display
