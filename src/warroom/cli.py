@@ -107,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     severity.add_argument("level", help="1-4 or SEV-1..SEV-4")
     severity.set_defaults(handler=cmd_severity)
 
+    open_ = commands.add_parser("open", help="open the war room of an incident")
+    open_.add_argument("id")
+    open_.set_defaults(handler=cmd_open)
+
     resolve = commands.add_parser("resolve", help="mark resolved (recorded in the timeline)")
     resolve.add_argument("id")
     resolve.set_defaults(handler=cmd_resolve)
@@ -139,8 +143,7 @@ def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     if args.detach:
         _out(incident.key)
         return EXIT_OK
-    _out(f"{incident.key} declared: {severity_label(incident.severity)} {one_line(incident.title)}")
-    return EXIT_OK
+    return run_app(ctx, incident.id)
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
@@ -241,6 +244,26 @@ def cmd_resolve(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_open(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    return run_app(ctx, incident_id)
+
+
+def run_app(ctx: Context, incident_id: int | None) -> int:
+    """The full-screen app: the home screen, or straight into a war room."""
+    config = ctx.config
+    store = ctx.open_store(create=incident_id is None)
+    try:
+        if incident_id is not None:
+            store.get_incident(incident_id)  # an unknown id is an error before the screen opens
+        from warroom.app import WarroomApp
+
+        result = WarroomApp(store, config, ctx.clock, incident_id=incident_id).run()
+    finally:
+        store.close()
+    return result or EXIT_OK
+
+
 def cmd_config_get(args: argparse.Namespace, ctx: Context) -> int:
     from warroom.config import format_value, get_value, read_raw
 
@@ -277,8 +300,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             args, "handler", None
         )
         if handler is None:
-            parser.print_help()
-            return EXIT_OK
+            return run_app(ctx, None)
         return handler(args, ctx)
     except BadInput as error:
         _error(str(error))

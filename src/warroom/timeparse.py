@@ -111,3 +111,26 @@ def _iso(text: str, now: datetime, tz: tzinfo) -> datetime:
     if result > now + FUTURE_TOLERANCE:
         raise BadInput(f"bad time {text!r}: it is in the future")
     return result
+
+
+_DUE_RELATIVE = re.compile(r"^\+(\d{1,3})([dw])$", re.IGNORECASE)
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """A due date: `2024-03-22`, `03-22` (this year, or next if already past), `+3d`, `+2w`;
+    empty means none."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    relative = _DUE_RELATIVE.match(stripped)
+    if relative:
+        days = int(relative.group(1)) * (7 if relative.group(2).lower() == "w" else 1)
+        return today + timedelta(days=days)
+    try:
+        if re.fullmatch(r"\d{1,2}-\d{1,2}", stripped):
+            month, day = (int(part) for part in stripped.split("-"))
+            candidate = date(today.year, month, day)
+            return candidate if candidate >= today else date(today.year + 1, month, day)
+        return date.fromisoformat(stripped)
+    except ValueError:
+        raise BadInput(f"bad date {text!r}: use YYYY-MM-DD, MM-DD or +3d") from None

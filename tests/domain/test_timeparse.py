@@ -1,10 +1,10 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from warroom.errors import BadInput
-from warroom.timeparse import parse_time, split_leading_time
+from warroom.timeparse import parse_date, parse_time, split_leading_time
 
 UTC_ZONE = ZoneInfo("UTC")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -113,3 +113,24 @@ def test_split_leading_time(text: str, expected_time: datetime | None, rest: str
 def test_split_leading_time_refuses_a_mistyped_time() -> None:
     with pytest.raises(BadInput):
         split_leading_time("25:15 migration deployed", NOW, UTC_ZONE)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", None),
+        ("2024-03-22", date(2024, 3, 22)),
+        ("03-22", date(2024, 3, 22)),
+        ("03-01", date(2025, 3, 1)),  # already past this year: next year's
+        ("+3d", date(2024, 3, 18)),
+        ("+2w", date(2024, 3, 29)),
+    ],
+)
+def test_parse_date(text: str, expected: date | None) -> None:
+    assert parse_date(text, date(2024, 3, 15)) == expected
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "13-01", "tomorrow", "+3", "3d"])
+def test_parse_date_refuses(text: str) -> None:
+    with pytest.raises(BadInput, match="bad date"):
+        parse_date(text, date(2024, 3, 15))

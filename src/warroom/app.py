@@ -1,0 +1,106 @@
+"""The Textual app: screens, global keys, the command palette, and the one thread the store
+is used from."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from warroom.clock import Clock
+from warroom.config import Config
+
+if TYPE_CHECKING:
+    from warroom.store import Store
+
+T = TypeVar("T")
+
+
+class WarroomApp(App[int]):
+    """warroom in the terminal. Opens on the home screen, or straight into one war room."""
+
+    CSS_PATH = "warroom.tcss"
+    TITLE = "warroom"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark", "help", "Keys", id="help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit: everything is already saved"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        clock: Clock,
+        *,
+        incident_id: int | None = None,
+        blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.clock = clock
+        self.blink = blink  # off in tests: no cursor blink, no animations
+        self._start_incident = incident_id
+        # Every store call runs on this one thread, in the order it was asked for: writes
+        # never race each other and the event loop never waits on the disk.
+        self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-store")
+        if config.theme in self.available_themes:
+            self.theme = config.theme
+        if not blink:
+            self.animation_level = "none"
+
+    def get_css_variables(self) -> dict[str, str]:
+        from warroom.widgets.palette import css_variables
+
+        return {**super().get_css_variables(), **css_variables()}
+
+    async def call(self, function: Callable[..., T], /, *args: object, **kwargs: object) -> T:
+        """Run a store call on the store thread and wait for it (the UI stays live)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._io, partial(function, *args, **kwargs))
+
+    def on_mount(self) -> None:
+        self.set_keymap(dict(self.config.keys))
+        from warroom.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self._start_incident is not None:
+            self.open_incident(self._start_incident)
+
+    def open_incident(self, incident_id: int) -> None:
+        from warroom.screens.war_room import WarRoomScreen
+
+        self.push_screen(WarRoomScreen(incident_id))
+
+    def action_help(self) -> None:
+        """Every key that does something here, as currently mapped: the screen's and the
+        app's first, then those of the focused widget (generic navigation left out)."""
+        from warroom.screens.help import HelpScreen
+
+        rows: list[tuple[int, str, str]] = []
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.tooltip or key in seen:
+                continue
+            seen.add(key)
+            general = active.node is self.screen or active.node is self
+            rows.append((0 if general else 1, self.get_key_display(binding), binding.tooltip))
+        rows.sort(key=lambda row: row[0])
+        self.push_screen(HelpScreen([(key, text) for _, key, text in rows]))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        commands = getattr(screen, "system_commands", None)
+        if callable(commands):
+            yield from commands()
+        yield from super().get_system_commands(screen)
+
+    def on_unmount(self) -> None:
+        self._io.shutdown(wait=True)

@@ -1,0 +1,48 @@
+"""The stakeholder update composer: a pre-filled draft, edited, then posted."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, TextArea
+
+
+class UpdateComposer(ModalScreen[str | None]):
+    """ctrl+s posts the text as it stands, Escape cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "post", "Post update", priority=True),
+        Binding("escape", "cancel", "Cancel", priority=True),
+    ]
+
+    def __init__(self, draft: str, audience: str, *, blink: bool = True) -> None:
+        super().__init__()
+        self.draft = draft
+        self.audience = audience
+        self._blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="composer", classes="dialog"):
+            yield Label(f"Stakeholder update to {self.audience}", classes="dialog-title")
+            yield TextArea(self.draft, id="update-text", soft_wrap=True, show_line_numbers=False)
+            yield Label("", id="composer-error", classes="form-error")
+            yield Label(
+                "ctrl+s post (and copy to the clipboard) · Escape cancel", classes="dialog-help"
+            )
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.cursor_blink = self._blink
+        self.set_focus(area)
+
+    def action_post(self) -> None:
+        text = self.query_one(TextArea).text
+        if not text.strip():
+            self.query_one("#composer-error", Label).update("the update is empty")
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,58 @@
+"""Editing a timeline event: the same line syntax as logging it. The old text is kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from warroom.errors import BadInput
+from warroom.logline import LogLine
+from warroom.model import Event
+from warroom.screens.dialogs import prepare_fields
+
+
+class EditEventDialog(ModalScreen[LogLine | None]):
+    """Returns the edited line, parsed, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, event: Event, line: str, parse: Callable[[str], LogLine], *, blink: bool = True
+    ) -> None:
+        super().__init__()
+        self.event = event
+        self.line = line
+        self._parse = parse
+        self._blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="edit-dialog"):
+            yield Label(f"Edit {self.event.key}", classes="dialog-title")
+            yield Input(self.line, id="edit-line", select_on_focus=False)
+            yield Label("", id="edit-error", classes="form-error")
+            yield Label(
+                "Enter save · Escape cancel · the previous text is kept in the history",
+                classes="dialog-help",
+            )
+
+    def on_mount(self) -> None:
+        prepare_fields(self, blink=self._blink)
+        self.set_focus(self.query_one(Input))
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        try:
+            parsed = self._parse(message.value)
+        except BadInput as error:
+            self.query_one("#edit-error", Label).update(Text(str(error)))
+            return
+        self.dismiss(parsed)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

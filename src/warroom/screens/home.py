@@ -1,0 +1,120 @@
+"""The home screen: active incidents first, then past ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+
+from warroom.model import Incident
+from warroom.severity import SEVERITIES
+from warroom.text import one_line
+from warroom.timefmt import date_time, duration
+from warroom.widgets.palette import severity_style
+
+if TYPE_CHECKING:
+    from warroom.app import WarroomApp
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "new", "New incident", id="new", tooltip="Declare a new incident"),
+        Binding("enter", "open", "Open", show=True),
+    ]
+
+    @property
+    def warroom(self) -> WarroomApp:
+        return cast("WarroomApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Label(" warroom · incidents", id="home-title")
+        yield DataTable(id="incidents", cursor_type="row")
+        yield Label("No incidents yet. Press n to declare one.", id="home-empty")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("sev", key="sev")
+        table.add_column("id", key="id")
+        table.add_column("title", key="title")
+        table.add_column("status", key="status")
+        table.add_column("detected", key="detected")
+        table.add_column("age", key="age")
+        table.add_column("IC", key="ic")
+        await self.reload()
+
+    async def on_screen_resume(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        incidents = await self.warroom.call(self.warroom.store.list_incidents)
+        incidents.sort(key=lambda incident: (not incident.is_active, -incident.id))
+        self.show(incidents)
+
+    def show(self, incidents: Iterable[Incident]) -> None:
+        table = self.query_one(DataTable)
+        selected = table.cursor_row
+        table.clear()
+        now = self.warroom.clock.now()
+        tz = self.warroom.config.tz
+        for incident in incidents:
+            end = incident.resolved_at or now
+            table.add_row(
+                Text(
+                    f" {SEVERITIES[incident.severity].label} ",
+                    style=severity_style(incident.severity),
+                ),
+                Text(incident.key, style="bold"),
+                Text(one_line(incident.title)),
+                Text(
+                    incident.phase.title if incident.is_active else "resolved",
+                    style="" if incident.is_active else "dim",
+                ),
+                Text(date_time(incident.detected_at, tz), style="dim"),
+                Text(duration(end - incident.detected_at)),
+                Text(one_line(incident.commander or "—")),
+                key=str(incident.id),
+            )
+        empty = table.row_count == 0
+        self.query_one("#home-empty", Label).display = empty
+        if not empty:
+            table.move_cursor(row=min(selected, table.row_count - 1))
+
+    def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
+        if message.row_key.value is not None:
+            self.warroom.open_incident(int(message.row_key.value))
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if key is not None:
+                self.warroom.open_incident(int(key))
+
+    def action_new(self) -> None:
+        from warroom.screens.new_incident import NewIncident, NewIncidentDialog
+
+        async def declared(result: NewIncident | None) -> None:
+            if result is None:
+                return
+            app = self.warroom
+            incident = await app.call(
+                app.store.create_incident,
+                result.title,
+                result.severity,
+                commander=result.commander,
+                actor=app.config.user,
+            )
+            app.open_incident(incident.id)
+
+        self.app.push_screen(
+            NewIncidentDialog(self.warroom.config.user, blink=self.warroom.blink), declared
+        )
+
+    def system_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("New incident", "Declare a new incident", self.action_new)

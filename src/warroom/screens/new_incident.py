@@ -1,0 +1,73 @@
+"""Declaring a new incident from the home screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select
+
+from warroom.screens.dialogs import prepare_fields
+from warroom.severity import SEVERITIES
+
+
+@dataclass(frozen=True, slots=True)
+class NewIncident:
+    title: str
+    severity: int
+    commander: str
+
+
+class NewIncidentDialog(ModalScreen[NewIncident | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Declare")]
+
+    def __init__(self, commander: str, *, blink: bool = True) -> None:
+        super().__init__()
+        self.commander = commander
+        self._blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="new-dialog"):
+            yield Label("Declare an incident", classes="dialog-title")
+            with Grid(id="new-grid"):
+                yield Label("Title")
+                yield Input(id="title", placeholder="what is broken, e.g. Checkout down")
+                yield Label("Severity")
+                yield Select(
+                    [(f"{s.label} {s.name}: {s.definition}", s.level) for s in SEVERITIES.values()],
+                    value=2,
+                    allow_blank=False,
+                    id="severity",
+                )
+                yield Label("IC")
+                yield Input(self.commander, id="commander")
+            yield Label("", id="new-error", classes="form-error")
+            yield Label("Enter declare · Escape cancel", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        prepare_fields(self, blink=self._blink)
+        self.set_focus(self.query_one("#title", Input))
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        title = self.query_one("#title", Input).value.strip()
+        commander = self.query_one("#commander", Input).value.strip()
+        level = self.query_one("#severity", Select).value
+        if not title:
+            self.query_one("#new-error", Label).update(Text("the title is required"))
+            return
+        if not commander:
+            self.query_one("#new-error", Label).update(Text("the IC is required"))
+            return
+        if isinstance(level, int):
+            self.dismiss(NewIncident(title, level, commander))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

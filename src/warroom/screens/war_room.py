@@ -1,0 +1,605 @@
+"""The war room: the screen an incident commander lives in for hours.
+
+The screen owns the incident's state and is the only place that talks to the store (through
+the app's store thread). Its widgets are bound to that state and send messages back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, TextArea
+
+from warroom.cadence import ResponseStatus, next_update_due, response_status
+from warroom.errors import BadInput, Conflict
+from warroom.lifecycle import Phase, postmortem_due
+from warroom.logline import LogLine, parse_log_line
+from warroom.model import (
+    ActionItem,
+    Event,
+    EventKind,
+    Incident,
+    Role,
+    RoleAssignment,
+    SeverityChange,
+)
+from warroom.severity import SEVERITIES, severity_label
+from warroom.updates import UpdateContext, compose_update
+from warroom.widgets.board import Board
+from warroom.widgets.countdown import Countdown
+from warroom.widgets.log_input import LogInput
+from warroom.widgets.severity_banner import SeverityBanner
+from warroom.widgets.timeline import PAGE, Timeline
+
+if TYPE_CHECKING:
+    from warroom.app import WarroomApp
+    from warroom.screens.action_form import ActionDraft
+    from warroom.store import Store
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    """Everything about the incident except its timeline, read in one go."""
+
+    incident: Incident
+    severity_changes: tuple[SeverityChange, ...]
+    last_update: Event | None
+    action_items: tuple[ActionItem, ...]
+    roles: tuple[RoleAssignment, ...]
+
+
+def read_state(store: Store, incident_id: int) -> RoomState:
+    """Runs on the store thread."""
+    return RoomState(
+        incident=store.get_incident(incident_id),
+        severity_changes=tuple(store.severity_changes(incident_id)),
+        last_update=store.last_event_of_kind(incident_id, EventKind.UPDATE),
+        action_items=tuple(store.action_items(incident_id)),
+        roles=tuple(store.roles(incident_id)),
+    )
+
+
+class WarRoomScreen(Screen[None]):
+    # Priority bindings, so a key is acted on in the order it was typed: `l` followed at once
+    # by text puts the text in the log input. While a text field has focus they stand aside
+    # (check_action), and the letters are typed.
+    BINDINGS = [
+        Binding(
+            "l",
+            "focus_log",
+            "Log",
+            id="log",
+            priority=True,
+            tooltip="Type an event; Enter saves it",
+        ),
+        Binding(
+            "s", "severity", "Severity", id="severity", priority=True, tooltip="Change severity"
+        ),
+        Binding(
+            "u",
+            "update",
+            "Update",
+            id="update",
+            priority=True,
+            tooltip="Compose a stakeholder update",
+        ),
+        Binding(
+            "a",
+            "add_action",
+            "Action",
+            id="action",
+            priority=True,
+            tooltip="Add an action item",
+        ),
+        Binding("p", "advance", "Step", id="phase", priority=True, tooltip="Advance the lifecycle"),
+        Binding(
+            "r",
+            "roles",
+            "Roles",
+            id="roles",
+            priority=True,
+            tooltip="Assign IC, scribe, comms, experts",
+        ),
+        Binding("escape", "home", "Home", show=False),
+    ]
+
+    state: reactive[RoomState | None] = reactive(None, init=False)
+    now: reactive[datetime | None] = reactive(None, init=False)
+    due: reactive[datetime | None] = reactive(None, init=False)
+    response: reactive[ResponseStatus | None] = reactive(None, init=False)
+
+    def __init__(self, incident_id: int) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self._saving = False
+
+    @property
+    def warroom(self) -> WarroomApp:
+        return cast("WarroomApp", self.app)
+
+    @property
+    def store(self) -> Store:
+        return self.warroom.store
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        tz = self.warroom.config.tz
+        yield SeverityBanner(id="banner").data_bind(WarRoomScreen.now, WarRoomScreen.response)
+        yield Countdown(tz, id="countdown").data_bind(WarRoomScreen.now, WarRoomScreen.due)
+        with Horizontal(id="room-body"):
+            yield Timeline(tz, id="timeline")
+        yield Board(id="board")
+        yield LogInput(id="log", blink=self.warroom.blink)
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        self.set_focus(self.query_one(Timeline))
+        self.now = self.warroom.clock.now()
+        self.set_interval(1.0, self._tick)
+        await self._reload_state()
+        await self._load_newest()
+
+    def _tick(self) -> None:
+        self.now = self.warroom.clock.now()
+
+    # ---- state ----------------------------------------------------------------------------
+
+    async def _reload_state(self) -> None:
+        self.state = await self.warroom.call(read_state, self.store, self.incident_id)
+
+    def watch_state(self, state: RoomState | None) -> None:
+        if state is None:
+            return
+        app = self.warroom
+        incident = state.incident
+        self.sub_title = incident.key
+        now = app.clock.now()
+        self.response = response_status(
+            incident, state.severity_changes, now, app.config.standup, app.config.tz
+        )
+        countdown = self.query_one(Countdown)
+        countdown.resolved = not incident.is_active
+        countdown.audience = SEVERITIES[incident.severity].audience
+        countdown.cadence = app.config.cadence[incident.severity].describe()
+        countdown.update_key = self._key_for("update")
+        if incident.resolved_at is not None:
+            self.due = postmortem_due(incident.resolved_at)
+        else:
+            last = state.last_update.occurred_at if state.last_update else None
+            self.due = next_update_due(
+                incident, last, state.severity_changes, app.config.schedule, app.config.tz
+            )
+        self.query_one(SeverityBanner).incident = incident
+        self.query_one(Board).items = state.action_items
+        timeline = self.query_one(Timeline)
+        detected_day = incident.detected_at.astimezone(app.config.tz).date()
+        timeline.show_dates = detected_day != now.astimezone(app.config.tz).date()
+
+    def _key_for(self, binding_id: str) -> str:
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.id == binding_id:
+                keys = self.warroom.config.keys.get(binding_id, binding.key)
+                return keys.split(",")[0]
+        return binding_id
+
+    # ---- the timeline ---------------------------------------------------------------------
+
+    async def _load_newest(self, select: int | None = None) -> None:
+        events = await self.warroom.call(
+            self.store.events_before, self.incident_id, None, limit=2 * PAGE
+        )
+        self.query_one(Timeline).show(
+            events, has_older=len(events) == 2 * PAGE, has_newer=False, select=select
+        )
+
+    async def on_timeline_page_wanted(self, message: Timeline.PageWanted) -> None:
+        edge = (message.edge.occurred_at, message.edge.id)
+        if message.older:
+            events = await self.warroom.call(
+                self.store.events_before, self.incident_id, edge, limit=PAGE
+            )
+        else:
+            events = await self.warroom.call(
+                self.store.events_after, self.incident_id, edge, limit=PAGE
+            )
+        message.timeline.add_page(events, older=message.older, more=len(events) == PAGE)
+
+    async def _show_event(self, event: Event) -> None:
+        timeline = self.query_one(Timeline)
+        if not timeline.upsert(event):
+            await self._load_newest(select=event.id)
+
+    async def _pull_new_events(self) -> None:
+        """Show what was added after the newest event on screen (by warroom or by others)."""
+        timeline = self.query_one(Timeline)
+        if timeline.has_newer:
+            return
+        newest = timeline.events[-1] if timeline.events else None
+        cursor = (newest.occurred_at, newest.id) if newest else None
+        events = await self.warroom.call(
+            self.store.events_after, self.incident_id, cursor, limit=2 * PAGE
+        )
+        if len(events) == 2 * PAGE:
+            await self._load_newest()
+            return
+        for event in events:
+            timeline.upsert(event)
+
+    async def _after_change(self) -> None:
+        await self._reload_state()
+        await self._pull_new_events()
+
+    # ---- logging --------------------------------------------------------------------------
+
+    def _parse(self, text: str, kind: EventKind) -> LogLine:
+        app = self.warroom
+        return parse_log_line(text, kind, app.clock.now(), app.config.tz)
+
+    async def on_log_input_submitted(self, message: LogInput.Submitted) -> None:
+        if self._saving:
+            return  # Enter again while the previous line is being saved: it is still there
+        try:
+            line = self._parse(message.text, message.kind)
+        except BadInput as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self._saving = True
+        try:
+            event = await self._attempt(
+                "log the event",
+                self.store.log_event,
+                self.incident_id,
+                line.text,
+                actor=self.warroom.config.user,
+                kind=line.kind,
+                occurred_at=line.occurred_at,
+            )
+        finally:
+            self._saving = False
+        if event is None:
+            return  # not saved: the text stays in the input, the user has been told
+        message.log_input.saved(message.text)
+        await self._show_event(event)
+        if not message.log_input.input.value:
+            # Saved: back to the keys (l logs the next one). Anything typed meanwhile keeps focus.
+            self.set_focus(self.query_one(Timeline))
+
+    async def _attempt(
+        self, what: str, function: Callable[..., T], /, *args: object, **kwargs: object
+    ) -> T | None:
+        """Run a store call; on failure tell the user what was not done, and return None."""
+        try:
+            return await self.warroom.call(function, *args, **kwargs)
+        except BadInput as error:
+            self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
+        except Conflict as error:
+            self.notify(
+                f"{error}. Showing what is stored now; make your change again if still needed.",
+                title=f"Could not {what}",
+                severity="warning",
+                markup=False,
+            )
+            await self._after_change()
+        except Exception as error:  # the store's failures (disk full, locked, gone) end here
+            self.notify(
+                f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
+                title=f"Could not {what}: nothing was lost, try again",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+        return None
+
+    # ---- keys -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While typing, a key is a letter, not a command.
+        return action == "home" or not isinstance(self.focused, (Input, TextArea))
+
+    def on_log_input_left(self) -> None:
+        self.set_focus(self.query_one(Timeline))
+
+    def action_focus_log(self) -> None:
+        self.query_one(LogInput).focus_input()
+
+    def action_home(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def action_severity(self) -> None:
+        from warroom.screens.dialogs import SeverityDialog
+
+        state = self.state
+        if state is None:
+            return
+
+        async def chosen(level: int | None) -> None:
+            if level is None or level == state.incident.severity:
+                return
+            change = await self._attempt(
+                "change severity",
+                self.store.change_severity,
+                self.incident_id,
+                level,
+                actor=self.warroom.config.user,
+            )
+            if change is not None:
+                await self._after_change()
+                self.notify(f"Severity now {severity_label(level)}; update clock restarted")
+
+        self.app.push_screen(SeverityDialog(state.incident.severity), chosen)
+
+    def action_advance(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        following = state.incident.phase.next
+        if following is None:
+            self.notify("This incident is resolved: its post-mortem is the last step.")
+            return
+        if following is Phase.POSTMORTEM:
+            self.action_resolve()
+            return
+        self.run_worker(self._advance(), exclusive=True, group="lifecycle")
+
+    async def _advance(self) -> None:
+        incident = await self._attempt(
+            "advance", self.store.advance_phase, self.incident_id, actor=self.warroom.config.user
+        )
+        if incident is not None:
+            await self._after_change()
+
+    def action_resolve(self) -> None:
+        from warroom.screens.dialogs import ConfirmDialog
+
+        state = self.state
+        if state is None or not state.incident.is_active:
+            return
+
+        async def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            incident = await self._attempt(
+                "resolve", self.store.resolve, self.incident_id, actor=self.warroom.config.user
+            )
+            if incident is not None:
+                await self._after_change()
+                self.notify("Resolved. The post-mortem is due within 48 hours.")
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Resolve {state.incident.key}?",
+                "The fix is confirmed and monitoring is stable. The post-mortem clock starts.",
+            ),
+            confirmed,
+        )
+
+    def action_update(self) -> None:
+        self.run_worker(self._compose_update(), exclusive=True, group="update")
+
+    async def _compose_update(self) -> None:
+        from warroom.screens.composer import UpdateComposer
+
+        state = self.state
+        if state is None:
+            return
+        app = self.warroom
+        since = state.last_update
+        cursor = (since.occurred_at, since.id) if since else None
+        events = await app.call(self.store.events_after, self.incident_id, cursor, limit=2000)
+        now = app.clock.now()
+        incident = state.incident
+        # the deadline the update will set: one cadence from now
+        due = app.config.schedule.due_after(incident.severity, now, app.config.tz)
+        draft = compose_update(
+            UpdateContext(
+                incident, since.occurred_at if since else None, events, state.action_items, due, now
+            ),
+            app.config.tz,
+        )
+
+        async def posted(text: str | None) -> None:
+            if text is None:
+                return
+            event = await self._attempt(
+                "post the update",
+                self.store.log_event,
+                self.incident_id,
+                text,
+                actor=app.config.user,
+                kind=EventKind.UPDATE,
+            )
+            if event is None:
+                return
+            app.copy_to_clipboard(text)
+            await self._after_change()
+            self.notify("Update posted to the timeline and copied to the clipboard.")
+
+        self.app.push_screen(
+            UpdateComposer(draft, SEVERITIES[incident.severity].audience, blink=app.blink),
+            posted,
+        )
+
+    def action_add_action(self) -> None:
+
+        async def saved(draft: ActionDraft | None) -> None:
+            if draft is None:
+                return
+            item = await self._attempt(
+                "add the action item",
+                self.store.add_action_item,
+                self.incident_id,
+                draft.description,
+                actor=self.warroom.config.user,
+                type=draft.type,
+                owner=draft.owner,
+                priority=draft.priority,
+                due_date=draft.due_date,
+                status=draft.status,
+                ticket=draft.ticket,
+            )
+            if item is not None:
+                await self._after_change()
+
+        self.app.push_screen(self._action_form(None), saved)
+
+    def _action_form(self, item: ActionItem | None) -> Screen[ActionDraft | None]:
+        from warroom.screens.action_form import ActionItemForm
+
+        app = self.warroom
+        today = app.clock.now().astimezone(app.config.tz).date()
+        return ActionItemForm(today, item, blink=app.blink)
+
+    async def on_board_move_wanted(self, message: Board.MoveWanted) -> None:
+        await self._save_item(replace(message.item, status=message.status))
+
+    def on_board_edit_wanted(self, message: Board.EditWanted) -> None:
+        item = message.item
+
+        async def saved(draft: ActionDraft | None) -> None:
+            if draft is not None:
+                await self._save_item(
+                    replace(
+                        item,
+                        description=draft.description,
+                        type=draft.type,
+                        owner=draft.owner,
+                        priority=draft.priority,
+                        due_date=draft.due_date,
+                        ticket=draft.ticket,
+                        status=draft.status,
+                    )
+                )
+
+        self.app.push_screen(self._action_form(item), saved)
+
+    async def _save_item(self, item: ActionItem) -> None:
+        saved = await self._attempt(
+            "save the action item",
+            self.store.update_action_item,
+            item,
+            actor=self.warroom.config.user,
+        )
+        if saved is not None:
+            await self._after_change()
+            self.set_focus(self.query_one(Board).column_of(saved.status))
+
+    def action_roles(self) -> None:
+        from warroom.screens.roles import RolesDialog
+
+        state = self.state
+        if state is None:
+            return
+
+        async def assigned(choice: tuple[Role, str] | None) -> None:
+            if choice is None:
+                return
+            role, person = choice
+            done = await self._attempt(
+                "assign the role",
+                self.store.assign_role,
+                self.incident_id,
+                role,
+                person,
+                actor=self.warroom.config.user,
+            )
+            if done is not None:
+                await self._after_change()
+
+        self.app.push_screen(RolesDialog(state.roles, blink=self.warroom.blink), assigned)
+
+    async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
+        event = message.event
+        handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
+            "edit": self._edit_event,
+            "delete": self._delete_event,
+            "star": self._star_event,
+            "hide": self._hide_event,
+        }
+        await handlers[message.action](event)
+
+    async def _edit_event(self, event: Event) -> None:
+        from warroom.screens.edit_event import EditEventDialog
+
+        app = self.warroom
+        when = event.occurred_at.astimezone(app.config.tz).strftime("%Y-%m-%d %H:%M:%S")
+        line = f"{when} {event.kind.value}: {event.text}"
+
+        def parse(text: str) -> LogLine:
+            return self._parse(text, event.kind)
+
+        async def edited(result: LogLine | None) -> None:
+            if result is None:
+                return
+            saved = await self._attempt(
+                "edit the event",
+                self.store.edit_event,
+                event.id,
+                actor=app.config.user,
+                text=result.text,
+                kind=result.kind,
+                occurred_at=result.occurred_at,
+            )
+            if saved is not None:
+                await self._show_event(saved)
+
+        self.app.push_screen(EditEventDialog(event, line, parse, blink=app.blink), edited)
+
+    async def _delete_event(self, event: Event) -> None:
+        from warroom.screens.dialogs import ConfirmDialog
+
+        async def confirmed(yes: bool | None) -> None:
+            if yes:
+                deleted = await self._attempt("delete the event", self.store.delete_event, event.id)
+                if deleted is not None:
+                    await self._show_event(deleted)
+
+        self.app.push_screen(
+            ConfirmDialog(f"Delete {event.key}?", "It stays in the database, marked deleted."),
+            confirmed,
+        )
+
+    async def _star_event(self, event: Event) -> None:
+        flagged = await self._attempt(
+            "star the event", self.store.flag_event, event.id, starred=not event.starred
+        )
+        if flagged is not None:
+            await self._show_event(flagged)
+
+    async def _hide_event(self, event: Event) -> None:
+        flagged = await self._attempt(
+            "hide the event", self.store.flag_event, event.id, hidden=not event.hidden
+        )
+        if flagged is not None:
+            await self._show_event(flagged)
+
+    # ---- the command palette --------------------------------------------------------------
+
+    def system_commands(self) -> Iterable[SystemCommand]:
+        commands: Sequence[tuple[str, str, Callable[[], object]]] = (
+            ("Log an event", "Focus the log input", self.action_focus_log),
+            ("Change severity", "Pick SEV-1 to SEV-4", self.action_severity),
+            ("Post a stakeholder update", "Compose, post and copy an update", self.action_update),
+            ("Add an action item", "Open the action-item form", self.action_add_action),
+            ("Advance the lifecycle", "Move to the next step", self.action_advance),
+            (
+                "Resolve the incident",
+                "Mark it resolved; the post-mortem follows",
+                self.action_resolve,
+            ),
+            ("Assign roles", "IC, scribe, comms liaison, experts", self.action_roles),
+            ("Back to the incident list", "The home screen", self.action_home),
+        )
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)

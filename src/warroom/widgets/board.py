@@ -1,0 +1,157 @@
+"""The action-item board: open / in progress / done, moved with the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from warroom.model import ActionItem, ActionStatus
+from warroom.text import one_line
+from warroom.widgets.palette import priority_style
+
+COLUMNS: tuple[tuple[ActionStatus, str], ...] = (
+    (ActionStatus.OPEN, "Open"),
+    (ActionStatus.IN_PROGRESS, "In progress"),
+    (ActionStatus.DONE, "Done"),
+)
+
+
+def item_prompt(item: ActionItem) -> Text:
+    """One card: priority and type first, so they read at a glance."""
+    text = Text()
+    if item.priority is not None:
+        text.append(f"{item.priority.value}", style=priority_style(item.priority))
+        text.append(" ")
+    if item.type is not None:
+        text.append(f"{item.type.value} ", style="bold")
+    text.append(one_line(item.description))
+    details = [one_line(part) for part in (item.owner, item.ticket) if part]
+    if item.due_date is not None:
+        details.append(f"due {item.due_date:%m-%d}")
+    if details:
+        text.append(f"  {' · '.join(details)}", style="dim")
+    return text
+
+
+class BoardColumn(OptionList):
+    """One column of cards."""
+
+    BINDINGS = [
+        Binding(
+            "right_square_bracket,shift+right",
+            "move(1)",
+            "Move right",
+            show=False,
+            tooltip="Move the item to the next column",
+        ),
+        Binding(
+            "left_square_bracket,shift+left",
+            "move(-1)",
+            "Move left",
+            show=False,
+            tooltip="Move the item to the previous column",
+        ),
+        Binding(
+            "e,enter", "edit", "Edit item", show=False, tooltip="Edit the selected action item"
+        ),
+        Binding("right", "focus_column(1)", show=False),
+        Binding("left", "focus_column(-1)", show=False),
+    ]
+
+    def __init__(self, status: ActionStatus, title: str) -> None:
+        super().__init__(id=f"column-{status.value}", classes="board-column")
+        self.status = status
+        self.title = title
+        self.items: list[ActionItem] = []
+        self.border_title = title
+
+    def on_focus(self) -> None:
+        self.border_subtitle = "[ ] move · e edit"
+
+    def on_blur(self) -> None:
+        self.border_subtitle = ""
+
+    def show(self, items: Sequence[ActionItem]) -> None:
+        keep = self.highlighted_item
+        self.items = list(items)
+        self.clear_options()
+        self.add_options(Option(item_prompt(item), id=str(item.id)) for item in self.items)
+        self.border_title = f"{self.title} ({len(self.items)})"
+        if self.items:
+            ids = [item.id for item in self.items]
+            self.highlighted = ids.index(keep.id) if keep and keep.id in ids else 0
+
+    @property
+    def highlighted_item(self) -> ActionItem | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.items):
+            return None
+        return self.items[index]
+
+    def action_move(self, step: int) -> None:
+        item = self.highlighted_item
+        statuses = [status for status, _ in COLUMNS]
+        target = statuses.index(self.status) + step
+        if item is not None and 0 <= target < len(statuses):
+            self.post_message(Board.MoveWanted(self, item, statuses[target]))
+
+    def action_edit(self) -> None:
+        item = self.highlighted_item
+        if item is not None:
+            self.post_message(Board.EditWanted(self, item))
+
+    def action_focus_column(self, step: int) -> None:
+        board = self.parent
+        if isinstance(board, Board):
+            board.focus_column(self.status, step)
+
+
+class Board(Horizontal):
+    """Three columns. The screen sets `items`; moves and edits come back as messages."""
+
+    items: reactive[tuple[ActionItem, ...]] = reactive(())
+
+    @dataclass
+    class MoveWanted(Message):
+        column: BoardColumn
+        item: ActionItem
+        status: ActionStatus
+
+        @property
+        def control(self) -> BoardColumn:
+            return self.column
+
+    @dataclass
+    class EditWanted(Message):
+        column: BoardColumn
+        item: ActionItem
+
+        @property
+        def control(self) -> BoardColumn:
+            return self.column
+
+    def compose(self) -> ComposeResult:
+        for status, title in COLUMNS:
+            yield BoardColumn(status, title)
+
+    def watch_items(self, items: tuple[ActionItem, ...]) -> None:
+        for column in self.query(BoardColumn):
+            column.show([item for item in items if item.status is column.status])
+
+    def focus_column(self, status: ActionStatus, step: int) -> None:
+        statuses = [s for s, _ in COLUMNS]
+        target = statuses.index(status) + step
+        if 0 <= target < len(statuses):
+            self.screen.set_focus(self.query_one(f"#column-{statuses[target].value}", BoardColumn))
+
+    def column_of(self, status: ActionStatus) -> BoardColumn:
+        return self.query_one(f"#column-{status.value}", BoardColumn)

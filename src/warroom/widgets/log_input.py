@@ -1,0 +1,95 @@
+"""The log line: type what happened, Enter saves it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Label
+
+from warroom.logline import next_kind
+from warroom.model import EventKind
+
+PLACEHOLDER = "what happened? Enter saves · '14:15 …' / '-5m …' backdate · 'alert: …' sets the kind"
+
+
+class LogInput(Horizontal):
+    """A kind label and an input. The text stays in the input until the screen has saved it."""
+
+    BINDINGS = [
+        Binding("ctrl+t", "next_kind", "Kind", tooltip="Cycle the kind of the next event"),
+        Binding("escape", "leave", "Leave", show=False),
+    ]
+
+    kind: reactive[EventKind] = reactive(EventKind.NOTE)
+
+    @dataclass
+    class Submitted(Message):
+        log_input: LogInput
+        text: str
+        kind: EventKind
+
+        @property
+        def control(self) -> LogInput:
+            return self.log_input
+
+    @dataclass
+    class Left(Message):
+        """Escape: the user wants the keys back."""
+
+        log_input: LogInput
+
+        @property
+        def control(self) -> LogInput:
+            return self.log_input
+
+    def __init__(self, *, id: str | None = None, blink: bool = True) -> None:
+        super().__init__(id=id)
+        self._blink = blink
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._kind_label(), id="log-kind")
+        yield Input(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False)
+
+    def on_mount(self) -> None:
+        self.input.cursor_blink = self._blink
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#log-text", Input)
+
+    def _kind_label(self) -> str:
+        return f"› {self.kind.value}"
+
+    def watch_kind(self) -> None:
+        if self.is_mounted:
+            self.query_one("#log-kind", Label).update(self._kind_label())
+
+    def action_next_kind(self) -> None:
+        self.kind = next_kind(self.kind)
+
+    def action_leave(self) -> None:
+        """Back to the keys; whatever is typed stays in the input for later."""
+        self.screen.set_focus(None)
+        self.post_message(self.Left(self))
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        if message.value.strip():
+            self.post_message(self.Submitted(self, message.value, self.kind))
+
+    def focus_input(self) -> None:
+        # At once, not after the queue (as `focus()` would): keys typed right after the key that
+        # opened the input belong in it.
+        self.screen.set_focus(self.input)
+
+    def saved(self, text: str) -> None:
+        """`text` is committed: take it out of the input, keeping anything typed after it."""
+        current = self.input.value
+        if current.startswith(text):
+            self.input.value = current[len(text) :].lstrip()
+        self.kind = EventKind.NOTE

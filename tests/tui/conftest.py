@@ -1,0 +1,63 @@
+"""Fixtures for driving the app: a store on a temporary file, a frozen clock, no blinking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from warroom.app import WarroomApp
+from warroom.clock import FrozenClock
+from warroom.config import Config, load_config
+from warroom.screens.war_room import WarRoomScreen
+from warroom.store import Store
+
+AppFactory = Callable[..., WarroomApp]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config(tmp_path / "no-config.toml")
+
+
+@pytest.fixture
+def make_app(store: Store, config: Config, clock: FrozenClock) -> AppFactory:
+    def factory(incident_id: int | None = None, **overrides: object) -> WarroomApp:
+        return WarroomApp(
+            store,
+            overrides.get("config", config),  # type: ignore[arg-type]
+            clock,
+            incident_id=incident_id,
+            blink=False,
+        )
+
+    return factory
+
+
+async def until(pilot: Pilot[object], condition: Callable[[], object], what: str) -> None:
+    """Let the app run until `condition()` holds (store calls finish on their own thread)."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def loaded(pilot: Pilot[object]) -> WarRoomScreen:
+    """The war room, once its state and timeline are on screen."""
+
+    def ready() -> bool:
+        screen = pilot.app.screen
+        return (
+            isinstance(screen, WarRoomScreen)
+            and screen.state is not None
+            and screen.query_one("#timeline").row_count > 0  # type: ignore[attr-defined]
+        )
+
+    await until(pilot, ready, "the war room to load")
+    screen = pilot.app.screen
+    assert isinstance(screen, WarRoomScreen)
+    return screen

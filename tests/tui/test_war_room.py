@@ -1,0 +1,438 @@
+"""Driving the war room with the keyboard, asserting on the screen and on the database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import Input
+
+from tests.conftest import T0
+from tests.tui.conftest import AppFactory, loaded, until
+from warroom.clock import FrozenClock
+from warroom.lifecycle import Milestone, Phase
+from warroom.model import ActionStatus, EventKind, Role
+from warroom.screens.war_room import WarRoomScreen
+from warroom.store import Store
+from warroom.widgets.board import Board, BoardColumn
+from warroom.widgets.countdown import Countdown
+from warroom.widgets.log_input import LogInput
+from warroom.widgets.severity_banner import SeverityBanner
+from warroom.widgets.timeline import Timeline
+
+
+@pytest.fixture
+def incident_id(store: Store) -> int:
+    return store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob").id
+
+
+def texts(store: Store, incident_id: int) -> list[str]:
+    return [event.text for event in store.iter_events(incident_id)]
+
+
+async def test_opening_shows_the_incident(make_app: AppFactory, incident_id: int) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        banner = screen.query_one(SeverityBanner)
+        assert banner.has_class("sev-1")
+        rendered = str(banner.render())
+        assert "SEV-1 CRITICAL" in rendered
+        assert "Checkout down" in rendered
+        assert "IC Bob Chen" in rendered
+        countdown = screen.query_one(Countdown)
+        assert countdown.due == T0 + timedelta(minutes=30)
+        assert "Next update in 30:00" in str(countdown.render())
+        assert not countdown.has_class("-overdue")
+        assert screen.query_one(Timeline).row_count == 1
+        assert app.focused is screen.query_one(Timeline)
+
+
+async def test_log_an_event(make_app: AppFactory, store: Store, incident_id: int) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("l")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"db cpu 95%", "enter")
+        await until(pilot, lambda: "db cpu 95%" in texts(store, incident_id), "the save")
+        timeline = screen.query_one(Timeline)
+        await until(pilot, lambda: timeline.row_count == 2, "the row")
+        (event,) = [e for e in store.iter_events(incident_id) if e.text == "db cpu 95%"]
+        assert (event.kind, event.actor, event.occurred_at) == (EventKind.NOTE, "tester", T0)
+        assert timeline.events[-1] == event
+        assert screen.query_one(LogInput).input.value == ""
+        assert app.focused is timeline
+
+
+async def test_markup_is_stored_and_shown_literally(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    app = make_app(incident_id)
+    hostile = "[red]x[/red] [link=http://e.example]y[/link] \x1b[31mz"
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("l")
+        screen.query_one(LogInput).input.insert_text_at_cursor(hostile)
+        await pilot.press("enter")
+        await until(pilot, lambda: hostile in texts(store, incident_id), "the save")
+        timeline = screen.query_one(Timeline)
+        await until(pilot, lambda: timeline.row_count == 2, "the row")
+        shown = timeline.get_row_at(1)[3]
+        assert shown.plain == "[red]x[/red] [link=http://e.example]y[/link] \\x1b[31mz"
+        assert not shown.spans  # no styles came from the text
+
+
+async def test_backdate_and_kind_prefix(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        app.screen.query_one(LogInput).input.insert_text_at_cursor(
+            "14:15 alert: migration deployed"
+        )
+        await pilot.press("enter")
+        await until(pilot, lambda: "migration deployed" in texts(store, incident_id), "save")
+        event = next(e for e in store.iter_events(incident_id) if e.text == "migration deployed")
+        assert event.occurred_at == T0.replace(minute=15)
+        assert event.kind is EventKind.ALERT
+        timeline = app.screen.query_one(Timeline)
+        # backdated before the declaration at 14:23: it is first in the timeline
+        await until(pilot, lambda: timeline.row_count == 2, "the row")
+        assert timeline.events[0].id == event.id
+
+
+async def test_kind_key_cycles_the_kind(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("l", "ctrl+t", "ctrl+t", "ctrl+t")
+        assert screen.query_one(LogInput).kind is EventKind.DECISION
+        await pilot.press(*"roll back", "enter")
+        await until(pilot, lambda: "roll back" in texts(store, incident_id), "save")
+        event = store.last_event_of_kind(incident_id, EventKind.DECISION)
+        assert event is not None
+        assert event.text == "roll back"
+        assert screen.query_one(LogInput).kind is EventKind.NOTE
+
+
+async def test_bad_time_keeps_the_text_and_saves_nothing(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("l")
+        screen.query_one(LogInput).input.insert_text_at_cursor("25:15 deployed")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one(LogInput).input.value == "25:15 deployed"
+        assert isinstance(app.focused, Input)
+        assert store.count_events(incident_id) == 1
+        assert any("bad time" in str(n.message) for n in app._notifications)
+
+
+async def test_escape_leaves_the_input_keeping_the_text(
+    make_app: AppFactory, incident_id: int
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("l")
+        screen.query_one(LogInput).input.insert_text_at_cursor("half a thought")
+        await pilot.press("escape")
+        assert app.focused is screen.query_one(Timeline)
+        assert screen.query_one(LogInput).input.value == "half a thought"
+        await pilot.press("s")  # the keys work again
+        await until(pilot, lambda: app.screen is not screen, "the severity dialog")
+
+
+async def test_change_severity_recomputes_the_countdown(
+    make_app: AppFactory, store: Store, incident_id: int, clock: FrozenClock
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        clock.advance(timedelta(minutes=5))
+        await pilot.press("s", "3", "2", "enter")
+        await until(pilot, lambda: store.get_incident(incident_id).severity == 2, "the change")
+        await until(pilot, lambda: screen.query_one(SeverityBanner).has_class("sev-2"), "banner")
+        assert screen.query_one(Countdown).due == T0 + timedelta(minutes=5, hours=1)
+        assert "SEV-1 → SEV-2" in texts(store, incident_id)[-1]
+
+
+async def test_severity_dialog_escape_changes_nothing(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("s", "4", "escape")
+        await until(pilot, lambda: app.screen is screen, "the dialog to close")
+        assert store.get_incident(incident_id).severity == 1
+        assert len(store.severity_changes(incident_id)) == 1
+
+
+async def test_post_an_update(
+    make_app: AppFactory, store: Store, incident_id: int, clock: FrozenClock
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        clock.advance(timedelta(minutes=20))
+        await pilot.press("u")
+        await until(pilot, lambda: app.screen is not screen, "the composer")
+        from textual.widgets import TextArea
+
+        draft = app.screen.query_one(TextArea).text
+        assert draft.startswith("[SEV-1] INC-1 Checkout down")
+        assert "Incident declared" in draft
+        await pilot.press("ctrl+s")
+        await until(
+            pilot, lambda: store.last_event_of_kind(incident_id, EventKind.UPDATE), "the post"
+        )
+        update = store.last_event_of_kind(incident_id, EventKind.UPDATE)
+        assert update is not None
+        assert update.text == draft
+        assert app.clipboard == draft
+        await until(
+            pilot,
+            lambda: screen.query_one(Countdown).due == T0 + timedelta(minutes=50),
+            "the countdown to restart",
+        )
+
+
+async def test_overdue_state_and_one_bell(
+    make_app: AppFactory, incident_id: int, clock: FrozenClock
+) -> None:
+    app = make_app(incident_id)
+    bells: list[None] = []
+    app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        countdown = screen.query_one(Countdown)
+        clock.advance(timedelta(minutes=31, seconds=5))
+        screen._tick()
+        await pilot.pause()
+        assert countdown.has_class("-overdue")
+        assert "UPDATE OVERDUE +01:05" in str(countdown.render())
+        clock.advance(timedelta(seconds=1))
+        screen._tick()
+        await pilot.pause()
+        assert len(bells) == 1
+
+
+async def test_action_items_add_move_edit(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: app.screen is not screen, "the form")
+        app.screen.query_one("#description", Input).insert_text_at_cursor("Add index checks to CI")
+        await pilot.press("tab", "tab", *"Dave", "enter")
+        await until(pilot, lambda: store.action_items(incident_id), "the item")
+        (item,) = store.action_items(incident_id)
+        assert (item.description, item.owner, item.status) == (
+            "Add index checks to CI",
+            "Dave",
+            ActionStatus.OPEN,
+        )
+        board = screen.query_one(Board)
+        await until(pilot, lambda: board.column_of(ActionStatus.OPEN).items, "the card")
+        screen.set_focus(board.column_of(ActionStatus.OPEN))
+        await pilot.press("right_square_bracket")
+        await until(
+            pilot,
+            lambda: store.action_items(incident_id)[0].status is ActionStatus.IN_PROGRESS,
+            "the move",
+        )
+        await until(
+            pilot, lambda: board.column_of(ActionStatus.IN_PROGRESS).items, "the moved card"
+        )
+        assert isinstance(app.focused, BoardColumn)
+        assert app.focused.status is ActionStatus.IN_PROGRESS
+        await pilot.press("e")
+        await until(pilot, lambda: app.screen is not screen, "the edit form")
+        description = app.screen.query_one("#description", Input)
+        description.value = "Add index verification to CI"
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: (
+                store.action_items(incident_id)[0].description == "Add index verification to CI"
+            ),
+            "the edit",
+        )
+        assert store.action_items(incident_id)[0].version == 3
+
+
+async def test_action_form_requires_a_description(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: app.screen is not screen, "the form")
+        await pilot.press("enter")
+        assert app.screen is not screen
+        assert "required" in str(app.screen.query_one("#form-error").render())
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the form to close")
+        assert store.action_items(incident_id) == []
+
+
+async def test_advance_and_resolve(
+    make_app: AppFactory, store: Store, incident_id: int, clock: FrozenClock
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        clock.advance(timedelta(minutes=4))
+        await pilot.press("p")
+        await until(pilot, lambda: store.get_incident(incident_id).phase is Phase.TRIAGE, "triage")
+        incident = store.get_incident(incident_id)
+        assert incident.milestones[Milestone.ACKNOWLEDGED] == T0 + timedelta(minutes=4)
+        await until(pilot, lambda: screen.response is not None and screen.response.met, "met")
+        for _ in range(4):  # communication, investigation, mitigation, resolution
+            before = store.get_incident(incident_id).phase
+            await pilot.press("p")
+            await until(
+                pilot, lambda b=before: store.get_incident(incident_id).phase is not b, "step"
+            )
+        assert store.get_incident(incident_id).phase is Phase.RESOLUTION
+        await pilot.press("p")
+        await until(pilot, lambda: app.screen is not screen, "the confirmation")
+        await pilot.press("y")
+        await until(pilot, lambda: not store.get_incident(incident_id).is_active, "resolution")
+        await until(pilot, lambda: screen.query_one(Countdown).resolved, "resolved countdown")
+        resolved_at = store.get_incident(incident_id).resolved_at
+        assert resolved_at is not None
+        assert screen.query_one(Countdown).due == resolved_at + timedelta(hours=48)
+
+
+async def test_assign_a_role(make_app: AppFactory, store: Store, incident_id: int) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: app.screen is not screen, "the roles dialog")
+        await pilot.press(*"Carol", "enter")
+        await until(
+            pilot,
+            lambda: (Role.SCRIBE, "Carol") in {(r.role, r.person) for r in store.roles(1)},
+            "the assignment",
+        )
+        assert store.get_incident(incident_id).commander == "Bob Chen"
+
+
+async def test_edit_delete_and_star_events(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    event = store.log_event(incident_id, "db cpu 59%", actor="alice")
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        assert timeline.selected == event
+        await pilot.press("e")
+        await until(pilot, lambda: app.screen is not screen, "the edit dialog")
+        field = app.screen.query_one(Input)
+        assert field.value.endswith("note: db cpu 59%")
+        field.value = field.value.replace("59%", "95%")
+        await pilot.press("enter")
+        await until(pilot, lambda: store.get_event(event.id).text == "db cpu 95%", "the edit")
+        assert [r.text for r in store.event_revisions(event.id)] == ["db cpu 59%"]
+        await pilot.press("asterisk")
+        await until(pilot, lambda: store.get_event(event.id).starred, "the star")
+        await pilot.press("h")
+        await until(pilot, lambda: store.get_event(event.id).hidden, "the hide")
+        await pilot.press("d")
+        await until(pilot, lambda: app.screen is not screen, "the confirmation")
+        await pilot.press("y")
+        await until(pilot, lambda: store.get_event(event.id).deleted_at is not None, "delete")
+        await until(pilot, lambda: event.id not in [e.id for e in timeline.events], "gone")
+
+
+async def test_reopening_finds_everything(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    async with make_app(incident_id).run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("l", *"first", "enter")
+        await until(pilot, lambda: "first" in texts(store, incident_id), "save")
+        await pilot.press("q")
+    async with make_app(incident_id).run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        assert [e.text for e in screen.query_one(Timeline).events][-1] == "first"
+
+
+async def test_remapped_keys(
+    make_app: AppFactory, incident_id: int, tmp_path: object, config: object
+) -> None:
+    from dataclasses import replace
+
+    from warroom.config import Config
+
+    assert isinstance(config, Config)
+    remapped = replace(config, keys={**config.keys, "log": "ctrl+o", "severity": "v"})
+    app = make_app(incident_id, config=remapped)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("l")
+        assert app.focused is screen.query_one(Timeline)
+        await pilot.press("ctrl+o")
+        assert isinstance(app.focused, Input)
+        await pilot.press("escape", "v")
+        await until(pilot, lambda: app.screen is not screen, "the severity dialog")
+
+
+async def test_every_action_is_in_the_command_palette(
+    make_app: AppFactory, incident_id: int
+) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        titles = {command.title for command in app.get_system_commands(screen)}
+        assert {
+            "Log an event",
+            "Change severity",
+            "Post a stakeholder update",
+            "Add an action item",
+            "Advance the lifecycle",
+            "Resolve the incident",
+            "Assign roles",
+        } <= titles
+
+
+async def test_help_lists_the_keys(make_app: AppFactory, incident_id: int) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: app.screen is not screen, "help")
+        from warroom.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        keys = dict(app.screen.keys)
+        assert keys["l"].startswith("Type an event")
+        assert keys["s"] == "Change severity"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "help to close")
+
+
+async def test_escape_goes_home(make_app: AppFactory, incident_id: int) -> None:
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("escape")
+        from warroom.screens.home import HomeScreen
+
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        assert not isinstance(app.screen, WarRoomScreen)
