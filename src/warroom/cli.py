@@ -291,10 +291,27 @@ def _error(message: str) -> None:
     sys.stderr.flush()
 
 
+def _join_time_values(argv: Sequence[str]) -> list[str]:
+    """`--at -5m` means five minutes ago, not an option called -5m: argparse only lets values
+    that look like negative numbers start with a dash, so join the pair as `--at=-5m`."""
+    joined: list[str] = []
+    index = 0
+    while index < len(argv):
+        current = argv[index]
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if current == "--at" and following is not None and following.startswith("-"):
+            joined.append(f"--at={following}")
+            index += 2
+            continue
+        joined.append(current)
+        index += 1
+    return joined
+
+
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_join_time_values(sys.argv[1:] if argv is None else argv))
         ctx = Context(db=args.db, clock=clock or SystemClock())
         handler: Callable[[argparse.Namespace, Context], int] | None = getattr(
             args, "handler", None

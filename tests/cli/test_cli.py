@@ -168,6 +168,16 @@ def test_log_options(run: Run, clock: FrozenClock, db_path: Path) -> None:
     )
 
 
+def test_log_at_relative_time(run: Run, clock: FrozenClock, db_path: Path) -> None:
+    run("new", "x", "--detach")
+    code, out, err = run("log", "INC-1", "alert fired", "--at", "-5m")
+    assert (code, err) == (0, "")
+    from warroom.store import Store
+
+    with Store.open(str(db_path), clock) as store:
+        assert store.get_event(int(out.strip()[3:])).occurred_at == T0 - timedelta(minutes=5)
+
+
 def test_log_at_uses_the_configured_timezone(run: Run, clock: FrozenClock, db_path: Path) -> None:
     run("config", "set", "display.timezone", "Europe/Berlin")
     run("new", "x", "--detach")

@@ -11,6 +11,16 @@ from textual.widget import Widget
 from warroom.timefmt import clock_time, countdown
 
 
+def _when(due: datetime, now: datetime, tz: tzinfo) -> str:
+    """`14:53` today, `Mon 09:30` within the week, else the date."""
+    local_due, local_now = due.astimezone(tz), now.astimezone(tz)
+    if local_due.date() == local_now.date():
+        return clock_time(due, tz)
+    if abs((local_due.date() - local_now.date()).days) < 7:
+        return local_due.strftime("%a %H:%M")
+    return local_due.strftime("%Y-%m-%d %H:%M")
+
+
 class Countdown(Widget):
     """Time left until `due`; past it, counting up in the overdue style (the `-overdue` class)
     and one terminal bell per deadline missed."""
@@ -52,7 +62,7 @@ class Countdown(Widget):
         if due is None or now is None:
             return Text("")
         left = due - now
-        at = clock_time(due, self._tz)
+        at = _when(due, now, self._tz)
         if self.resolved:
             if self.overdue:
                 return Text(f" POST-MORTEM OVERDUE by {countdown(left)}  (was due {at})")
@@ -65,5 +75,5 @@ class Countdown(Widget):
             return text
         text = Text(" Next update in ")
         text.append(countdown(left), style="bold")
-        text.append(f"  (due {at} · {self.cadence} to {self.audience})")
+        text.append(f"  (due {at} · {self.cadence} · {self.audience})")
         return text
