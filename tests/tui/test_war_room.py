@@ -436,3 +436,50 @@ async def test_escape_goes_home(make_app: AppFactory, incident_id: int) -> None:
 
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
         assert not isinstance(app.screen, WarRoomScreen)
+
+
+async def test_timeline_is_a_window_that_pages(
+    make_app: AppFactory, store: Store, incident_id: int, clock: FrozenClock
+) -> None:
+    from warroom.widgets.timeline import PAGE, WINDOW
+
+    total = WINDOW + 2 * PAGE
+    for n in range(total):
+        store.log_event(
+            incident_id,
+            f"alert {n}",
+            actor="monitor",
+            kind=EventKind.ALERT,
+            occurred_at=T0 + timedelta(seconds=n),
+        )
+    clock.advance(timedelta(hours=1))
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        assert len(timeline.events) == 2 * PAGE
+        assert timeline.events[-1].text == f"alert {total - 1}"
+        assert timeline.has_older
+        assert not timeline.has_newer
+
+        pages = 0
+        while timeline.has_older:  # to the top, again and again: older pages slide in
+            oldest = timeline.events[0].id
+            await pilot.press("ctrl+home")
+            await until(pilot, lambda o=oldest: timeline.events[0].id != o, "an older page")
+            pages += 1
+            assert len(timeline.events) <= WINDOW
+        assert pages == 4  # 501 events: 200 on opening, then 100, 100, 100 and the last 1
+        assert timeline.has_newer  # the newest events slid out of the window
+        assert timeline.events[0].text == "Incident declared: SEV-1 (Critical), IC Bob Chen"
+        assert not timeline.has_older
+        assert timeline.row_count == len(timeline.events)
+
+        # logging while looking at old events jumps back to the live end
+        await pilot.press("l")
+        screen.query_one(LogInput).input.insert_text_at_cursor("newest")
+        await pilot.press("enter")
+        await until(pilot, lambda: timeline.events[-1].text == "newest", "the live end")
+        assert not timeline.has_newer
+        assert timeline.selected is not None
+        assert timeline.selected.text == "newest"

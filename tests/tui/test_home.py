@@ -1,0 +1,76 @@
+"""The home screen: the list of incidents, opening one, declaring one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import DataTable, Input
+
+from tests.tui.conftest import AppFactory, loaded, until
+from warroom.clock import FrozenClock
+from warroom.screens.home import HomeScreen
+from warroom.store import Store
+
+
+async def test_active_first_then_past(
+    make_app: AppFactory, store: Store, clock: FrozenClock
+) -> None:
+    old = store.create_incident("Footer link broken", 4, commander="Erin", actor="erin")
+    store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob")
+    store.create_incident("Search slow", 3, commander="Alice", actor="alice")
+    clock.advance(timedelta(minutes=5))
+    store.resolve(old.id, actor="erin")
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 3, "the list")
+        keys = [str(table.get_row_at(row)[1]) for row in range(3)]
+        assert keys == ["INC-3", "INC-2", "INC-1"]
+        assert str(table.get_row_at(2)[3]) == "resolved"
+        assert str(table.get_row_at(1)[6]) == "Bob Chen"
+
+
+async def test_enter_opens_the_selected_incident(make_app: AppFactory, store: Store) -> None:
+    store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob")
+    store.create_incident("Search slow", 3, commander="Alice", actor="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 2, "the list")
+        await pilot.press("down", "enter")
+        screen = await loaded(pilot)
+        assert screen.incident_id == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+
+
+async def test_declare_a_new_incident(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#home-empty").display
+        await pilot.press("n")
+        await until(pilot, lambda: not isinstance(app.screen, HomeScreen), "the form")
+        app.screen.query_one("#title", Input).insert_text_at_cursor("Checkout down")
+        await pilot.press("enter")
+        screen = await loaded(pilot)
+        (incident,) = store.list_incidents()
+        assert screen.incident_id == incident.id
+        assert (incident.title, incident.severity, incident.commander) == (
+            "Checkout down",
+            2,
+            "tester",
+        )
+
+
+async def test_new_incident_needs_a_title(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await until(pilot, lambda: not isinstance(app.screen, HomeScreen), "the form")
+        await pilot.press("enter")
+        assert "title is required" in str(app.screen.query_one("#new-error").render())
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        assert store.list_incidents() == []
