@@ -347,3 +347,27 @@ def test_timestamps_are_utc_aware_even_from_another_zone(store: Store) -> None:
     stored = store.get_event(event.id)
     assert stored.occurred_at == datetime(2024, 3, 15, 14, 0, tzinfo=UTC)
     assert stored.occurred_at.utcoffset() == timedelta(0)
+
+
+def test_log_many_is_all_or_nothing(store: Store) -> None:
+    from warroom.store import NewEvent
+
+    incident = store.create_incident("x", 1, commander="a", actor="a")
+    stored = store.log_many(
+        incident.id,
+        (
+            NewEvent(f"alert {n}", "monitor", T0 + timedelta(seconds=n), EventKind.ALERT)
+            for n in range(12)
+        ),
+        batch=5,
+    )
+    assert stored == 12
+    events = list(store.iter_events(incident.id))
+    assert [e.text for e in events[1:]] == [f"alert {n}" for n in range(12)]
+    assert all(e.kind is EventKind.ALERT for e in events[1:])
+    with pytest.raises(BadInput):
+        store.log_many(
+            incident.id,
+            [NewEvent("fine", "m", T0), NewEvent("  ", "m", T0)],
+        )
+    assert store.count_events(incident.id) == 13

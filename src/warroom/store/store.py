@@ -7,12 +7,12 @@ committed, so whatever it returns is durable.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, func, tuple_
+from sqlalchemy import Engine, func, insert, tuple_
 from sqlmodel import Session, col, select
 
 from warroom.clock import Clock
@@ -50,6 +50,16 @@ from warroom.store.tables import (
 )
 
 EventCursor = tuple[datetime, int]  # (occurred_at, id): the timeline's order
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to append with `Store.log_many`."""
+
+    text: str
+    actor: str
+    occurred_at: datetime
+    kind: EventKind = EventKind.NOTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +331,37 @@ class Store:
                 session, incident_id, kind, actor, text, occurred_at or self._clock.now()
             )
             return converters.event(row)
+
+    def log_many(self, incident_id: int, entries: Iterable[NewEvent], *, batch: int = 5000) -> int:
+        """Append many events in one transaction (alert floods, imports, generated data).
+        All or nothing; returns how many were stored."""
+        now = self._clock.now()
+        count = 0
+        with self._write() as session:
+            self._incident_row(session, incident_id)
+            rows: list[dict[str, object]] = []
+            for entry in entries:
+                rows.append(
+                    {
+                        "incident_id": incident_id,
+                        "kind": entry.kind.value,
+                        "actor": require_text(entry.actor, "the actor"),
+                        "text": require_text(entry.text, "the event text"),
+                        "occurred_at": entry.occurred_at,
+                        "recorded_at": now,
+                        "starred": False,
+                        "hidden": False,
+                    }
+                )
+                if len(rows) == batch:
+                    session.execute(insert(EventRow), rows)
+                    count += len(rows)
+                    rows = []
+            if rows:
+                session.execute(insert(EventRow), rows)
+                count += len(rows)
+            self._changed(session, incident_id, "event", None)
+        return count
 
     def _add_event(
         self,
