@@ -151,6 +151,6 @@ def _timeliness(report: Report, now: datetime) -> Iterator[Problem]:
         )
 
 
-def _short(text: str, width: int = 40) -> str:
+def _short(text: str, width: int = 60) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"

@@ -71,12 +71,22 @@ def inline(text: str) -> str:
     """User text for a table cell, list item or heading: one line, newlines as `<br>`."""
     if "\n" not in text and "\r" not in text:
         return escape_line(text)
-    return "<br>".join(escape_line(line) for line in _lines(text.strip()))
+    return "<br>".join(_trimmed([escape_line(line) for line in _lines(text)]))
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    """Without the blank lines at the start and end."""
+    start, end = 0, len(lines)
+    while start < end and not lines[start]:
+        start += 1
+    while end > start and not lines[end - 1]:
+        end -= 1
+    return lines[start:end]
 
 
 def block(text: str) -> str:
     """User text as paragraphs: its lines kept, blank lines separating paragraphs."""
-    lines = [escape_line(line) for line in _lines(text.strip())]
+    lines = _trimmed([escape_line(line) for line in _lines(text)])
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 

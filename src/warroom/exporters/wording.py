@@ -42,11 +42,12 @@ def metric_rows(report: Report) -> list[tuple[str, str]]:
         kept = f"missed by {duration(late)}"
     missed = len(metrics.late_updates)
     worst = metrics.worst_late_by
-    posted = f"{metrics.updates_posted} posted" if metrics.updates_posted else "none posted"
+    posted = f"{metrics.updates_posted} posted" if metrics.updates_posted else "none recorded"
     if missed == 0 or worst is None:
         updates = "none needed" if metrics.updates_posted == 0 else f"{posted}, all on time"
     else:
-        updates = f"{posted}; {missed} late or missing (worst by {duration(worst)})"
+        deadlines = f"{missed} deadline{'' if missed == 1 else 's'} missed"
+        updates = f"{posted}; {deadlines} (worst by {duration(worst)})"
     rows = [
         ("Time to acknowledge", _spent(metrics.time_to_acknowledge)),
         ("Time to mitigate", _spent(metrics.time_to_mitigate)),
