@@ -3,7 +3,6 @@
 from html.parser import HTMLParser
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.exporters.test_markdown import user_text
 from tests.reports import TIMELINE, make_report

@@ -251,5 +251,5 @@ def test_a_minimal_file_is_a_draft() -> None:
 def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
     from warroom.errors import BadInput
 
-    with pytest.raises(BadInput, match="cannot read .*nope.json: No such file or directory"):
+    with pytest.raises(BadInput, match=r"cannot read .*nope\.json: No such file or directory"):
         read_postmortem(tmp_path / "nope.json")

@@ -23,9 +23,10 @@ from warroom.postmortem import Report
 from warroom.severity import SEVERITIES
 from warroom.text import printable
 
-_PUNCTUATION = re.compile(r"[\\`*\[\]<|~]")  # always backslash-escaped
+_PUNCTUATION = str.maketrans({char: "\\" + char for char in "\\`*[]<|~"})  # always escaped
 _UNDERSCORES = re.compile(r"_+")  # escaped unless inside a word
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_LEADERS = frozenset("#>+=-0123456789")
 _LEADING = re.compile(r"^(?:[#>+=-]|\d+(?=[.)]))")
 _TRAILING_HASHES = re.compile(r"(?<= )#+$")
 
@@ -46,12 +47,12 @@ def _underscores(match: re.Match[str]) -> str:
 
 def escape_line(line: str) -> str:
     """One line of user text, safe anywhere inline."""
-    escaped = _PUNCTUATION.sub(r"\\\g<0>", visible(line).strip())
+    escaped = visible(line).strip().translate(_PUNCTUATION)
     if "_" in escaped:
         escaped = _UNDERSCORES.sub(_underscores, escaped)
     if "&" in escaped:
         escaped = _ENTITY.sub(r"\\&", escaped)
-    leading = _LEADING.match(escaped)
+    leading = _LEADING.match(escaped) if escaped[:1] in _LEADERS else None
     if leading:
         end = leading.end()
         if leading.group()[0].isdigit():

@@ -47,7 +47,8 @@ def metric_rows(report: Report) -> list[tuple[str, str]]:
         updates = "none needed" if metrics.updates_posted == 0 else f"{posted}, all on time"
     else:
         deadlines = f"{missed} deadline{'' if missed == 1 else 's'} missed"
-        updates = f"{posted}; {deadlines} (worst by {duration(worst)})"
+        by = "by" if missed == 1 else "worst by"
+        updates = f"{posted}; {deadlines} ({by} {duration(worst)})"
     rows = [
         ("Time to acknowledge", _spent(metrics.time_to_acknowledge)),
         ("Time to mitigate", _spent(metrics.time_to_mitigate)),
