@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from warroom.blameless import find_blame, person_names
 from warroom.lifecycle import postmortem_due
@@ -141,7 +141,7 @@ def _timeliness(report: Report, now: datetime) -> Iterator[Problem]:
     resolved = report.incident.resolved_at
     if resolved is None or report.status is ReportStatus.PUBLISHED:
         return
-    due = postmortem_due(resolved)
+    due = postmortem_due(resolved).astimezone(UTC)
     if now > due:
         yield Problem(
             "status",

@@ -97,6 +97,7 @@ def test_every_problem_is_listed_by_its_path() -> None:
         (b"title = ", ".toml", "(file): not valid TOML: Invalid value (at end of document)"),
         (b"\xff\xfe", ".json", "(file): not UTF-8 text (byte 0)"),
         (b'{"title": "\\ud800"}', "", None),
+        (b"[" * 100_000 + b"]" * 100_000, ".json", "(file): nested too deeply"),
     ],
 )
 def test_unreadable_files(raw: bytes, suffix: str, expected: str | None) -> None:

@@ -155,3 +155,72 @@ def test_the_lessons_example_comes_back_unchanged(shared_store: Store) -> None:
     for entry in original["timeline"]:
         entry["time"] = f"2024-03-15T{entry['time']}:00Z"
     assert interface(result) == original
+
+
+def test_a_live_incident_round_trips_with_everything_warroom_keeps(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from warroom.model import ContributingFactor, EventKind, FishboneCategory, Role
+
+    clock = FrozenClock(T0)
+    with Store.open(str(tmp_path / "live.db"), clock) as store:
+        incident = store.create_incident("Checkout down", 3, commander="Bob Chen", actor="bob")
+        clock.advance(timedelta(minutes=2))
+        store.advance_phase(incident.id, actor="bob")
+        store.assign_role(incident.id, Role.SCRIBE, "Carol", actor="bob")
+        clock.advance(timedelta(minutes=3))
+        store.change_severity(incident.id, 1, actor="bob")
+        found = store.log_event(incident.id, "found the index | `orders`", actor="Dave")
+        store.flag_event(found.id, starred=True)
+        hidden = store.log_event(incident.id, "lunch order", actor="Dave")
+        store.flag_event(hidden.id, hidden=True)
+        deleted = store.log_event(incident.id, "typo", actor="Dave")
+        store.delete_event(deleted.id)
+        clock.advance(timedelta(minutes=40))
+        store.log_event(incident.id, "Update: fixed", actor="Bob Chen", kind=EventKind.UPDATE)
+        store.assign_role(incident.id, Role.COMMANDER, "Alice Kim", actor="bob")
+        clock.advance(timedelta(minutes=2))
+        store.resolve(incident.id, actor="bob")
+        report = store.postmortem(incident.id)
+        store.save_postmortem(
+            replace(
+                report,
+                contributing_factors=(
+                    ContributingFactor("No index check", FishboneCategory.PROCESS),
+                    ContributingFactor("Pool too small"),
+                ),
+            )
+        )
+        first = json.loads(render(load_report(store, incident.id, SETTINGS), "json"))
+        extra = first["warroom"]
+        assert first["severity"] == "SEV-1"
+        assert first["incidentCommander"] == "Alice Kim"
+        assert "lunch order" not in json.dumps(first)
+        assert "typo" not in json.dumps(first)
+        assert extra["factorCategories"] == ["Process", ""]
+        kinds = {entry["index"]: (entry["kind"], entry["starred"]) for entry in extra["timeline"]}
+        events = [entry["event"] for entry in first["timeline"]]
+        assert kinds[events.index("found the index | `orders`")] == ("note", True)
+        assert kinds[events.index("Update: fixed")] == ("update", False)
+        assert [(c["from"], c["to"]) for c in extra["severityHistory"]] == [
+            (None, "SEV-3"),
+            ("SEV-3", "SEV-1"),
+        ]
+        assert [(r["role"], r["person"], r["releasedAt"] is None) for r in extra["roles"]] == [
+            ("commander", "Bob Chen", False),
+            ("scribe", "Carol", True),
+            ("commander", "Alice Kim", True),
+        ]
+        assert extra["milestones"]["acknowledged"] == "2024-03-15T14:25:00Z"
+        assert extra["metrics"]["secondsAtSeverity"] == {"SEV-1": 2520, "SEV-3": 300}
+        assert extra["metrics"]["updatesPosted"] == 1
+        again = json.loads(exported(store, json.dumps(first).encode(), ".json"))
+        through_toml = json.loads(
+            exported(
+                store, render(load_report(store, incident.id, SETTINGS), "toml").encode(), ".toml"
+            )
+        )
+    for result in (first, again, through_toml):
+        result["warroom"].pop("incident")
+    assert again == first
+    assert through_toml == first

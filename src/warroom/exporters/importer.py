@@ -100,11 +100,15 @@ def _decode(raw: bytes, source: str, suffix: str) -> dict[str, Any]:
             ) from None
         except _DuplicateKey as error:
             raise InvalidPostMortem(source, [f"(file): not valid JSON: {error}"]) from None
+        except RecursionError:
+            raise InvalidPostMortem(source, ["(file): nested too deeply"]) from None
     else:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise InvalidPostMortem(source, [f"(file): not valid TOML: {error}"]) from None
+        except RecursionError:
+            raise InvalidPostMortem(source, ["(file): nested too deeply"]) from None
     if not isinstance(data, dict):
         raise InvalidPostMortem(source, ["(file): must be an object of post-mortem fields"])
     return data

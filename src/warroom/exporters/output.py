@@ -24,7 +24,11 @@ def write_private(path: Path, content: str, *, force: bool) -> None:
     try:
         if not force:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            _write_all(descriptor, data)
+            try:
+                _write_all(descriptor, data)
+            except BaseException:
+                path.unlink(missing_ok=True)  # ours: created just now, never a half-written file
+                raise
             return
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
