@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from warroom import __version__
@@ -27,10 +28,12 @@ from warroom.text import one_line, printable
 from warroom.timefmt import date_time, duration, iso_utc
 
 if TYPE_CHECKING:  # imported when a command needs it, not at start-up
+    from warroom.reporting import ReportSettings
     from warroom.store import Store
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
+EXIT_PROBLEMS = 1  # `check` only: the post-mortem is not ready to publish
 EXIT_BAD_INPUT = 2
 
 
@@ -114,6 +117,27 @@ def build_parser() -> argparse.ArgumentParser:
     resolve = commands.add_parser("resolve", help="mark resolved (recorded in the timeline)")
     resolve.add_argument("id")
     resolve.set_defaults(handler=cmd_resolve)
+
+    check = commands.add_parser(
+        "check", help="what stands between the post-mortem and publishing (exit 1: problems)"
+    )
+    check.add_argument("id")
+    check.set_defaults(handler=cmd_check)
+
+    export = commands.add_parser("export", help="the finished post-mortem (stdout by default)")
+    export.add_argument("id")
+    export.add_argument(
+        "--format", help="md, json, toml or html (default: from FILE's extension, else md)"
+    )
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (owner-only)")
+    export.add_argument("--force", action="store_true", help="replace an existing FILE")
+    export.set_defaults(handler=cmd_export)
+
+    importing = commands.add_parser(
+        "import", help="a post-mortem file (JSON or TOML export format); prints the new id"
+    )
+    importing.add_argument("file")
+    importing.set_defaults(handler=cmd_import)
 
     config = commands.add_parser("config", help="read or change config.toml")
     config_commands = config.add_subparsers(dest="config_command", metavar="get|set")
@@ -264,6 +288,58 @@ def run_app(ctx: Context, incident_id: int | None) -> int:
     return result or EXIT_OK
 
 
+def _report_settings(ctx: Context) -> ReportSettings:
+    from warroom.reporting import ReportSettings
+
+    return ReportSettings(ctx.config.schedule, ctx.config.tz)
+
+
+def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    from warroom.checks import blocking
+    from warroom.reporting import check
+
+    with ctx.open_store(create=False) as store:
+        problems = check(store, incident_id, _report_settings(ctx))
+    for problem in problems:
+        _out(one_line(str(problem)))
+    return EXIT_PROBLEMS if blocking(problems) else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    from warroom.checks import check_report
+    from warroom.exporters import format_for, render
+    from warroom.exporters.output import refuse_existing, write_private
+    from warroom.reporting import load_report
+
+    name = format_for(args.format, args.output)
+    output = Path(args.output) if args.output is not None else None
+    if output is not None:
+        refuse_existing(output, force=args.force)
+    with ctx.open_store(create=False) as store:
+        report = load_report(store, incident_id, _report_settings(ctx))
+    content = render(report, name)
+    if output is not None:
+        write_private(output, content, force=args.force)
+    else:
+        sys.stdout.buffer.write(content.encode("utf-8"))
+        sys.stdout.flush()
+    for problem in check_report(report, ctx.clock.now()):
+        _warn(one_line(str(problem)))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    from warroom.exporters.importer import read_postmortem
+
+    record = read_postmortem(Path(args.file))  # validated whole before anything is opened
+    with ctx.open_store() as store:
+        incident = store.import_incident(record)
+    _out(incident.key)
+    return EXIT_OK
+
+
 def cmd_config_get(args: argparse.Namespace, ctx: Context) -> int:
     from warroom.config import format_value, get_value, read_raw
 
@@ -286,8 +362,16 @@ def _out(line: str) -> None:
     sys.stdout.flush()
 
 
-def _error(message: str) -> None:
-    sys.stderr.write(f"error: {printable(message)}\n")
+def _error(message: str, details: Sequence[str] = ()) -> None:
+    """One `error:` line; a list of problems (an invalid file) follows, indented, one a line."""
+    lines = [f"error: {printable(message)}\n"]
+    lines += [f"  {printable(detail)}\n" for detail in details]
+    sys.stderr.write("".join(lines))
+    sys.stderr.flush()
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"warning: {printable(message)}\n")
     sys.stderr.flush()
 
 
@@ -320,7 +404,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             return run_app(ctx, None)
         return handler(args, ctx)
     except BadInput as error:
-        _error(str(error))
+        _error(str(error), getattr(error, "details", ()))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

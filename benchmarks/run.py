@@ -1,0 +1,289 @@
+"""warroom's speed and memory targets, measured side by side with a baseline in one run.
+
+    python benchmarks/run.py [--events 100000] [--repeat 5]
+
+Machines are noisy, so every target is a ratio to something measured in the same run (or an
+absolute budget where the target is one). Prints one row per target with pass/short. The data
+is generated here, in a temporary directory; nothing large is kept in the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+PYTHON = sys.executable
+
+
+@dataclass
+class Row:
+    target: str
+    measured: str
+    limit: str
+    ok: bool
+
+
+# ---- running things in a real terminal ---------------------------------------------------
+
+
+def time_to_screen(argv: Sequence[str], marker: bytes, env: dict[str, str],
+                   timeout: float = 30.0) -> tuple[float, int]:
+    """Start `argv` in a pseudo-terminal; seconds until `marker` is on the screen, and the
+    process's peak RSS (kB) at that moment."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a 120x40 terminal, then become the program
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.execve(argv[0], list(argv), {**env, "TERM": "xterm-256color"})
+    start = time.perf_counter()
+    seen = b""
+    try:
+        while True:
+            elapsed = time.perf_counter() - start
+            if elapsed > timeout:
+                raise TimeoutError(f"{marker!r} never appeared; saw {seen[-300:]!r}")
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    raise RuntimeError(f"exited before {marker!r}: {seen[-500:]!r}") from None
+                seen += chunk
+                if marker in seen:
+                    elapsed = time.perf_counter() - start
+                    return elapsed, peak_rss_kb(pid)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def peak_rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def median_of(repeat: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(repeat))
+
+
+def run_process(argv: Sequence[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+# ---- the data ----------------------------------------------------------------------------
+
+
+def make_database(path: Path, events: int) -> int:
+    from warroom.clock import FrozenClock
+    from warroom.model import EventKind
+    from warroom.store import NewEvent, Store
+
+    start = datetime.now(UTC) - timedelta(seconds=events + 60)
+    with Store.open(str(path), FrozenClock(start)) as store:
+        incident = store.create_incident(
+            "Checkout Service Outage", 1, commander="Bob Chen", actor="Bob Chen"
+        )
+        kinds = (EventKind.ALERT, EventKind.NOTE, EventKind.ACTION, EventKind.DECISION)
+        store.log_many(
+            incident.id,
+            (
+                NewEvent(
+                    f"alert {n}: checkout p99 latency {900 + n % 400} ms on node-{n % 37}",
+                    ("Monitoring", "Alice", "Dave", "Bob Chen")[n % 4],
+                    start + timedelta(seconds=n),
+                    kinds[n % 4],
+                )
+                for n in range(events)
+            ),
+        )
+        return incident.id
+
+
+BARE_APP = textwrap.dedent(
+    """
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App):
+        def compose(self):
+            yield Header()
+            yield Static("bare app ready")
+            yield Footer()
+
+    Bare().run()
+    """
+)
+
+MINIMAL_INSERT = textwrap.dedent(
+    """
+    import sys
+    from datetime import datetime, timezone
+    from sqlmodel import Field, Session, SQLModel, create_engine
+
+    class Event(SQLModel, table=True):
+        id: int | None = Field(default=None, primary_key=True)
+        text: str
+        at: datetime
+
+    engine = create_engine("sqlite:///" + sys.argv[1])
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(Event(text="db cpu 95%", at=datetime.now(timezone.utc)))
+        session.commit()
+        print("1")
+    """
+)
+
+
+# ---- the targets -------------------------------------------------------------------------
+
+
+def bench_startup(work: Path, env: dict[str, str], big: Path, empty: Path,
+                  repeat: int, events: int) -> list[Row]:
+    newest = f"alert {events - 1}:".encode()
+    bare_script = work / "bare_app.py"
+    bare_script.write_text(BARE_APP)
+    warroom = [PYTHON, "-m", "warroom"]
+
+    bare = median_of(repeat, lambda: time_to_screen([PYTHON, str(bare_script)],
+                                                     b"bare app ready", env)[0])
+    # The first full screen: the banner, the countdown, and the newest event in the timeline.
+    empty_open = median_of(repeat, lambda: time_to_screen(
+        [*warroom, "--db", str(empty), "open", "INC-1"], b"Incident declared", env)[0])
+    big_times: list[float] = []
+    big_rss: list[int] = []
+    for _ in range(repeat):
+        seconds, rss = time_to_screen(
+            [*warroom, "--db", str(big), "open", "INC-1"], newest, env)
+        big_times.append(seconds)
+        big_rss.append(rss)
+    big_open = statistics.median(big_times)
+    rss_mb = max(big_rss) / 1024
+    return [
+        Row("start-up: open to first full screen vs a bare Textual app",
+            f"{empty_open * 1000:.0f} ms vs {bare * 1000:.0f} ms = {empty_open / bare:.2f}x",
+            "<= 1.5x", empty_open / bare <= 1.5),
+        Row("open a 100k-event incident vs an empty one",
+            f"{big_open * 1000:.0f} ms vs {empty_open * 1000:.0f} ms = "
+            f"{big_open / empty_open:.2f}x",
+            "<= 1.2x", big_open / empty_open <= 1.2),
+        Row("peak RSS of the war room with 100k events",
+            f"{rss_mb:.0f} MB", "< 150 MB", rss_mb < 150),
+    ]
+
+
+def bench_log(work: Path, env: dict[str, str], empty: Path, repeat: int) -> list[Row]:
+    minimal_script = work / "minimal_insert.py"
+    minimal_script.write_text(MINIMAL_INSERT)
+    minimal_db = work / "minimal.db"
+    run_process([PYTHON, str(minimal_script), str(minimal_db)], env)  # create the table once
+    minimal = median_of(repeat * 2, lambda: run_process(
+        [PYTHON, str(minimal_script), str(minimal_db)], env))
+    log = median_of(repeat * 2, lambda: run_process(
+        [PYTHON, "-m", "warroom", "--db", str(empty), "log", "INC-1", "db cpu 95%"], env))
+    return [
+        Row("warroom log (whole process) vs a minimal SQLModel insert process",
+            f"{log * 1000:.0f} ms vs {minimal * 1000:.0f} ms = {log / minimal:.2f}x",
+            "<= 1.3x", log / minimal <= 1.3),
+    ]
+
+
+def bench_keystroke(work: Path, events: int) -> list[Row]:
+    """Enter in the log input to the event committed and in the timeline, in-process."""
+    rows: list[Row] = []
+    for label, count in (("0 events", 0), (f"{events // 1000}k events", events)):
+        path = work / f"keystroke-{count}.db"
+        make_database(path, count)
+        samples = asyncio.run(_keystrokes(path, 200))
+        p50 = statistics.median(samples) * 1000
+        p99 = statistics.quantiles(samples, n=100)[98] * 1000
+        rows.append(Row(f"keystroke → committed → shown, {label}",
+                        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms", "p99 < 16 ms", p99 < 16))
+    return rows
+
+
+async def _keystrokes(path: Path, samples: int) -> list[float]:
+    from warroom.app import WarroomApp
+    from warroom.clock import SystemClock
+    from warroom.config import load_config
+    from warroom.screens.war_room import WarRoomScreen
+    from warroom.store import Store
+    from warroom.widgets.log_input import LogInput
+    from warroom.widgets.timeline import Timeline
+
+    store = Store.open(str(path), SystemClock())
+    app = WarroomApp(store, load_config(Path(os.devnull)), SystemClock(), incident_id=1,
+                     blink=False)
+    timings: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not (isinstance(app.screen, WarRoomScreen) and app.screen.state is not None):
+            await pilot.pause()
+        screen = app.screen
+        timeline = screen.query_one(Timeline)
+        log_input = screen.query_one(LogInput)
+        for n in range(samples):
+            text = f"keystroke sample {n}"
+            await pilot.press("l")
+            log_input.input.value = text
+            start = time.perf_counter()
+            log_input.input.action_submit()
+            while not (timeline.events and timeline.events[-1].text == text):
+                await asyncio.sleep(0)
+            await pilot.pause()  # the frame that shows it
+            timings.append(time.perf_counter() - start)
+    store.close()
+    return timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="warroom-bench-") as directory:
+        work = Path(directory)
+        env = {**os.environ, "XDG_CONFIG_HOME": str(work / "config"),
+               "XDG_DATA_HOME": str(work / "data"), "TZ": "UTC"}
+        env.pop("WARROOM_DB", None)
+        big, empty = work / "big.db", work / "empty.db"
+        started = time.perf_counter()
+        make_database(big, args.events)
+        generated = time.perf_counter() - started
+        make_database(empty, 0)
+        print(f"generated {args.events} events in {generated:.1f} s", flush=True)
+        rows = [
+            *bench_startup(work, env, big, empty, args.repeat, args.events),
+            *bench_log(work, env, empty, args.repeat),
+            *bench_keystroke(work, args.events),
+        ]
+    width = max(len(row.target) for row in rows)
+    print()
+    for row in rows:
+        verdict = "pass" if row.ok else "SHORT"
+        print(f"{verdict:<5}  {row.target:<{width}}  {row.measured}  (target {row.limit})")
+    return 0 if all(row.ok for row in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""JSON and TOML: the same structure (`document.py`), written by the json module and tomli-w.
+
+JSON is indented, with each entry of a list on one line of its own (a timeline of 100,000 events
+stays readable, diffs line by line, and is encoded by the json module's fast encoder).
+
+TOML uses its own types where it has them: `date` and `dueDate` are TOML dates, timeline `time`
+a TOML date-time (`2024-03-15T14:15:00Z`); TOML has no null, so unknown values are left out
+(the importer reads a missing key as null).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+import tomli_w
+
+from warroom.exporters.document import to_document, without_nulls
+from warroom.postmortem import Report
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def to_json(report: Report) -> str:
+    return "".join(_json(to_document(report), "")) + "\n"
+
+
+def _json(value: Any, indent: str) -> list[str]:
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        parts = ["{\n"]
+        for position, (key, item) in enumerate(value.items()):
+            parts += [inner, _ENCODE(key), ": ", *_json(item, inner)]
+            parts.append(",\n" if position < len(value) - 1 else "\n")
+        parts += [indent, "}"]
+        return parts
+    if isinstance(value, list) and value:
+        return ["[\n", inner, f",\n{inner}".join(map(_ENCODE, value)), "\n", indent, "]"]
+    return [_ENCODE(value)]
+
+
+def to_toml(report: Report) -> str:
+    full = to_document(report, time=_toml_time)
+    # The timeline has no nulls: only the rest is walked for them (a timeline can be 100,000).
+    document = {
+        key: value if key == "timeline" else without_nulls(value) for key, value in full.items()
+    }
+    document = {key: value for key, value in document.items() if value is not None}
+    document["date"] = date.fromisoformat(document["date"])
+    for item in document["actionItems"]:
+        if "dueDate" in item:
+            item["dueDate"] = date.fromisoformat(item["dueDate"])
+    result: str = tomli_w.dumps(document)
+    return result
+
+
+def _toml_time(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=0)

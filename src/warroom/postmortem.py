@@ -1,0 +1,190 @@
+"""The post-mortem report: every field of the lesson's `PostMortem`, assembled from the incident.
+
+Pure domain: it is given plain values (the incident, its severity history, timeline, action
+items, roles and the stored post-mortem fields) and computes what is not stored:
+
+- the report id: the stored one, else `PM-<year>-<incident number, 3 digits at least>` (the
+  year of the report date), e.g. `PM-2024-007` for INC-7;
+- the date: the stored one, else the detection date (UTC);
+- the severity: the incident's current level (the final classification; the whole history is
+  kept beside it);
+- the incident commander: the current IC;
+- the impact duration: the stored text, else from detection to resolution,
+  e.g. `47 minutes (14:23 - 15:10 UTC)`;
+- whether the SLA was breached: the stored answer, else suggested by the response target
+  (missed: breached);
+- the timeline: live events that are not hidden from the report, starred ones marked;
+- the metrics (`warroom.metrics`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import NamedTuple
+
+from warroom.cadence import UpdateSchedule
+from warroom.metrics import Metrics, compute_metrics
+from warroom.model import (
+    ActionItem,
+    ContributingFactor,
+    EventKind,
+    Incident,
+    PostMortem,
+    ReportStatus,
+    RoleAssignment,
+    SeverityChange,
+    Why,
+)
+
+
+class TimelineEntry(NamedTuple):
+    """One line of the report's timeline (a named tuple: a timeline can have 100,000)."""
+
+    at: datetime
+    text: str
+    actor: str
+    kind: EventKind = EventKind.NOTE
+    starred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    duration: str
+    users_affected: int | None  # None: not known yet
+    revenue_impact: str
+    sla_breached: bool | None  # None: not stored and nothing to suggest it from
+    duration_computed: bool = False  # the duration came from the milestones
+    sla_suggested: bool = False  # sla_breached came from the response target
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    incident: Incident
+    stored: PostMortem  # the fields as stored (its version is what an edit starts from)
+    report_id: str
+    title: str
+    date: date
+    severity: int
+    commander: str
+    authors: tuple[str, ...]
+    status: ReportStatus
+    summary: str
+    impact: Impact
+    timeline: tuple[TimelineEntry, ...]
+    root_cause: str
+    contributing_factors: tuple[ContributingFactor, ...]
+    what_went_well: tuple[str, ...]
+    what_went_poorly: tuple[str, ...]
+    lucky_breaks: tuple[str, ...]
+    action_items: tuple[ActionItem, ...]
+    five_whys: tuple[Why, ...]
+    severity_history: tuple[SeverityChange, ...]
+    roles: tuple[RoleAssignment, ...]
+    metrics: Metrics
+    actors: frozenset[str]  # everyone who appears as an actor in the timeline
+
+    @property
+    def people(self) -> frozenset[str]:
+        """Every name the incident knows: IC, roles, actors, authors, action item owners."""
+        names = {self.commander, *self.authors, *self.actors}
+        names.update(role.person for role in self.roles)
+        names.update(item.owner for item in self.action_items)
+        return frozenset(name for name in names if name.strip())
+
+
+def derive_report_id(incident_id: int, report_date: date) -> str:
+    return f"PM-{report_date.year}-{incident_id:03d}"
+
+
+def build_report(
+    incident: Incident,
+    stored: PostMortem,
+    timeline: Iterable[TimelineEntry],
+    *,
+    severity_history: Sequence[SeverityChange],
+    action_items: Sequence[ActionItem],
+    roles: Sequence[RoleAssignment],
+    schedule: UpdateSchedule,
+    tz: tzinfo,
+    now: datetime,
+) -> Report:
+    """The report. `timeline` is consumed once (it may stream from the database)."""
+    entries: list[TimelineEntry] = []
+    updates: list[datetime] = []
+    actors: set[str] = set()
+    for entry in timeline:
+        entries.append(entry)
+        actors.add(entry.actor)
+        if entry.kind is EventKind.UPDATE:
+            updates.append(entry.at)
+    metrics = compute_metrics(incident, severity_history, updates, schedule, tz, now)
+    report_date = stored.report_date or incident.detected_at.astimezone(UTC).date()
+    return Report(
+        incident=incident,
+        stored=stored,
+        report_id=stored.report_id or derive_report_id(incident.id, report_date),
+        title=incident.title,
+        date=report_date,
+        severity=incident.severity,
+        commander=incident.commander or "",
+        authors=stored.authors,
+        status=stored.status,
+        summary=stored.summary,
+        impact=_impact(incident, stored, metrics),
+        timeline=tuple(entries),
+        root_cause=stored.root_cause,
+        contributing_factors=stored.contributing_factors,
+        what_went_well=stored.what_went_well,
+        what_went_poorly=stored.what_went_poorly,
+        lucky_breaks=stored.lucky_breaks,
+        action_items=tuple(action_items),
+        five_whys=stored.five_whys,
+        severity_history=tuple(severity_history),
+        roles=tuple(roles),
+        metrics=metrics,
+        actors=frozenset(actors),
+    )
+
+
+def _impact(incident: Incident, stored: PostMortem, metrics: Metrics) -> Impact:
+    duration, computed = stored.impact_duration, False
+    if not duration.strip() and incident.resolved_at is not None:
+        duration, computed = outage_duration(incident.detected_at, incident.resolved_at), True
+    sla, suggested = stored.sla_breached, False
+    if sla is None and metrics.response.met is not None:
+        sla, suggested = not metrics.response.met, True
+    return Impact(
+        duration=duration,
+        users_affected=stored.users_affected,
+        revenue_impact=stored.revenue_impact,
+        sla_breached=sla,
+        duration_computed=computed,
+        sla_suggested=suggested,
+    )
+
+
+def outage_duration(start: datetime, end: datetime) -> str:
+    """`47 minutes (14:23 - 15:10 UTC)`; the dates are shown when it spans days."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if start.date() == end.date():
+        window = f"{start:%H:%M} - {end:%H:%M} UTC"
+    else:
+        window = f"{start:%Y-%m-%d %H:%M} - {end:%Y-%m-%d %H:%M} UTC"
+    return f"{spelled_duration(end - start)} ({window})"
+
+
+def spelled_duration(delta: timedelta) -> str:
+    """`47 minutes`, `1 hour 5 minutes`, `2 days 3 hours` (whole minutes)."""
+    minutes = max(0, int(delta.total_seconds()) // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [
+        f"{count} {unit}{'' if count == 1 else 's'}"
+        for count, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
+        if count
+    ]
+    if days:
+        parts = parts[:2]  # minutes do not matter once it is days
+    return " ".join(parts) or "0 minutes"

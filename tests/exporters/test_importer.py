@@ -1,0 +1,256 @@
+"""Reading post-mortem files: every problem listed by its path, HH:MM times placed in order."""
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from warroom.exporters.importer import InvalidPostMortem, parse_postmortem, read_postmortem
+from warroom.lifecycle import Milestone
+from warroom.model import ActionType, EventKind, FishboneCategory, ReportStatus, Role
+
+LESSON = Path(__file__).parent.parent / "data" / "checkout-outage.json"
+
+
+def lesson() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(LESSON.read_text())
+    return data
+
+
+def problems(document: object, *, suffix: str = ".json") -> list[str]:
+    raw = json.dumps(document).encode() if suffix == ".json" else tomli_w.dumps(document).encode()  # type: ignore[arg-type]
+    with pytest.raises(InvalidPostMortem) as invalid:
+        parse_postmortem(raw, "pm" + suffix, suffix=suffix)
+    count = len(invalid.value.details)
+    assert (
+        str(invalid.value)
+        == f"pm{suffix} is not a valid post-mortem ({count} problem{'s' if count > 1 else ''})"
+    )
+    return invalid.value.details
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_the_lessons_example_reads_whole() -> None:
+    record = read_postmortem(LESSON)
+    assert record.title == "Checkout Service Outage - March 15, 2024"
+    assert record.severity == 1
+    assert record.postmortem.report_id == "PM-2024-007"
+    assert record.postmortem.report_date == date(2024, 3, 15)
+    assert record.postmortem.status is ReportStatus.PUBLISHED
+    assert record.postmortem.users_affected == 12500
+    assert record.postmortem.sla_breached is True
+    assert len(record.events) == 12
+    assert record.events[0].occurred_at == utc(2024, 3, 15, 14, 15)
+    assert record.events[-1].occurred_at == utc(2024, 3, 15, 15, 10)
+    assert record.action_items[0].type is ActionType.PREVENT
+    assert record.action_items[1].due_date == date(2024, 3, 18)
+    # Without warroom data: detected at the first entry, resolved at the last.
+    assert record.milestones == {
+        Milestone.DETECTED: utc(2024, 3, 15, 14, 15),
+        Milestone.RESOLVED: utc(2024, 3, 15, 15, 10),
+    }
+    assert [(r.role, r.person) for r in record.roles] == [(Role.COMMANDER, "Bob Chen")]
+    assert [(c.old, c.new) for c in record.severity_history] == [(None, 1)]
+
+
+def test_every_problem_is_listed_by_its_path() -> None:
+    document = lesson()
+    del document["title"]
+    document["severity"] = 1
+    document["incidentComander"] = "typo"
+    document["impact"]["usersAffected"] = "12500"
+    document["timeline"][2]["time"] = "25:00"
+    document["timeline"][3]["actor"] = " "
+    document["actionItems"][0]["type"] = "fix"
+    document["actionItems"][1]["dueDate"] = "2024-13-01"
+    document["fiveWhys"][0] = "Why?"
+    assert problems(document) == [
+        "title: missing",
+        "severity: must be one of SEV-1, SEV-2, SEV-3, SEV-4 (not 1)",
+        'impact.usersAffected: must be a whole number (not "12500")',
+        'timeline[2].time: no such time of day (not "25:00")',
+        'timeline[3].actor: must not be empty (not " ")',
+        'actionItems[0].type: must be one of prevent, detect, mitigate (not "fix")',
+        'actionItems[1].dueDate: must be a date, YYYY-MM-DD (not "2024-13-01")',
+        'fiveWhys[0]: must be an object (a table in TOML) (not "Why?")',
+        "incidentComander: unknown key",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "suffix", "expected"),
+    [
+        (
+            b"{ not json",
+            ".json",
+            "(file): not valid JSON: Expecting property name enclosed in "
+            "double quotes (line 1 column 3)",
+        ),
+        (b'{"title": "a", "title": "b"}', ".json", '(file): not valid JSON: duplicate key "title"'),
+        (b"[1, 2]", ".json", "(file): must be an object of post-mortem fields"),
+        (b"title = ", ".toml", "(file): not valid TOML: Invalid value (at end of document)"),
+        (b"\xff\xfe", ".json", "(file): not UTF-8 text (byte 0)"),
+        (b'{"title": "\\ud800"}', "", None),
+        (b"[" * 100_000 + b"]" * 100_000, ".json", "(file): nested too deeply"),
+    ],
+)
+def test_unreadable_files(raw: bytes, suffix: str, expected: str | None) -> None:
+    with pytest.raises(InvalidPostMortem) as invalid:
+        parse_postmortem(raw, "pm", suffix=suffix)
+    if expected is not None:
+        assert invalid.value.details == [expected]
+    else:
+        assert invalid.value.details[0].startswith("title: must not contain unpaired surrogates")
+
+
+def test_hh_mm_times_roll_over_midnight() -> None:
+    document = lesson()
+    document["date"] = "2024-03-15"
+    document["timeline"] = [
+        {"time": "23:50", "event": "alert", "actor": "Monitoring"},
+        {"time": "23:55", "event": "paged", "actor": "Bob"},
+        {"time": "00:10", "event": "rolled back", "actor": "Dave"},
+        {"time": "00:10", "event": "same minute", "actor": "Dave"},
+        {"time": "2024-03-16T06:00:00+01:00", "event": "iso with an offset", "actor": "Dave"},
+        {"time": "05:30", "event": "the next morning", "actor": "Bob"},
+        {"time": "04:00:30", "event": "a day later", "actor": "Bob"},
+    ]
+    moments = [
+        event.occurred_at for event in parse_postmortem(json.dumps(document).encode(), "x").events
+    ]
+    assert moments == [
+        utc(2024, 3, 15, 23, 50),
+        utc(2024, 3, 15, 23, 55),
+        utc(2024, 3, 16, 0, 10),
+        utc(2024, 3, 16, 0, 10),
+        utc(2024, 3, 16, 5, 0),
+        utc(2024, 3, 16, 5, 30),
+        utc(2024, 3, 17, 4, 0, 30),
+    ]
+
+
+def test_iso_times_must_be_in_order() -> None:
+    document = lesson()
+    document["timeline"][5]["time"] = "2024-03-15T14:00:00Z"
+    assert problems(document) == [
+        "timeline[5].time: earlier than the entry before it (the timeline must be in time order)"
+    ]
+
+
+def test_toml_with_native_dates_and_missing_nulls() -> None:
+    document = lesson()
+    document["date"] = date(2024, 3, 15)
+    document["actionItems"][0]["dueDate"] = date(2024, 3, 22)
+    del document["actionItems"][1]["dueDate"]  # TOML: absent means null
+    del document["impact"]["usersAffected"]
+    document["timeline"][0]["time"] = utc(2024, 3, 15, 14, 15)
+    raw = tomli_w.dumps(document).encode()
+    record = parse_postmortem(raw, "pm.toml", suffix=".toml")
+    assert record.action_items[0].due_date == date(2024, 3, 22)
+    assert record.action_items[1].due_date is None
+    assert record.postmortem.users_affected is None
+    assert record.events[0].occurred_at == utc(2024, 3, 15, 14, 15)
+    # TOML is recognised by its content too
+    assert parse_postmortem(raw, "pm", suffix="").title == record.title
+
+
+def test_warroom_data_is_read_back() -> None:
+    document = lesson()
+    document["warroom"] = {
+        "incident": "INC-9",
+        "factorCategories": ["Process", "", "Technology", "Process"],
+        "timeline": [{"index": 2, "kind": "alert"}, {"index": 5, "starred": True}],
+        "milestones": {
+            "detected": "2024-03-15T14:23:00Z",
+            "acknowledged": "2024-03-15T14:25:00Z",
+            "mitigated": None,
+            "resolved": "2024-03-15T15:10:00Z",
+        },
+        "severityHistory": [
+            {"at": "2024-03-15T14:23:00Z", "from": None, "to": "SEV-2", "actor": "Bob"},
+            {"at": "2024-03-15T14:30:00Z", "from": "SEV-2", "to": "SEV-1", "actor": "Bob"},
+        ],
+        "roles": [
+            {"role": "commander", "person": "Bob Chen", "assignedAt": "2024-03-15T14:25:00Z"},
+            {
+                "role": "scribe",
+                "person": "Carol",
+                "assignedAt": "2024-03-15T14:26:00Z",
+                "releasedAt": "2024-03-15T15:00:00Z",
+            },
+        ],
+        "metrics": {"anything": "ignored"},
+    }
+    record = parse_postmortem(json.dumps(document).encode(), "x")
+    factors = record.postmortem.contributing_factors
+    assert [f.category for f in factors] == [
+        FishboneCategory.PROCESS,
+        None,
+        FishboneCategory.TECHNOLOGY,
+        FishboneCategory.PROCESS,
+    ]
+    assert record.events[2].kind is EventKind.ALERT
+    assert record.events[5].starred
+    assert record.events[0].kind is EventKind.NOTE
+    assert record.milestones == {
+        Milestone.DETECTED: utc(2024, 3, 15, 14, 23),
+        Milestone.ACKNOWLEDGED: utc(2024, 3, 15, 14, 25),
+        Milestone.RESOLVED: utc(2024, 3, 15, 15, 10),
+    }
+    assert [(c.old, c.new) for c in record.severity_history] == [(None, 2), (2, 1)]
+    assert [r.person for r in record.roles] == ["Bob Chen", "Carol"]
+
+
+def test_warroom_cross_references_are_checked() -> None:
+    document = lesson()
+    document["warroom"] = {
+        "factorCategories": ["Process"],
+        "timeline": [{"index": 40}, {"index": 1}, {"index": 1, "kind": "alert"}],
+        "milestones": {"detected": "2024-03-15T14:23:00Z", "resolved": "2024-03-15T14:00:00Z"},
+        "severityHistory": [
+            {"at": "2024-03-15T14:23:00Z", "from": "SEV-3", "to": "SEV-2", "actor": "Bob"},
+            {"at": "2024-03-15T14:20:00Z", "from": "SEV-3", "to": "SEV-1", "actor": "Bob"},
+        ],
+        "roles": [{"role": "commander", "person": "Alice", "assignedAt": "2024-03-15T14:25:00Z"}],
+    }
+    assert problems(document) == [
+        "warroom.timeline[0].index: no timeline entry 40",
+        "warroom.timeline[2].index: entry 1 is described twice",
+        "warroom.factorCategories: 1 categories for 4 contributing factors",
+        "warroom.milestones.resolved: earlier than the milestone before it",
+        "warroom.severityHistory[0].from: the first entry is the declaration: no from",
+        "warroom.severityHistory[1].from: must be SEV-2, the severity before it",
+        "warroom.severityHistory[1].at: earlier than the change before it",
+        'warroom.roles: the one current commander must be "Bob Chen" (incidentCommander), '
+        'not "Alice"',
+    ]
+
+
+def test_a_minimal_file_is_a_draft() -> None:
+    minimal = {
+        "title": "Search slow",
+        "date": "2024-05-02",
+        "severity": "SEV-3",
+        "incidentCommander": "Alice",
+    }
+    record = parse_postmortem(json.dumps(minimal).encode(), "x")
+    assert record.postmortem.status is ReportStatus.DRAFT
+    assert record.postmortem.report_id == ""
+    assert record.events == ()
+    assert record.milestones == {
+        Milestone.DETECTED: utc(2024, 5, 2),
+        Milestone.RESOLVED: utc(2024, 5, 2),
+    }
+
+
+def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
+    from warroom.errors import BadInput
+
+    with pytest.raises(BadInput, match=r"cannot read .*nope\.json: No such file or directory"):
+        read_postmortem(tmp_path / "nope.json")

@@ -1,0 +1,160 @@
+"""The Markdown document: user text can never change its structure."""
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from tests.reports import ITEM, TIMELINE, make_report
+from warroom.exporters.markdown import block, escape_line, inline, to_markdown
+from warroom.postmortem import TimelineEntry
+from warroom.text import printable
+
+PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+SECTIONS = [
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Root Cause",
+    "Contributing Factors",
+    "What Went Well",
+    "What Went Poorly",
+    "Lucky Breaks",
+    "Action Items",
+    "Five Whys",
+    "Response Metrics",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain words, 95% and $85,000", "plain words, 95% and $85,000"),
+        ("a | b", "a \\| b"),
+        ("# not a heading", "\\# not a heading"),
+        ("title #", "title \\#"),
+        ("C# code", "C# code"),
+        ("> not a quote", "\\> not a quote"),
+        ("- not a list", "\\- not a list"),
+        ("+ not a list", "\\+ not a list"),
+        ("1. not a list", "1\\. not a list"),
+        ("2) not a list", "2\\) not a list"),
+        ("=== not a heading underline", "\\=== not a heading underline"),
+        ("`code` and ``more``", "\\`code\\` and \\`\\`more\\`\\`"),
+        ("*bold* __under__ ~strike~", "\\*bold\\* \\_\\_under\\_\\_ \\~strike\\~"),
+        ("orders.user_id stays", "orders.user_id stays"),
+        ("_leading and trailing_", "\\_leading and trailing\\_"),
+        ("[link](http://x) ![img](y)", "\\[link\\](http://x) !\\[img\\](y)"),
+        ("<script>alert(1)</script>", "\\<script>alert(1)\\</script>"),
+        ("&amp; &#42; R&D", "\\&amp; \\&#42; R&D"),
+        ("back\\slash", "back\\\\slash"),
+        ("\x1b[31mred\x1b[0m", "\\\\x1b\\[31mred\\\\x1b\\[0m"),
+        ("p99 latency > 10s", "p99 latency > 10s"),
+        ("    indented code", "indented code"),
+    ],
+)
+def test_escape_line(text: str, expected: str) -> None:
+    assert escape_line(text) == expected
+
+
+def test_newlines() -> None:
+    assert inline("first\nsecond\r\nthird") == "first<br>second<br>third"
+    assert block("para one\n- not a list\n\n\n\npara two") == (
+        "para one\n\\- not a list\n\npara two"
+    )
+
+
+def text_of(inline_token: Token) -> str:
+    """What a reader sees in an inline token: text, with `<br>` as a newline."""
+    parts = []
+    for child in inline_token.children or []:
+        if child.type == "text":
+            parts.append(child.content)
+        elif child.type == "softbreak" or (child.type == "html_inline" and child.content == "<br>"):
+            parts.append("\n")
+        else:
+            raise AssertionError(f"user text became markup: {child.type} {child.content!r}")
+    return "".join(parts)
+
+
+def expected_text(text: str) -> str:
+    """Each line shown literally (control characters as `\\x1b`), trimmed; no blank lines
+    at the start or end."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(printable(line.replace("\t", " ")).strip() for line in lines).strip("\n")
+
+
+def tables(tokens: list[Token]) -> list[list[list[Token]]]:
+    """Each table as rows of cells' inline tokens."""
+    found: list[list[list[Token]]] = []
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            found.append([])
+        elif token.type == "tr_open":
+            found[-1].append([])
+        elif token.type == "inline" and tokens[index - 1].type in ("td_open", "th_open"):
+            found[-1][-1].append(token)
+    return found
+
+
+# Any text, with Markdown's and HTML's special characters (and a few words) much more likely.
+MARKUP = [*"#>|-+=*_`~[]()<>!&;:\\/ \n\r\t1.x", "&amp;", "<br>", "http://", "1. ", "- "]
+user_text = st.lists(
+    st.one_of(st.sampled_from(MARKUP), st.characters(exclude_categories=("Cs",))), max_size=40
+).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(event=user_text, actor=user_text, description=user_text, owner=user_text, well=user_text)
+def test_no_user_text_can_break_the_document(
+    event: str, actor: str, description: str, owner: str, well: str
+) -> None:
+    timeline = (*TIMELINE[:2], TimelineEntry(TIMELINE[2].at, event, actor), *TIMELINE[3:])
+    report = make_report(
+        timeline=timeline,
+        items=(replace(ITEM, description=description, owner=owner), ITEM),
+        what_went_well=(well, "second"),
+        summary=event,
+        root_cause=description,
+    )
+    tokens = PARSER.parse(to_markdown(report))
+    assert not [t for t in tokens if t.type in ("html_block", "code_block", "fence", "hr")]
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == ["Checkout down", *SECTIONS]
+    timeline_table, items_table, metrics_table = tables(tokens)
+    assert [len(row) for row in timeline_table] == [3] * (len(timeline) + 1)
+    assert text_of(timeline_table[3][1]) == expected_text(event)
+    assert text_of(timeline_table[3][2]) == expected_text(actor)
+    assert [len(row) for row in items_table] == [8, 8, 8]
+    assert text_of(items_table[1][1]) == expected_text(description)
+    assert text_of(items_table[1][3]) == (expected_text(owner) or "—")
+    assert len(metrics_table) > 1
+    assert [t.type for t in tokens].count("bullet_list_open") == 3  # fields, impact, went well
+    assert section_items(tokens, "What Went Well") == [expected_text(well), "second"]
+
+
+def section_items(tokens: list[Token], title: str) -> list[str]:
+    """The text of each list item in a section."""
+    start = next(i for i, t in enumerate(tokens) if t.type == "inline" and t.content == title)
+    items: list[str] = []
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if token.type == "heading_open":
+            break
+        if token.type == "list_item_open":
+            items.append("")
+        elif token.type == "inline" and items:
+            items[-1] = text_of(token)
+    return items
+
+
+def test_the_lessons_whole_document_shape() -> None:
+    starred = make_report()
+    text = to_markdown(starred)
+    assert "| 14:35 | ★ **Found missing index** | Dave |" in text
+    assert "★ marks the key moments." in text
+    assert "1. **Why was checkout down?**\n\n   The connection pool was exhausted." in text
