@@ -2,7 +2,9 @@
 
 Every public method is one transaction. Writers take the write lock at BEGIN (SQLite: BEGIN
 IMMEDIATE) and record a row in the change feed; a method returns only after its transaction has
-committed, so whatever it returns is durable.
+committed, so whatever it returns is durable. When the database fails (a full disk, a damaged
+file, a lost server) the transaction is rolled back and the method raises DatabaseError or
+StorageError, never a driver's exception.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from warroom.model import (
 from warroom.severity import SEVERITIES, severity_label
 from warroom.store import converters
 from warroom.store.engine import Target, open_engine, resolve_target
+from warroom.store.failures import database_failures
 from warroom.store.tables import (
     ActionItemRow,
     ChangeRow,
@@ -61,9 +64,14 @@ class Change:
 
 
 def require_text(value: str, what: str) -> str:
-    """User text is kept exactly as typed, but it must say something."""
+    """User text is kept exactly as typed, but it must say something, in valid Unicode (a
+    command line in a non-UTF-8 locale can hand us undecodable bytes as lone surrogates)."""
     if not value.strip():
         raise BadInput(f"{what} must not be empty")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(f"{what} is not valid UTF-8: check the terminal's encoding") from None
     return value.strip()
 
 
@@ -97,12 +105,20 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with Session(self._engine) as session, session.begin():
+        with (
+            database_failures(self.target, doing="read"),
+            Session(self._engine) as session,
+            session.begin(),
+        ):
             yield session
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        with (
+            database_failures(self.target, doing="write to"),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     def _changed(
