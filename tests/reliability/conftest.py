@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 
 import pytest
+
+from tests.reliability.sandbox import MountNamespace, OtherUser, Unavailable
 
 SEED = pytest.StashKey[int]()
 
@@ -39,3 +41,29 @@ def pytest_runtest_makereport(
 def env() -> dict[str, str]:
     """The environment for warroom processes: the test's (isolated) one, unbuffered."""
     return {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
+@pytest.fixture
+def mount_namespace() -> Iterator[MountNamespace]:
+    """A private mount namespace (see sandbox), or a skip saying why there cannot be one."""
+    try:
+        namespace = MountNamespace()
+    except Unavailable as reason:
+        pytest.skip(f"needs a private mount namespace: {reason}")
+    try:
+        yield namespace
+    finally:
+        namespace.close()
+
+
+@pytest.fixture
+def other_user() -> Iterator[OtherUser]:
+    """An unprivileged user to run warroom as (see sandbox), or a skip saying why not."""
+    try:
+        user = OtherUser()
+    except Unavailable as reason:
+        pytest.skip(f"needs an unprivileged user: {reason}")
+    try:
+        yield user
+    finally:
+        user.close()
