@@ -187,7 +187,7 @@ def _prepare(engine: Engine, target: Target) -> None:
             tables, version = _schema(connection)
             connection.rollback()
     except DBAPIError as error:
-        translated = failure(error, target, doing="read")
+        translated = failure(error, target, doing="read") if target.is_sqlite else None
         if translated is None:  # e.g. a PostgreSQL server refusing us: say why
             translated = DatabaseError(f"cannot read {target.display}: {reason(error, target)}")
         raise translated from error
