@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, func, tuple_
 from sqlmodel import Session, col, select
@@ -73,6 +73,14 @@ def require_text(value: str, what: str) -> str:
     except UnicodeEncodeError:
         raise BadInput(f"{what} is not valid UTF-8: check the terminal's encoding") from None
     return value.strip()
+
+
+def require_instant(moment: datetime) -> datetime:
+    """A moment as the store keeps it: in UTC, so that what a method returns is what a later
+    read gives back. A naive time is no moment at all."""
+    if moment.utcoffset() is None:
+        raise BadInput(f"{moment.isoformat()} has no timezone")
+    return moment.astimezone(UTC)
 
 
 class Store:
@@ -331,11 +339,10 @@ class Store:
         """Append an event; returns only once it is committed."""
         text = require_text(text, "the event text")
         actor = require_text(actor, "the actor")
+        when = require_instant(occurred_at) if occurred_at else self._clock.now()
         with self._write() as session:
             self._incident_row(session, incident_id)
-            row = self._add_event(
-                session, incident_id, kind, actor, text, occurred_at or self._clock.now()
-            )
+            row = self._add_event(session, incident_id, kind, actor, text, when)
             return converters.event(row)
 
     def _add_event(
@@ -474,7 +481,7 @@ class Store:
             if kind is not None:
                 row.kind = kind.value
             if occurred_at is not None:
-                row.occurred_at = occurred_at
+                row.occurred_at = require_instant(occurred_at)
             row.edited_at = now
             session.add(row)
             self._changed(session, row.incident_id, "event", event_id)
