@@ -1,7 +1,8 @@
 """The command line: a stable contract (PRODUCT.md §5). Scripts and alert hooks call it.
 
 Exit status: 0 success; 2 bad input or usage, with one `error:` line on stderr and nothing
-written; 1 an unexpected failure. This module imports neither Textual nor Rich: `log`, `list`
+written; 1 the database could not be written or reached (StorageError: one `error:` line,
+nothing saved) or an unexpected failure. This module imports neither Textual nor Rich: `log`, `list`
 and friends start as fast as the database layer allows.
 """
 
