@@ -5,13 +5,29 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 
 import pytest
 
 from tests.reliability.sandbox import MountNamespace, OtherUser, Unavailable
 
 SEED = pytest.StashKey[int]()
+_CAMPAIGNS: list[str] = []  # what each crash-safety test did, for the end of a soak
+
+
+@pytest.fixture
+def tell(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Note what a test did (shown at the end of the run with --soak, or -v)."""
+    return lambda line: _CAMPAIGNS.append(f"{request.node.name}: {line}")
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    if _CAMPAIGNS and (config.getoption("--soak") or config.getoption("verbose") > 0):
+        terminalreporter.section("crash-safety campaigns")
+        for line in _CAMPAIGNS:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture

@@ -10,10 +10,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
-from tests.reliability.test_crash_safety import make_old_database
+from tests.reliability.commands import run_elsewhere
+from tests.reliability.old_schema import make_old_database
 from warroom.cli import main
 from warroom.clock import FrozenClock
 from warroom.store import Store
@@ -64,18 +66,15 @@ def test_migration_backup_is_owner_only_and_whole(
 def test_data_and_config_directories_and_config_file(
     umask: int, isolated_environment: Path, tmp_path: Path
 ) -> None:
-    """Through the real command, with the umask it inherits."""
+    """In a warroom process of its own, with the umask it inherits."""
 
-    def warroom(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "warroom", *args],
-            capture_output=True,
-            text=True,
-            umask=umask,
-        )
+    def with_umask(argv: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(argv, capture_output=True, text=True, umask=umask)
 
-    assert warroom("new", "x", "--detach").returncode == 0
-    assert warroom("config", "set", "user.name", "Alice").returncode == 0
+    created, configured = run_elsewhere(
+        with_umask, [["new", "x", "--detach"], ["config", "set", "user.name", "Alice"]]
+    )
+    assert (created.code, configured.code) == (0, 0)
     data = isolated_environment / "data" / "warroom"
     config = isolated_environment / "config" / "warroom"
     assert (mode(data), mode(data / "warroom.db")) == (0o700, 0o600)
@@ -113,26 +112,32 @@ QUOTED_PASSWORD = "p%40ss%3Aw0rd"  # p@ss:w0rd, as a URL carries it
 
 @pytest.mark.parametrize("password", [PASSWORD, QUOTED_PASSWORD])
 def test_postgres_password_never_shown(
-    password: str, closed_port: int, monkeypatch: pytest.MonkeyPatch
+    password: str,
+    closed_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = f"postgresql://ic:{password}@127.0.0.1:{closed_port}/warroom"
-    secrets = {password, "p@ss:w0rd"} if password == QUOTED_PASSWORD else {password}
+    secrets = {password, unquote(password)}
+    monkeypatch.setenv("WARROOM_DB", url)
     shown = []
     for args in (
         ["--db", url, "list"],
         ["--db", url, "list", "--json"],
         ["--db", url, "log", "INC-1", "x"],
         ["--db", url, "new", "x", "--detach"],
+        ["--db", url, "severity", "INC-1", "1"],
         ["list"],  # from the environment
     ):
-        monkeypatch.setenv("WARROOM_DB", url)
-        result = subprocess.run(
-            [sys.executable, "-m", "warroom", *args], capture_output=True, text=True
-        )
-        assert result.returncode == 2, result.stderr
-        assert result.stdout == ""
-        assert result.stderr.startswith("error: cannot read postgresql+psycopg://ic:***@")
-        assert result.stderr.count("\n") == 1
-        shown.append(result.stdout + result.stderr)
+        code = main(args)
+        out, err = capsys.readouterr()
+        assert (code, out) == (2, ""), err
+        assert err.startswith("error: cannot read postgresql+psycopg://ic:***@127.0.0.1:")
+        assert err.count("\n") == 1
+        shown.append(err)
+    # And once through a real process, which also imports the driver on its own.
+    real = subprocess.run([sys.executable, "-m", "warroom", "list"], capture_output=True, text=True)
+    assert (real.returncode, real.stdout) == (2, "")
+    shown.append(real.stderr)
     leaked = [line for line in shown for secret in secrets if secret in line]
     assert leaked == []
