@@ -39,7 +39,7 @@ def is_control(char: str) -> bool:
     return code < 0x20 or 0x7F <= code <= 0x9F
 
 
-@settings(max_examples=500)
+@settings(max_examples=300)
 @given(texts)
 @example("\x1b]52;c;aGk=\x07\u202edcba\x00")
 def test_printable_output_holds_no_control_and_no_bidi_control(text: str) -> None:

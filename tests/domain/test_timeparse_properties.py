@@ -54,7 +54,7 @@ def check_result(result: datetime, now: datetime) -> None:
     assert result <= now + FUTURE_TOLERANCE
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(text=texts, now=nows, tz=zones)
 @example(text="-99999999999d", now=datetime(2024, 3, 15, tzinfo=UTC), tz=UTC)
 @example(text="-1000000d", now=datetime(2024, 3, 15, tzinfo=UTC), tz=UTC)
@@ -71,7 +71,7 @@ def test_parse_time_returns_a_past_utc_time_or_refuses(
     check_result(result, now)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(text=texts, now=nows, tz=zones)
 @example(text="-99999999999d rollback", now=datetime(2024, 3, 15, tzinfo=UTC), tz=UTC)
 def test_split_leading_time_returns_a_past_utc_time_or_the_text_unchanged(

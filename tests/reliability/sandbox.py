@@ -93,6 +93,9 @@ class MountNamespace:
             self._holder.communicate()
 
 
+_PROBED: dict[int, str] = {}  # uid -> why it cannot run warroom ("" when it can)
+
+
 class OtherUser:
     """An unprivileged user, and a home directory it owns, to run warroom as."""
 
@@ -111,12 +114,14 @@ class OtherUser:
         else:
             self.uid, self.gid = os.getuid(), os.getgid()
             self.home = Path(tempfile.mkdtemp(prefix="warroom-test-"))
-        probe = self.run([sys.executable, "-c", "import warroom.cli"])
-        if probe.returncode != 0:
+        problem = _PROBED.get(self.uid)
+        if problem is None:
+            probe = self.run([sys.executable, "-c", "import warroom.cli"])
+            problem = probe.stderr.strip()[-200:] if probe.returncode != 0 else ""
+            _PROBED[self.uid] = problem
+        if problem:
             self.close()
-            raise Unavailable(
-                f"uid {self.uid} cannot run warroom from here: {probe.stderr.strip()[-200:]}"
-            )
+            raise Unavailable(f"uid {self.uid} cannot run warroom from here: {problem}")
 
     def command(self, argv: Sequence[str]) -> list[str]:
         if not self.as_root:

@@ -121,10 +121,12 @@ CASES = {
     "directory": Case(make_directory, "{path} is a directory, not a database file"),
     "text file": Case(make_text_file, "{path} is not a SQLite database"),
     "truncated": Case(
-        make_truncated, "{path} is truncated (shorter than its header says): restore it"
+        make_truncated,
+        "{path} is truncated (shorter than its header says): restore it from a backup",
     ),
     "header only": Case(
-        make_header_only, "{path} is truncated (shorter than its header says): restore it"
+        make_header_only,
+        "{path} is truncated (shorter than its header says): restore it from a backup",
     ),
     "damaged, seen on opening": Case(
         make_damaged_schema_table,

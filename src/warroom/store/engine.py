@@ -125,7 +125,9 @@ def _check_sqlite_file(path: Path, *, create: bool) -> bool:
     if header and not header.startswith(SQLITE_MAGIC[: len(header)]):
         raise DatabaseError(f"{path} is not a SQLite database")
     if header and _is_truncated(path, header):
-        raise DatabaseError(f"{path} is truncated (shorter than its header says): restore it")
+        raise DatabaseError(
+            f"{path} is truncated (shorter than its header says): restore it from a backup"
+        )
     if not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseError(f"{path} is read-only: warroom needs to write to it")
     if not os.access(path.parent, os.W_OK | os.X_OK):
