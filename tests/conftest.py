@@ -11,6 +11,36 @@ import pytest
 from warroom.clock import FrozenClock
 from warroom.store import Store
 
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("warroom reliability")
+    group.addoption(
+        "--soak", action="store_true", help="also run the long reliability soaks (marker soak)"
+    )
+    group.addoption(
+        "--soak-seconds",
+        type=float,
+        default=300.0,
+        help="how long each soak runs (default: 300)",
+    )
+    group.addoption(
+        "--reliability-seed",
+        type=int,
+        default=None,
+        help="seed for the reliability tests' random choices (default: a new one each run, "
+        "shown when a test fails)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--soak"):
+        return
+    skip = pytest.mark.skip(reason="a long soak: run with --soak")
+    for item in items:
+        if "soak" in item.keywords:
+            item.add_marker(skip)
+
+
 # Friday 2024-03-15, 14:23 UTC: the lesson's checkout outage.
 T0 = datetime(2024, 3, 15, 14, 23, tzinfo=UTC)
 

@@ -1,7 +1,8 @@
 """The command line: a stable contract (PRODUCT.md §5). Scripts and alert hooks call it.
 
 Exit status: 0 success; 2 bad input or usage, with one `error:` line on stderr and nothing
-written; 1 an unexpected failure. This module imports neither Textual nor Rich: `log`, `list`
+written; 1 the database could not be written or reached (StorageError: one `error:` line,
+nothing saved) or an unexpected failure. This module imports neither Textual nor Rich: `log`, `list`
 and friends start as fast as the database layer allows.
 """
 
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, NoReturn
 from warroom import __version__
 from warroom.clock import Clock, SystemClock
 from warroom.config import Config, config_path, default_database, load_config
-from warroom.errors import BadInput
+from warroom.errors import BadInput, StorageError
 from warroom.lifecycle import Milestone, postmortem_due
 from warroom.model import EventKind, Incident, event_key, parse_incident_ref
 from warroom.severity import parse_severity, severity_label
@@ -343,7 +344,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_config_get(args: argparse.Namespace, ctx: Context) -> int:
     from warroom.config import format_value, get_value, read_raw
 
-    _out(format_value(get_value(read_raw(config_path()), args.key)))
+    _out(printable(format_value(get_value(read_raw(config_path()), args.key))))
     return EXIT_OK
 
 
@@ -406,6 +407,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except BadInput as error:
         _error(str(error), getattr(error, "details", ()))
         return EXIT_BAD_INPUT
+    except StorageError as error:  # a full disk, an I/O error: nothing saved, try again later
+        _error(str(error))
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -5,6 +5,7 @@ Nothing happens at import time: paths are computed when asked for.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import tomllib
@@ -243,14 +244,20 @@ def set_value(path: Path, key: str, value: str) -> Any:
     if not isinstance(section, dict):
         raise BadInput(f"{path}: [{setting.section}] is not a table")
     section[setting.name] = parsed
-    make_private_dir(path.parent)
     temporary = path.with_name(path.name + ".tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        tomli_w.dump(raw, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        make_private_dir(path.parent)
+        temporary.unlink(missing_ok=True)  # never reuse a stray file's permissions
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            tomli_w.dump(raw, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):  # nothing half-written stays behind, if we can help it
+            temporary.unlink(missing_ok=True)
+        raise BadInput(f"cannot write {path}: {error.strerror}") from None
     return parsed
 
 

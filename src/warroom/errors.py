@@ -15,6 +15,11 @@ class DatabaseError(BadInput):
     """The database cannot be used as given (not a warroom file, newer schema, read-only...)."""
 
 
+class StorageError(Exception):
+    """The database could not be read or written for a reason outside the input: a full disk,
+    an I/O error, a lost connection. Nothing was saved; trying again later can work."""
+
+
 class Conflict(Exception):
     """Someone else saved the same thing first. `current` is what is stored now."""
 

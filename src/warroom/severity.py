@@ -124,7 +124,10 @@ def parse_interval(text: str) -> timedelta:
         position = match.end()
     if position != len(compact) or total <= 0:
         raise BadInput(f"bad duration {text!r}: use e.g. 30m, 1h, 1h30m, 2d")
-    return timedelta(seconds=total)
+    try:
+        return timedelta(seconds=total)
+    except OverflowError:
+        raise BadInput(f"bad duration {text!r}: too long") from None
 
 
 def format_interval(delta: timedelta) -> str:

@@ -31,13 +31,16 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def parse_time(text: str, now: datetime, tz: tzinfo) -> datetime:
     """A whole string as a point in time, in UTC."""
     stripped = text.strip()
-    if _RELATIVE_RE.match(stripped):
-        return (now - parse_interval(stripped[1:])).astimezone(UTC)
-    clock = _CLOCK_RE.match(stripped)
-    if clock:
-        return _wall_clock(stripped, clock, now, tz)
-    if _ISO_RE.match(stripped):
-        return _iso(stripped, now, tz)
+    try:
+        if _RELATIVE_RE.match(stripped):
+            return (now - parse_interval(stripped[1:])).astimezone(UTC)
+        clock = _CLOCK_RE.match(stripped)
+        if clock:
+            return _wall_clock(stripped, clock, now, tz)
+        if _ISO_RE.match(stripped):
+            return _iso(stripped, now, tz)
+    except OverflowError:  # `-99999999d`, `0001-01-01T00:00+01:00`: before year 1 or after 9999
+        raise BadInput(f"bad time {text!r}: too far from now") from None
     raise BadInput(f"bad time {text!r}: use HH:MM, -5m (that long ago) or an ISO 8601 date-time")
 
 

@@ -1,9 +1,13 @@
 """Opening a database: where it is, whether it is ours, and bringing its schema up to date.
 
 SQLite files are checked before anything touches them: a directory, a file that is not SQLite,
-a SQLite file that is not warroom's, a schema newer than this warroom, or a read-only file each
-raise DatabaseError and leave the file byte-for-byte as it was. An older schema is backed up
-next to the file, then migrated.
+a truncated or damaged file, a SQLite file that is not warroom's, a schema newer than this
+warroom, or a read-only file or directory each raise DatabaseError and leave the file
+byte-for-byte as it was. An older schema is backed up next to the file, then migrated, under
+the write lock so that only one warroom migrates.
+
+Failures of the database itself while opening it become errors a person can act on (see
+`failures`).
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from warroom.errors import BadInput, DatabaseError
+from warroom.store.failures import database_failures, failure, reason
 
 # Every alembic revision this warroom knows, oldest first. A test checks it against the
 # migration scripts, so the common path (schema already at HEAD) never imports alembic.
@@ -26,6 +31,7 @@ REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD = REVISIONS[-1]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_HEADER_SIZE = 100
 BUSY_TIMEOUT_MS = 10_000
 _POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
@@ -51,6 +57,13 @@ class Target:
         if self.path is not None:
             return str(self.path)
         return make_url(self.url).render_as_string(hide_password=True)
+
+    def scrub(self, message: str) -> str:
+        """`message` with this target's password, should a driver quote it, hidden."""
+        if self.path is not None:
+            return message
+        password = make_url(self.url).password
+        return message.replace(str(password), "***") if password else message
 
 
 def resolve_target(value: str) -> Target:
@@ -93,22 +106,28 @@ def _check_sqlite_file(path: Path, *, create: bool) -> bool:
     if not path.exists():
         if not create:
             raise MissingDatabase(f"no database at {path}")
-        if not path.parent.exists():
-            path.parent.mkdir(mode=0o700, parents=True)
-        if not os.access(path.parent, os.W_OK | os.X_OK):
-            raise DatabaseError(f"cannot create {path}: the directory is read-only")
         try:
+            if not path.parent.exists():
+                path.parent.mkdir(mode=0o700, parents=True)
+            if not os.access(path.parent, os.W_OK | os.X_OK):
+                raise DatabaseError(f"cannot create {path}: the directory is read-only")
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             return False  # another warroom created it a moment ago: use theirs
+        except OSError as error:
+            raise DatabaseError(f"cannot create {path}: {error.strerror}") from None
         return True
     try:
         with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
+            header = handle.read(SQLITE_HEADER_SIZE)
     except OSError as error:
         raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
-    if header and header != SQLITE_MAGIC:
+    if header and not header.startswith(SQLITE_MAGIC[: len(header)]):
         raise DatabaseError(f"{path} is not a SQLite database")
+    if header and _is_truncated(path, header):
+        raise DatabaseError(
+            f"{path} is truncated (shorter than its header says): restore it from a backup"
+        )
     if not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseError(f"{path} is read-only: warroom needs to write to it")
     if not os.access(path.parent, os.W_OK | os.X_OK):
@@ -116,6 +135,27 @@ def _check_sqlite_file(path: Path, *, create: bool) -> bool:
             f"the directory of {path} is read-only: SQLite needs it for its write-ahead log"
         )
     return False
+
+
+def _is_truncated(path: Path, header: bytes) -> bool:
+    """Whether the file is shorter than its SQLite header says, costing one stat.
+
+    The size in the header is trusted only when SQLite marked it valid (the change counter at
+    offset 24 equals the one at 92), and only when no write-ahead log or rollback journal is
+    beside it: a write interrupted by a crash is finished or undone from those on opening.
+    """
+    if len(header) < SQLITE_HEADER_SIZE:
+        return True
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if pages == 0 or header[24:28] != header[92:96]:
+        return False
+    for suffix in ("-wal", "-journal"):
+        log = Path(f"{path}{suffix}")
+        if log.exists() and log.stat().st_size > 0:
+            return False
+    return path.stat().st_size < pages * page_size
 
 
 def _make_engine(target: Target) -> Engine:
@@ -146,76 +186,115 @@ def _make_engine(target: Target) -> Engine:
 def _prepare(engine: Engine, target: Target) -> None:
     try:
         with engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-            version = None
-            if "alembic_version" in tables:
-                version = connection.execute(
-                    text("SELECT version_num FROM alembic_version")
-                ).scalar()
+            tables, version = _schema(connection)
             connection.rollback()
     except DBAPIError as error:
-        raise DatabaseError(f"cannot read {target.display}: {_reason(error)}") from None
+        translated = failure(error, target, doing="read") if target.is_sqlite else None
+        if translated is None:  # e.g. a PostgreSQL server refusing us: say why
+            translated = DatabaseError(f"cannot read {target.display}: {reason(error, target)}")
+        raise translated from error
     if version is None and tables:
         raise DatabaseError(f"{target.display} is not a warroom database")
+    _check_version(version, target)
+    if target.is_sqlite:
+        _use_wal(engine, target)
+    if version != HEAD:
+        _upgrade(engine, target)
+
+
+def _schema(connection: Connection) -> tuple[set[str], str | None]:
+    """The tables, and the alembic revision (None: not recorded)."""
+    tables = set(inspect(connection).get_table_names())
+    version = None
+    if "alembic_version" in tables:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return tables, version
+
+
+def _check_version(version: str | None, target: Target) -> None:
     if version is not None and version not in REVISIONS:
         raise DatabaseError(
             f"{target.display} was written by a newer warroom (schema {version}); upgrade warroom"
         )
-    if target.is_sqlite:
-        _use_wal(engine)
-    if version == HEAD:
-        return
-    if version is not None and target.path is not None:
-        backup_sqlite(target.path, version)
-    _upgrade(engine)
 
 
-def _use_wal(engine: Engine) -> None:
+def _use_wal(engine: Engine, target: Target) -> None:
     # Outside any transaction (the driver is in autocommit mode): SQLite refuses the switch
     # inside one. The mode is stored in the file, so this runs once per database.
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode")
-        (mode,) = cursor.fetchone() or ("",)
-        if str(mode).lower() != "wal":
-            cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.close()
-    finally:
-        connection.close()
+    with database_failures(target, doing="open"):
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode")
+            (mode,) = cursor.fetchone() or ("",)
+            if str(mode).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.close()
+        finally:
+            connection.close()
 
 
 def backup_sqlite(path: Path, version: str) -> Path:
-    """Copy the database, consistently, to `<name>.schema-<version>.bak` (owner-only)."""
+    """Copy the database, consistently, to `<name>.schema-<version>.bak` (owner-only).
+
+    The copy is made beside it under a temporary name and renamed into place once complete, so
+    the backup is always whole: a crash mid-copy leaves the previous backup (if any) as it was.
+    """
     backup = path.with_name(f"{path.name}.schema-{version}.bak")
-    os.close(os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    partial = backup.with_name(f"{backup.name}.partial")
+    for leftover in (partial, Path(f"{partial}-journal")):
+        leftover.unlink(missing_ok=True)  # from a warroom killed while copying
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        destination = sqlite3.connect(backup)
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            source.backup(destination)
+            destination = sqlite3.connect(partial)
+            try:
+                source.backup(destination)
+            finally:
+                destination.close()
         finally:
-            destination.close()
-    finally:
-        source.close()
+            source.close()
+        descriptor = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(partial, backup)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
     return backup
 
 
-def _upgrade(engine: Engine) -> None:
+def _fsync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _upgrade(engine: Engine, target: Target) -> None:
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", "warroom.store:migrations")
-    # Under the write lock (BEGIN IMMEDIATE on SQLite): alembic reads the version inside the
-    # transaction, so when several warrooms open a new or old database at once, one migrates
-    # and the others find the work done.
-    with engine.execution_options(warroom_write=True).begin() as connection:
+    # Under the write lock (BEGIN IMMEDIATE on SQLite), the version is read again: when several
+    # warrooms open a new or old database at once, one backs it up and migrates, and the others
+    # find the work done. The backup reads the last committed state (the old schema) on its own
+    # connection while this one holds the lock.
+    with (
+        database_failures(target, doing="upgrade"),
+        engine.execution_options(warroom_write=True).begin() as connection,
+    ):
+        _tables, version = _schema(connection)
+        _check_version(version, target)
+        if version == HEAD:
+            return
+        if version is not None and target.path is not None:
+            backup_sqlite(target.path, version)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-
-
-def _reason(error: DBAPIError) -> str:
-    original = error.orig
-    message = str(original) if original is not None else str(error)
-    return message.splitlines()[0] if message else type(original).__name__

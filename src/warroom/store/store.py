@@ -2,7 +2,9 @@
 
 Every public method is one transaction. Writers take the write lock at BEGIN (SQLite: BEGIN
 IMMEDIATE) and record a row in the change feed; a method returns only after its transaction has
-committed, so whatever it returns is durable.
+committed, so whatever it returns is durable. When the database fails (a full disk, a damaged
+file, a lost server) the transaction is rolled back and the method raises DatabaseError or
+StorageError, never a driver's exception.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sql
 from sqlalchemy import Engine, func, insert, tuple_
@@ -41,6 +43,7 @@ from warroom.postmortem import TimelineEntry
 from warroom.severity import SEVERITIES, severity_label
 from warroom.store import converters
 from warroom.store.engine import Target, open_engine, resolve_target
+from warroom.store.failures import database_failures
 from warroom.store.tables import (
     ActionItemRow,
     ChangeRow,
@@ -75,10 +78,23 @@ class Change:
 
 
 def require_text(value: str, what: str) -> str:
-    """User text is kept exactly as typed, but it must say something."""
+    """User text is kept exactly as typed, but it must say something, in valid Unicode (a
+    command line in a non-UTF-8 locale can hand us undecodable bytes as lone surrogates)."""
     if not value.strip():
         raise BadInput(f"{what} must not be empty")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(f"{what} is not valid UTF-8: check the terminal's encoding") from None
     return value.strip()
+
+
+def require_instant(moment: datetime) -> datetime:
+    """A moment as the store keeps it: in UTC, so that what a method returns is what a later
+    read gives back. A naive time is no moment at all."""
+    if moment.utcoffset() is None:
+        raise BadInput(f"{moment.isoformat()} has no timezone")
+    return moment.astimezone(UTC)
 
 
 class Store:
@@ -111,12 +127,20 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with Session(self._engine) as session, session.begin():
+        with (
+            database_failures(self.target, doing="read"),
+            Session(self._engine) as session,
+            session.begin(),
+        ):
             yield session
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        with (
+            database_failures(self.target, doing="write to"),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     def _changed(
@@ -329,11 +353,10 @@ class Store:
         """Append an event; returns only once it is committed."""
         text = require_text(text, "the event text")
         actor = require_text(actor, "the actor")
+        when = require_instant(occurred_at) if occurred_at else self._clock.now()
         with self._write() as session:
             self._incident_row(session, incident_id)
-            row = self._add_event(
-                session, incident_id, kind, actor, text, occurred_at or self._clock.now()
-            )
+            row = self._add_event(session, incident_id, kind, actor, text, when)
             return converters.event(row)
 
     def log_many(self, incident_id: int, entries: Iterable[NewEvent], *, batch: int = 5000) -> int:
@@ -503,7 +526,7 @@ class Store:
             if kind is not None:
                 row.kind = kind.value
             if occurred_at is not None:
-                row.occurred_at = occurred_at
+                row.occurred_at = require_instant(occurred_at)
             row.edited_at = now
             session.add(row)
             self._changed(session, row.incident_id, "event", event_id)
