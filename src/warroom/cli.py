@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 from warroom import __version__
 from warroom.clock import Clock, SystemClock
 from warroom.config import Config, config_path, default_database, load_config
-from warroom.errors import BadInput
+from warroom.errors import BadInput, DatabaseBusy
 from warroom.lifecycle import Milestone, postmortem_due
 from warroom.model import EventKind, Incident, event_key, parse_incident_ref
 from warroom.severity import parse_severity, severity_label
@@ -283,6 +283,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except BadInput as error:
         _error(str(error))
         return EXIT_BAD_INPUT
+    except DatabaseBusy as error:  # other writers held the database too long: try again later
+        _error(str(error))
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

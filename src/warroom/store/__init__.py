@@ -1,6 +1,25 @@
 """Persistence: SQLModel tables, engine set-up, migrations, queries, the change feed."""
 
 from warroom.store.engine import MissingDatabase, Target, resolve_target
-from warroom.store.store import Change, EventCursor, Store
+from warroom.store.feed import ChangeFeed
+from warroom.store.presence import Heartbeat
+from warroom.store.store import (
+    HEARTBEAT_INTERVAL,
+    PRESENCE_TIMEOUT,
+    Change,
+    EventCursor,
+    Store,
+)
 
-__all__ = ["Change", "EventCursor", "MissingDatabase", "Store", "Target", "resolve_target"]
+__all__ = [
+    "HEARTBEAT_INTERVAL",
+    "PRESENCE_TIMEOUT",
+    "Change",
+    "ChangeFeed",
+    "EventCursor",
+    "Heartbeat",
+    "MissingDatabase",
+    "Store",
+    "Target",
+    "resolve_target",
+]

@@ -4,6 +4,11 @@ SQLite files are checked before anything touches them: a directory, a file that 
 a SQLite file that is not warroom's, a schema newer than this warroom, or a read-only file each
 raise DatabaseError and leave the file byte-for-byte as it was. An older schema is backed up
 next to the file, then migrated.
+
+PostgreSQL databases get the same checks: a database holding someone else's tables or a newer
+schema is refused untouched. warroom never creates the PostgreSQL database itself (whoever runs
+the server does); it creates its tables in an empty one. Messages name the server by
+`Target.display`, which never shows a password.
 """
 
 from __future__ import annotations
@@ -22,11 +27,15 @@ from warroom.errors import BadInput, DatabaseError
 
 # Every alembic revision this warroom knows, oldest first. A test checks it against the
 # migration scripts, so the common path (schema already at HEAD) never imports alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 10  # PostgreSQL: an unreachable server fails in seconds, not minutes
+# Held while alembic migrates a PostgreSQL database, so that several warrooms opening a new or
+# old database at once migrate it once (SQLite gets the same from BEGIN IMMEDIATE).
+MIGRATION_LOCK_KEY = 0x7761_7272_6F6F_6D  # "warroom"
 _POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
@@ -50,7 +59,12 @@ class Target:
         """For messages: the path, or the URL with any password hidden."""
         if self.path is not None:
             return str(self.path)
-        return make_url(self.url).render_as_string(hide_password=True)
+        return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=True)
+
+    def scrub(self, message: str) -> str:
+        """`message` with the URL's password, should a driver ever quote it, hidden."""
+        password = None if self.path is not None else make_url(self.url).password
+        return message.replace(str(password), "***") if password else message
 
 
 def resolve_target(value: str) -> Target:
@@ -73,7 +87,7 @@ def open_engine(target: Target, *, create: bool) -> Engine:
         created = _check_sqlite_file(target.path, create=create)
     engine = _make_engine(target)
     try:
-        _prepare(engine, target)
+        _prepare(engine, target, create=create)
     except BaseException:
         engine.dispose()
         if created and target.path is not None:
@@ -92,7 +106,7 @@ def _check_sqlite_file(path: Path, *, create: bool) -> bool:
         raise DatabaseError(f"{path} is a directory, not a database file")
     if not path.exists():
         if not create:
-            raise MissingDatabase(f"no database at {path}")
+            raise MissingDatabase(f"no warroom database at {path}")
         if not path.parent.exists():
             path.parent.mkdir(mode=0o700, parents=True)
         if not os.access(path.parent, os.W_OK | os.X_OK):
@@ -120,7 +134,15 @@ def _check_sqlite_file(path: Path, *, create: bool) -> bool:
 
 def _make_engine(target: Target) -> Engine:
     if not target.is_sqlite:
-        return create_engine(target.url, pool_pre_ping=True)
+        try:
+            import psycopg  # noqa: F401  (the driver SQLAlchemy will load)
+        except ImportError:
+            raise DatabaseError(
+                "PostgreSQL needs the psycopg driver: pip install 'warroom[postgres]'"
+            ) from None
+        return create_engine(
+            target.url, pool_pre_ping=True, connect_args=postgres_connect_defaults(target)
+        )
     engine = create_engine(target.url)
 
     @event.listens_for(engine, "connect")
@@ -143,7 +165,14 @@ def _make_engine(target: Target) -> Engine:
     return engine
 
 
-def _prepare(engine: Engine, target: Target) -> None:
+def postgres_connect_defaults(target: Target) -> dict[str, Any]:
+    """Connection settings warroom adds unless the URL sets them itself."""
+    given = make_url(target.url).query
+    defaults: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "warroom"}
+    return {key: value for key, value in defaults.items() if key not in given}
+
+
+def _prepare(engine: Engine, target: Target, *, create: bool) -> None:
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
@@ -154,9 +183,16 @@ def _prepare(engine: Engine, target: Target) -> None:
                 ).scalar()
             connection.rollback()
     except DBAPIError as error:
-        raise DatabaseError(f"cannot read {target.display}: {_reason(error)}") from None
+        verb = "read" if target.is_sqlite else "connect to"
+        raise DatabaseError(
+            f"cannot {verb} {target.display}: {target.scrub(_reason(error))}"
+        ) from None
     if version is None and tables:
         raise DatabaseError(f"{target.display} is not a warroom database")
+    if not tables and not create:
+        # An empty file, or an empty PostgreSQL database: nothing to read or append to, and a
+        # command that only reads or appends must not leave tables behind.
+        raise MissingDatabase(f"no warroom database at {target.display}")
     if version is not None and version not in REVISIONS:
         raise DatabaseError(
             f"{target.display} was written by a newer warroom (schema {version}); upgrade warroom"
@@ -207,10 +243,14 @@ def _upgrade(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", "warroom.store:migrations")
-    # Under the write lock (BEGIN IMMEDIATE on SQLite): alembic reads the version inside the
-    # transaction, so when several warrooms open a new or old database at once, one migrates
-    # and the others find the work done.
+    # Under the write lock (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL): alembic
+    # reads the version inside the transaction, so when several warrooms open a new or old
+    # database at once, one migrates and the others find the work done.
     with engine.execution_options(warroom_write=True).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
