@@ -97,7 +97,10 @@ class Database:
             return rows
         import psycopg
 
-        with psycopg.connect(self.location, autocommit=True) as connection:
+        from warroom.store.engine import postgres_connect_params, resolve_target
+
+        params = postgres_connect_params(resolve_target(self.location))
+        with psycopg.connect(autocommit=True, **params) as connection:
             for statement in statements:
                 cursor = connection.execute(statement)  # type: ignore[arg-type]
                 rows = cursor.fetchall() if cursor.description else []
@@ -182,7 +185,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     url, db = session_database
     schema = f"test_{uuid.uuid4().hex[:16]}"
     db.execute(f'CREATE SCHEMA "{schema}"')
-    location = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    # A server time zone far from UTC: timestamps must come back as the same UTC instants.
+    options = f"-csearch_path={schema} -ctimezone=Pacific/Chatham"
+    location = url.update_query_dict({"options": options})
     try:
         yield Database("postgresql", location.render_as_string(hide_password=False))
     finally:

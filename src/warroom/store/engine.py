@@ -172,6 +172,14 @@ def postgres_connect_defaults(target: Target) -> dict[str, Any]:
     return {key: value for key, value in defaults.items() if key not in given}
 
 
+def postgres_connect_params(target: Target) -> dict[str, Any]:
+    """What the engine's connections are made with (`psycopg.connect(**params)`), for a
+    connection of one's own: the URL decoded by SQLAlchemy's own dialect, plus the defaults."""
+    url = make_url(target.url)
+    _args, params = url.get_dialect()().create_connect_args(url)
+    return {**params, **postgres_connect_defaults(target)}
+
+
 def _prepare(engine: Engine, target: Target, *, create: bool) -> None:
     try:
         with engine.connect() as connection:

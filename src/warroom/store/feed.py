@@ -39,10 +39,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
-from sqlalchemy.engine import make_url
-
 from warroom.errors import DatabaseError
-from warroom.store.engine import BUSY_TIMEOUT_MS, Target, postgres_connect_defaults
+from warroom.store.engine import BUSY_TIMEOUT_MS, Target, postgres_connect_params
 from warroom.store.store import CHANGE_CHANNEL, Change, Store
 
 if TYPE_CHECKING:
@@ -236,19 +234,19 @@ class _NotifyWatch:
         self.failures: tuple[type[Exception], ...] = (psycopg.Error,)
         self._interval = interval
         self._since_check = 0.0
-        url = make_url(target.url).set(drivername="postgresql")
-        settings = postgres_connect_defaults(target)
-        if "application_name" in settings:
-            settings["application_name"] = "warroom-feed"
+        params = postgres_connect_params(target)
+        if params.get("application_name") == "warroom":  # warroom's default, not the URL's
+            params["application_name"] = "warroom-feed"
+        # Keepalives: a silently dropped connection is noticed in seconds, not hours.
+        keepalives = {
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
         try:
             self._connection: psycopg.Connection[tuple[object, ...]] = psycopg.connect(
-                url.render_as_string(hide_password=False),
-                autocommit=True,
-                keepalives=1,
-                keepalives_idle=10,
-                keepalives_interval=5,
-                keepalives_count=3,
-                **settings,
+                autocommit=True, **{**keepalives, **params}
             )
             self._connection.execute(f"LISTEN {CHANGE_CHANNEL}")
         except psycopg.Error as error:
@@ -258,6 +256,8 @@ class _NotifyWatch:
             ) from None
 
     def wait(self, stopping: threading.Event) -> bool:
+        # A notification that arrives while latest() runs is kept by psycopg (3.2.4 and later)
+        # and handed out by the next notifies().
         notified = False
         for _notify in self._connection.notifies(timeout=self._interval, stop_after=1):
             notified = True

@@ -57,12 +57,16 @@ class Heartbeat:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop stamping and leave the war room."""
+        """Stop stamping and leave the war room. When the database cannot be reached to say
+        so, the failure is kept in `error`: the others see the session go stale instead."""
         self._stopping.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        self._store.leave(self.session_id)
+        try:
+            self._store.leave(self.session_id)
+        except (SQLAlchemyError, DatabaseBusy) as error:
+            self.error = error
 
     def __enter__(self) -> Heartbeat:
         self.start()
