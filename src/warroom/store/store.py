@@ -75,8 +75,10 @@ WRITE_RETRY_SECONDS = 30.0
 # last one (a crashed or disconnected process stops stamping).
 HEARTBEAT_INTERVAL = timedelta(seconds=5)
 PRESENCE_TIMEOUT = timedelta(seconds=30)
-# PostgreSQL: the channel every committed write notifies (LISTEN/NOTIFY is per database).
+# PostgreSQL: the channel every committed write notifies (LISTEN/NOTIFY is per database), and
+# the advisory lock a writer holds from writing its feed rows until its commit.
 CHANGE_CHANNEL = "warroom_change"
+CHANGE_LOCK_KEY = 0x7761_7272_6F6F_6E  # the migration lock's key ("warroom") + 1
 
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 _PG_RETRYABLE = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
@@ -191,15 +193,18 @@ class Store:
 
         On PostgreSQL a sequence hands out `seq` at insert, not at commit: two writers could
         commit out of order, and a reader that saw seq N+1 would never look back for N. So
-        feed rows are written under a table lock that only writers take and that lasts until
-        commit: `seq` order is commit order, and readers are never blocked. (SQLite writers hold
-        the database's one write lock for the whole transaction already.)
+        feed rows are written under an advisory lock that only writers take and that lasts
+        until commit: `seq` order is commit order, and readers are never blocked. (An advisory
+        lock rather than a table lock: autovacuum would hold up a table lock.) SQLite writers
+        hold the database's one write lock for the whole transaction already.
         """
         noted: list[tuple[int | None, str, int | None]] = session.info.pop("warroom_changes", [])
         if not noted:
             return
         if self._postgres:
-            session.execute(sql_text("LOCK TABLE change IN EXCLUSIVE MODE"))
+            session.execute(
+                sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOCK_KEY}
+            )
         now = self._clock.now()
         for incident_id, entity, entity_id in noted:
             session.add(
