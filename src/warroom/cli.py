@@ -156,8 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
 # ---- commands ---------------------------------------------------------------------------
 
 
+def _require_terminal(hint: str) -> None:
+    """The full-screen app needs a terminal; a script or a pipe gets an error, not a hang."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise BadInput(f"the war room needs a terminal ({hint})")
+
+
 def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     level = parse_severity(args.severity)
+    if not args.detach:
+        _require_terminal("add --detach to only declare the incident and print its id")
     if not args.title.strip():
         raise BadInput("the title must not be empty")
     commander = args.commander if args.commander is not None else ctx.config.user
@@ -276,6 +284,7 @@ def cmd_open(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_app(ctx: Context, incident_id: int | None) -> int:
     """The full-screen app: the home screen, or straight into a war room."""
+    _require_terminal("for scripts: warroom list, log, export")
     config = ctx.config
     store = ctx.open_store(create=incident_id is None)
     try:
@@ -396,7 +405,9 @@ def _join_time_values(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(_join_time_values(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(
+            _join_time_values(sys.argv[1:] if argv is None else [str(arg) for arg in argv])
+        )
         ctx = Context(db=args.db, clock=clock or SystemClock())
         handler: Callable[[argparse.Namespace, Context], int] | None = getattr(
             args, "handler", None
@@ -407,7 +418,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except BadInput as error:
         _error(str(error), getattr(error, "details", ()))
         return EXIT_BAD_INPUT
-    except StorageError as error:  # a full disk, an I/O error: nothing saved, try again later
+    except StorageError as error:  # a full disk, an I/O error, a database kept busy: nothing
+        # was saved, and trying again later can work
         _error(str(error))
         return EXIT_FAILURE
     except KeyboardInterrupt:

@@ -20,9 +20,24 @@ class StorageError(Exception):
     an I/O error, a lost connection. Nothing was saved; trying again later can work."""
 
 
-class Conflict(Exception):
-    """Someone else saved the same thing first. `current` is what is stored now."""
+class DatabaseBusy(StorageError):
+    """Other writers kept the database locked for longer than warroom waits; nothing was
+    written."""
 
-    def __init__(self, what: str, current: object) -> None:
-        super().__init__(f"{what} was changed by someone else")
+
+class Conflict(Exception):
+    """Someone else saved the same thing first, and nothing was written.
+
+    `current` is what is stored now. When the save named what it was edited from, `mine` is what
+    it tried to save and `fields` the fields both sides changed, differently: the two versions
+    to choose between.
+    """
+
+    def __init__(
+        self, what: str, current: object, *, mine: object = None, fields: tuple[str, ...] = ()
+    ) -> None:
+        detail = f" ({', '.join(fields)})" if fields else ""
+        super().__init__(f"{what} was changed by someone else{detail}")
         self.current = current
+        self.mine = mine
+        self.fields = fields

@@ -201,6 +201,15 @@ class RoleAssignment:
 
 
 @dataclass(frozen=True, slots=True)
+class Presence:
+    """Someone with the war room open: since when, and their latest heartbeat."""
+
+    person: str
+    since: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ContributingFactor:
     text: str
     category: FishboneCategory | None = None

@@ -1,5 +1,5 @@
 """The command line, through its real entry point: exit codes, output, and nothing written on
-bad input."""
+bad input. Every test that takes `database` or `run` runs on SQLite and on PostgreSQL."""
 
 import hashlib
 import json
@@ -11,35 +11,36 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import T0
+from tests.conftest import T0, Database
 from warroom.cli import main
 from warroom.clock import FrozenClock
+from warroom.store import Store
 
 
 class Run:
     """Runs `warroom --db <db> ...` in-process with a frozen clock."""
 
-    def __init__(self, db: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]):
+    def __init__(self, db: str, clock: FrozenClock, capsys: pytest.CaptureFixture[str]):
         self.db, self.clock, self.capsys = db, clock, capsys
 
     def __call__(self, *args: str) -> tuple[int, str, str]:
-        code = main(["--db", str(self.db), *args], clock=self.clock)
+        code = main(["--db", self.db, *args], clock=self.clock)
         out, err = self.capsys.readouterr()
         return code, out, err
 
 
 @pytest.fixture
-def run(db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]) -> Run:
-    return Run(db_path, clock, capsys)
+def run(database: Database, clock: FrozenClock, capsys: pytest.CaptureFixture[str]) -> Run:
+    return Run(database.location, clock, capsys)
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_done_when_scenario_through_the_installed_command(tmp_path: Path) -> None:
+def test_done_when_scenario_through_the_installed_command(database: Database) -> None:
     """The issue's acceptance scenario, as a shell user would type it."""
-    env = {**os.environ, "WARROOM_DB": str(tmp_path / "w.db")}
+    env = {**os.environ, "WARROOM_DB": database.location}
 
     def warroom(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -56,7 +57,7 @@ def test_done_when_scenario_through_the_installed_command(tmp_path: Path) -> Non
     listed = json.loads(warroom("list", "--json").stdout)
     assert listed[0]["id"] == "INC-1"
     assert listed[0]["severity"] == "SEV-1"
-    before = digest(tmp_path / "w.db")
+    before = database.fingerprint()
     bad = warroom("severity", "INC-1", "SEV-9")
     assert bad.returncode == 2
     assert bad.stderr.startswith("error:")
@@ -64,11 +65,11 @@ def test_done_when_scenario_through_the_installed_command(tmp_path: Path) -> Non
     unknown = warroom("log", "INC-42", "hello")
     assert (unknown.returncode, unknown.stdout) == (2, "")
     assert unknown.stderr == "error: no incident INC-42\n"
-    assert digest(tmp_path / "w.db") == before
+    assert database.fingerprint() == before
 
 
-def test_log_never_imports_textual(tmp_path: Path) -> None:
-    env = {**os.environ, "WARROOM_DB": str(tmp_path / "w.db")}
+def test_log_never_imports_textual(database: Database) -> None:
+    env = {**os.environ, "WARROOM_DB": database.location}
     code = (
         "import sys\n"
         "from warroom.cli import main\n"
@@ -134,13 +135,13 @@ def test_list_plain_is_one_line_per_incident_and_escapes_text(run: Run) -> None:
     assert "Checkout \\x1b[2J down ⏎ second line" in lines[1]
 
 
-def test_list_without_a_database_is_empty_and_creates_nothing(run: Run, db_path: Path) -> None:
+def test_list_without_a_database_is_empty_and_creates_nothing(run: Run, database: Database) -> None:
     assert run("list") == (0, "", "")
     assert run("list", "--json") == (0, "[]\n", "")
-    assert not db_path.exists()
+    assert not database.exists()
 
 
-def test_log_options(run: Run, clock: FrozenClock, db_path: Path) -> None:
+def test_log_options(run: Run, clock: FrozenClock, database: Database) -> None:
     run("new", "x", "--detach")
     clock.advance(timedelta(minutes=30))
     code, out, _ = run(
@@ -156,9 +157,7 @@ def test_log_options(run: Run, clock: FrozenClock, db_path: Path) -> None:
     )
     assert code == 0
     assert out.startswith("EV-")
-    from warroom.store import Store
-
-    with Store.open(str(db_path), clock) as store:
+    with Store.open(database.location, clock) as store:
         event = store.get_event(int(out.strip()[3:]))
     assert event.occurred_at == T0.replace(minute=15)
     assert (event.actor, event.kind.value, event.text) == (
@@ -168,23 +167,21 @@ def test_log_options(run: Run, clock: FrozenClock, db_path: Path) -> None:
     )
 
 
-def test_log_at_relative_time(run: Run, clock: FrozenClock, db_path: Path) -> None:
+def test_log_at_relative_time(run: Run, clock: FrozenClock, database: Database) -> None:
     run("new", "x", "--detach")
     code, out, err = run("log", "INC-1", "alert fired", "--at", "-5m")
     assert (code, err) == (0, "")
-    from warroom.store import Store
-
-    with Store.open(str(db_path), clock) as store:
+    with Store.open(database.location, clock) as store:
         assert store.get_event(int(out.strip()[3:])).occurred_at == T0 - timedelta(minutes=5)
 
 
-def test_log_at_uses_the_configured_timezone(run: Run, clock: FrozenClock, db_path: Path) -> None:
+def test_log_at_uses_the_configured_timezone(
+    run: Run, clock: FrozenClock, database: Database
+) -> None:
     run("config", "set", "display.timezone", "Europe/Berlin")
     run("new", "x", "--detach")
     _code, out, _ = run("log", "INC-1", "y", "--at", "15:20")  # 14:20 UTC
-    from warroom.store import Store
-
-    with Store.open(str(db_path), clock) as store:
+    with Store.open(database.location, clock) as store:
         assert store.get_event(int(out.strip()[3:])).occurred_at == T0.replace(minute=20)
 
 
@@ -234,54 +231,85 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize("args", BAD_INPUT, ids=" ".join)
 def test_bad_input_is_one_error_line_exit_2_and_nothing_written(
-    run: Run, db_path: Path, isolated_environment: Path, args: tuple[str, ...]
+    run: Run, database: Database, isolated_environment: Path, args: tuple[str, ...]
 ) -> None:
     run("new", "x", "--severity", "1", "--detach")
-    before = digest(db_path)
+    before = database.fingerprint()
     config_file = isolated_environment / "config" / "warroom" / "config.toml"
     code, out, err = run(*args)
     assert code == 2
     assert out == ""
     assert err.startswith("error: ")
     assert err.count("\n") == 1, err
-    assert digest(db_path) == before
+    assert database.fingerprint() == before
     assert not config_file.exists()
 
 
-def test_commands_on_a_missing_database_create_nothing(run: Run, db_path: Path) -> None:
+def test_commands_on_a_missing_database_create_nothing(run: Run, database: Database) -> None:
     for args in (("log", "INC-1", "x"), ("severity", "INC-1", "2"), ("resolve", "INC-1")):
         code, _, err = run(*args)
         assert code == 2
-        assert err.startswith("error: ")
-    assert not db_path.exists()
+        assert err.startswith("error: no warroom database at ")
+    assert not database.exists()
 
 
-def test_bad_severity_does_not_create_the_database(run: Run, db_path: Path) -> None:
+def test_bad_severity_does_not_create_the_database(run: Run, database: Database) -> None:
     assert run("new", "x", "--severity", "7")[0] == 2
-    assert not db_path.exists()
+    assert not database.exists()
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [(b"hello, not a database" * 10, "not a SQLite database")],
-)
-def test_foreign_file_is_refused(run: Run, db_path: Path, content: bytes, message: str) -> None:
+def test_foreign_file_is_refused(
+    db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = b"hello, not a database" * 10
     db_path.write_bytes(content)
-    code, _, err = run("new", "x", "--detach")
+    code, _, err = Run(str(db_path), clock, capsys)("new", "x", "--detach")
     assert code == 2
-    assert message in err
+    assert "not a SQLite database" in err
     assert db_path.read_bytes() == content
 
 
+def test_someone_elses_database_is_refused_untouched(run: Run, database: Database) -> None:
+    database.sql("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    database.sql("INSERT INTO invoices VALUES (1, 9.5)")
+    before = database.fingerprint()
+    for args in (("new", "x", "--detach"), ("list",), ("log", "INC-1", "x")):
+        code, out, err = run(*args)
+        assert (code, out) == (2, "")
+        assert err == f"error: {_shown(database)} is not a warroom database\n"
+    assert database.fingerprint() == before
+    assert database.tables() == ["invoices"]
+
+
+def test_a_newer_schema_is_refused_untouched(run: Run, database: Database) -> None:
+    run("new", "x", "--detach")
+    database.sql("UPDATE alembic_version SET version_num = '9999'")
+    before = database.fingerprint()
+    code, out, err = run("log", "INC-1", "x")
+    assert (code, out) == (2, "")
+    assert "written by a newer warroom (schema 9999)" in err
+    assert database.fingerprint() == before
+
+
+def _shown(database: Database) -> str:
+    """How messages name the database: its path, or its URL without a password."""
+    from warroom.store import resolve_target
+
+    return resolve_target(database.location).display
+
+
 def test_database_from_the_environment(
-    tmp_path: Path,
+    database: Database,
     clock: FrozenClock,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("WARROOM_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("WARROOM_DB", database.location)
     assert main(["new", "x", "--detach"], clock=clock) == 0
-    assert (tmp_path / "env.db").exists()
+    assert capsys.readouterr().out == "INC-1\n"
+    assert database.exists()
+    assert main(["list", "--json"], clock=clock) == 0
+    assert [i["id"] for i in json.loads(capsys.readouterr().out)] == ["INC-1"]
 
 
 def test_default_database_in_the_user_data_directory(
@@ -291,3 +319,12 @@ def test_default_database_in_the_user_data_directory(
     data = isolated_environment / "data" / "warroom"
     assert (data / "warroom.db").exists()
     assert oct(data.stat().st_mode & 0o777) == "0o700"
+
+
+@pytest.mark.parametrize("args", [("new", "x"), ("open", "INC-1"), ()], ids=str)
+def test_the_full_screen_app_needs_a_terminal(run: Run, args: tuple[str, ...]) -> None:
+    """From a script or a pipe, an error instead of a screen nobody sees."""
+    code, out, err = run(*args)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: the war room needs a terminal")
+    assert run("list", "--json")[1] == "[]\n"  # nothing was declared

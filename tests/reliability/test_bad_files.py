@@ -217,7 +217,7 @@ def test_read_only_mount(
     )
     check_all_refused(results, f"{path} is read-only: warroom needs to write to it")
     fresh = directory / "new.db"
-    (created,) = run_elsewhere(mount_namespace.run, [["--db", str(fresh), "new", "x"]])
+    (created,) = run_elsewhere(mount_namespace.run, [["--db", str(fresh), "new", "x", "--detach"]])
     check_all_refused([created], f"cannot create {fresh}: the directory is read-only")
     assert state(directory) == before
 

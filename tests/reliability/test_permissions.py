@@ -132,7 +132,7 @@ def test_postgres_password_never_shown(
         code = main(args)
         out, err = capsys.readouterr()
         assert (code, out) == (2, ""), err
-        assert err.startswith("error: cannot read postgresql+psycopg://ic:***@127.0.0.1:")
+        assert err.startswith("error: cannot connect to postgresql://ic:***@127.0.0.1:")
         assert err.count("\n") == 1
         shown.append(err)
     # And once through a real process, which also imports the driver on its own.

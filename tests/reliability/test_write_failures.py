@@ -85,7 +85,11 @@ def test_a_write_failing_half_way_leaves_nothing_half_written(
     [
         (sqlite3.SQLITE_FULL, 1, "{db}: " + FULL),
         (sqlite3.SQLITE_IOERR, 1, "cannot write to {db}: disk I/O error"),
-        (sqlite3.SQLITE_BUSY, 1, "{db} is busy: another program kept it locked; try again"),
+        (
+            sqlite3.SQLITE_BUSY,
+            1,
+            "{db} is busy: other writers kept it locked; nothing was written, try again",
+        ),
         (
             sqlite3.SQLITE_READONLY,
             2,
@@ -106,7 +110,11 @@ def test_each_kind_of_write_failure_is_one_clear_line(
     code: int,
     exit_code: int,
     message: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # A busy database is retried (other writers usually finish in milliseconds); this one
+    # never frees up, so give up quickly.
+    monkeypatch.setattr("warroom.store.store.WRITE_RETRY_SECONDS", 0.3)
     with failing_writes(code):
         result = cli(declared, clock, capsys, "log", "INC-1", "x")
     check_failed(result, message.format(db=declared), exit_code)

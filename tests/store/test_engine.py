@@ -1,4 +1,5 @@
-"""Opening databases: creation, permissions, pragmas, refusing files that are not ours."""
+"""Opening databases: creation, permissions, pragmas, refusing files and servers that are not
+ours. Tests taking `database` run on SQLite and on PostgreSQL."""
 
 import hashlib
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Database
 from warroom.clock import FrozenClock
 from warroom.errors import DatabaseError
 from warroom.store import MissingDatabase, Store
@@ -106,8 +108,11 @@ def test_reopening_keeps_everything(db_path: Path, clock: FrozenClock) -> None:
         assert [e.text for e in store.iter_events(incident.id)][-1] == "kept"
 
 
-def test_two_stores_on_one_file_see_each_others_writes(db_path: Path, clock: FrozenClock) -> None:
-    with Store.open(str(db_path), clock) as first, Store.open(str(db_path), clock) as second:
+def test_two_stores_on_one_database_see_each_others_writes(
+    database: Database, clock: FrozenClock
+) -> None:
+    location = database.location
+    with Store.open(location, clock) as first, Store.open(location, clock) as second:
         incident = first.create_incident("x", 1, commander="a", actor="a")
         second.log_event(incident.id, "from second", actor="b")
         first.log_event(incident.id, "from first", actor="a")
@@ -117,9 +122,8 @@ def test_two_stores_on_one_file_see_each_others_writes(db_path: Path, clock: Fro
         ]
 
 
-def test_processes_creating_one_database_at_once(tmp_path: Path) -> None:
-    path = tmp_path / "race.db"
-    env = {**os.environ, "WARROOM_DB": str(path)}
+def test_processes_creating_one_database_at_once(database: Database) -> None:
+    env = {**os.environ, "WARROOM_DB": database.location}
     code = "from warroom.cli import main; raise SystemExit(main(['new', 'race', '--detach']))"
     processes = [
         subprocess.Popen(
@@ -141,3 +145,44 @@ def test_resolve_target() -> None:
     assert not postgres.is_sqlite
     assert postgres.url.startswith("postgresql+psycopg://")
     assert "s3cret" not in postgres.display
+
+
+def test_postgres_url_never_shows_its_password() -> None:
+    target = resolve_target("postgres://ic:s3cret@db.example:5432/warroom?sslmode=require")
+    assert target.display == "postgresql://ic:***@db.example:5432/warroom?sslmode=require"
+    assert target.scrub("auth failed for s3cret") == "auth failed for ***"
+
+
+def test_unreachable_server_is_one_clear_error_without_the_password(clock: FrozenClock) -> None:
+    # Port 1 on this machine: nothing listens there, the connection is refused at once.
+    with pytest.raises(DatabaseError) as refused:
+        Store.open("postgresql://ic:s3cret@127.0.0.1:1/warroom", clock)
+    message = str(refused.value)
+    assert message.startswith("cannot connect to postgresql://ic:***@127.0.0.1:1/warroom: ")
+    assert "s3cret" not in message
+    assert "\n" not in message
+
+
+@pytest.mark.postgres
+def test_a_database_that_does_not_exist_is_named(
+    postgres_database: Database, clock: FrozenClock
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_database.location).set(database="no_such_warroom_db")
+    missing = url.render_as_string(hide_password=False)
+    with pytest.raises(DatabaseError, match='database "no_such_warroom_db" does not exist'):
+        Store.open(missing, clock)
+
+
+def test_an_empty_database_is_not_created_by_readers(
+    database: Database, clock: FrozenClock
+) -> None:
+    if database.path is not None:
+        database.path.touch(mode=0o600)  # an empty file is an empty database
+    with pytest.raises(MissingDatabase, match="no warroom database at"):
+        Store.open(database.location, clock, create=False)
+    assert database.tables() == []
+    with Store.open(database.location, clock) as store:
+        assert store.list_incidents() == []
+    assert "incident" in database.tables()

@@ -1,9 +1,9 @@
-"""The schema belongs to the alembic migrations; the tables must agree with them."""
+"""The schema belongs to the alembic migrations; the tables must agree with them, on SQLite and on
+PostgreSQL."""
 
 import sqlite3
 import stat
 from datetime import UTC, datetime
-from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -14,9 +14,10 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import warroom.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from tests.conftest import Database
 from warroom.clock import FrozenClock
 from warroom.store import Store
-from warroom.store.engine import HEAD, REVISIONS
+from warroom.store.engine import HEAD, REVISIONS, resolve_target
 
 
 def alembic_config() -> Config:
@@ -32,9 +33,9 @@ def test_known_revisions_match_the_scripts() -> None:
     assert scripts.get_current_head() == HEAD
 
 
-def test_tables_match_the_migrations(db_path: Path, clock: FrozenClock) -> None:
-    Store.open(str(db_path), clock).close()
-    engine = create_engine(f"sqlite:///{db_path}")
+def test_tables_match_the_migrations(database: Database, clock: FrozenClock) -> None:
+    Store.open(database.location, clock).close()
+    engine = create_engine(resolve_target(database.location).url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         differences = compare_metadata(context, SQLModel.metadata)
@@ -42,33 +43,34 @@ def test_tables_match_the_migrations(db_path: Path, clock: FrozenClock) -> None:
     assert differences == []
 
 
-def test_upgrading_an_old_database_keeps_every_row(db_path: Path, clock: FrozenClock) -> None:
+def test_upgrading_an_old_database_keeps_every_row(database: Database, clock: FrozenClock) -> None:
     # A database as the first schema left it, with an incident and its timeline.
-    engine = create_engine(f"sqlite:///{db_path}")
+    engine = create_engine(resolve_target(database.location).url)
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, REVISIONS[0])
     engine.dispose()
-    at = "2024-03-15 14:23:00.000000"
-    connection = sqlite3.connect(db_path)
-    connection.executescript(
-        f"""
-        INSERT INTO incident VALUES (1, 'Checkout down', 1, 'investigation', '{at}', 3);
-        INSERT INTO milestone VALUES (1, 'detected', '{at}');
-        INSERT INTO milestone VALUES (1, 'acknowledged', '{at}');
-        INSERT INTO severity_change VALUES (1, 1, NULL, 1, '{at}', 'bob');
-        INSERT INTO role_assignment VALUES (1, 1, 'commander', 'Bob Chen', '{at}', NULL);
-        INSERT INTO event VALUES (1, 1, 'alert', 'Monitoring', 'p99 > 10s', '{at}', '{at}',
-                                  NULL, NULL, 0, 0);
-        INSERT INTO event VALUES (2, 1, 'note', 'Alice', 'db is the bottleneck', '{at}',
-                                  '{at}', NULL, NULL, 1, 0);
-        """
+    # How each database keeps a UTC timestamp (SQLAlchemy's format on SQLite).
+    at = "2024-03-15 14:23:00+00" if database.is_postgres else "2024-03-15 14:23:00.000000"
+    database.sql(
+        "INSERT INTO incident (title, severity, phase, created_at, version) "
+        f"VALUES ('Checkout down', 1, 'investigation', '{at}', 3)",
+        f"INSERT INTO milestone VALUES (1, 'detected', '{at}')",
+        f"INSERT INTO milestone VALUES (1, 'acknowledged', '{at}')",
+        "INSERT INTO severity_change (incident_id, old, new, at, actor) "
+        f"VALUES (1, NULL, 1, '{at}', 'bob')",
+        "INSERT INTO role_assignment (incident_id, role, person, assigned_at, released_at) "
+        f"VALUES (1, 'commander', 'Bob Chen', '{at}', NULL)",
+        "INSERT INTO event (incident_id, kind, actor, text, occurred_at, recorded_at, "
+        f"starred, hidden) VALUES (1, 'alert', 'Monitoring', 'p99 > 10s', '{at}', '{at}', "
+        "FALSE, FALSE)",
+        "INSERT INTO event (incident_id, kind, actor, text, occurred_at, recorded_at, "
+        f"starred, hidden) VALUES (1, 'note', 'Alice', 'db is the bottleneck', '{at}', '{at}', "
+        "TRUE, FALSE)",
     )
-    connection.commit()
-    connection.close()
 
-    with Store.open(str(db_path), clock) as store:
+    with Store.open(database.location, clock) as store:
         incident = store.get_incident(1)
         assert (incident.title, incident.severity, incident.commander) == (
             "Checkout down",
@@ -84,7 +86,13 @@ def test_upgrading_an_old_database_keeps_every_row(db_path: Path, clock: FrozenC
         # and the new tables work
         store.add_action_item(1, "Add index checks to CI", actor="bob")
         assert len(store.action_items(1)) == 1
+        store.heartbeat(1, "Alice", "session-1")
+        assert [p.person for p in store.present(1)] == ["Alice"]
+    assert database.sql("SELECT version_num FROM alembic_version") == [(HEAD,)]
 
+    if database.path is None:
+        return  # PostgreSQL migrates in one transaction: a failed upgrade changes nothing
+    db_path = database.path
     backup = db_path.with_name(f"{db_path.name}.schema-{REVISIONS[0]}.bak")
     assert backup.exists()
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600

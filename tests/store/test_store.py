@@ -1,5 +1,7 @@
-"""The store against a real SQLite file: every field goes in and comes back."""
+"""The store against a real database (SQLite, and PostgreSQL when there is a server): every
+field goes in and comes back."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -273,8 +275,6 @@ def test_action_item_round_trip_and_conflict(store: Store, clock: FrozenClock) -
         None,
     )
     clock.advance(timedelta(minutes=1))
-    from dataclasses import replace
-
     done = store.update_action_item(replace(item, status=ActionStatus.DONE), actor="bob")
     assert done.version == item.version + 1
     assert done.status is ActionStatus.DONE
@@ -316,8 +316,6 @@ def test_postmortem_round_trip_and_conflict(store: Store) -> None:
     )
     saved = store.save_postmortem(report)
     assert saved.version == 1
-    from dataclasses import replace
-
     assert store.postmortem(incident.id) == replace(report, version=1)
     second = store.save_postmortem(replace(saved, summary="Edited."))
     assert second.version == 2
@@ -371,3 +369,109 @@ def test_log_many_is_all_or_nothing(store: Store) -> None:
             [NewEvent("fine", "m", T0), NewEvent("  ", "m", T0)],
         )
     assert store.count_events(incident.id) == 13
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("before\x00after", r"contains a NUL character \(\\x00\), which cannot be stored"),
+        ("bytes \udcff that were not UTF-8", "is not valid UTF-8"),
+    ],
+)
+def test_text_no_database_can_keep_is_refused_everywhere(
+    store: Store, bad: str, message: str
+) -> None:
+    """PostgreSQL refuses NUL in text; rather than keep it on SQLite only, or store something
+    else than was typed, every database refuses it, and nothing is written."""
+    incident = store.create_incident("x", 2, commander="a", actor="a")
+    item = store.add_action_item(incident.id, "item", actor="a")
+    before = store.last_change()
+    writes = [
+        lambda: store.create_incident(bad, 2, commander="a", actor="a"),
+        lambda: store.create_incident("x", 2, commander=bad, actor="a"),
+        lambda: store.log_event(incident.id, bad, actor="a"),
+        lambda: store.log_event(incident.id, "ok", actor=bad),
+        lambda: store.add_action_item(incident.id, "ok", actor="a", owner=bad),
+        lambda: store.update_action_item(replace(item, ticket=bad), actor="a"),
+        lambda: store.assign_role(incident.id, Role.SCRIBE, bad, actor="a"),
+        lambda: store.save_postmortem(PostMortem(incident.id, lucky_breaks=("ok", bad))),
+        lambda: store.save_postmortem(PostMortem(incident.id, five_whys=(Why("why?", bad),))),
+        lambda: store.heartbeat(incident.id, bad, "session"),
+    ]
+    for write in writes:
+        with pytest.raises(BadInput, match=message):
+            write()
+    assert store.last_change() == before
+    assert len(store.list_incidents()) == 1
+
+
+def test_control_characters_other_than_nul_are_kept(store: Store) -> None:
+    incident = store.create_incident("x", 2, commander="a", actor="a")
+    text = "bell \x07 escape \x1b[2J tab\t del \x7f rtl \u202e"
+    assert store.get_event(store.log_event(incident.id, text, actor="a").id).text == text
+
+
+def test_action_item_fields_edited_by_two_people_merge(store: Store) -> None:
+    incident = store.create_incident("x", 1, commander="a", actor="a")
+    loaded = store.add_action_item(incident.id, "Add index checks", actor="a")
+    # Alice moves it to in-progress; Bob, from the same version, gives it an owner.
+    alice = store.update_action_item(
+        replace(loaded, status=ActionStatus.IN_PROGRESS), actor="alice", base=loaded
+    )
+    bob = store.update_action_item(replace(loaded, owner="Bob"), actor="bob", base=loaded)
+    assert (bob.status, bob.owner, bob.version) == (ActionStatus.IN_PROGRESS, "Bob", 3)
+    assert store.action_items(incident.id) == [bob]
+    assert alice.version == 2
+    # Carol, still from the first version, sets a different owner: that is a conflict.
+    with pytest.raises(Conflict) as conflict:
+        store.update_action_item(replace(loaded, owner="Carol"), actor="carol", base=loaded)
+    assert conflict.value.fields == ("owner",)
+    assert conflict.value.current == bob
+    assert isinstance(conflict.value.mine, type(loaded))
+    assert conflict.value.mine.owner == "Carol"
+    assert "owner" in str(conflict.value)
+    assert store.action_items(incident.id) == [bob]
+    # Carol decides, from what is stored now.
+    decided = store.update_action_item(replace(bob, owner="Carol"), actor="carol", base=bob)
+    assert (decided.owner, decided.status, decided.version) == (
+        "Carol",
+        ActionStatus.IN_PROGRESS,
+        4,
+    )
+
+
+def test_postmortem_fields_edited_by_two_people_merge(store: Store) -> None:
+    incident = store.create_incident("x", 1, commander="a", actor="a")
+    base = store.save_postmortem(PostMortem(incident.id, summary="Checkout was down."))
+    alice = store.save_postmortem(replace(base, root_cause="A missing index."), base=base)
+    bob = store.save_postmortem(
+        replace(base, what_went_well=("Alert fired in 3 minutes",)), base=base
+    )
+    stored = store.postmortem(incident.id)
+    assert stored == bob
+    assert (stored.summary, stored.root_cause, stored.what_went_well, stored.version) == (
+        "Checkout was down.",
+        "A missing index.",
+        ("Alert fired in 3 minutes",),
+        3,
+    )
+    assert alice.version == 2
+    # Carol, who loaded the first version too, writes a different root cause: the same field,
+    # edited differently. Her save is told, gets both versions, and nothing is written.
+    with pytest.raises(Conflict) as conflict:
+        store.save_postmortem(replace(base, root_cause="Pool limits too low."), base=base)
+    assert conflict.value.fields == ("root_cause",)
+    assert conflict.value.current == stored
+    assert isinstance(conflict.value.mine, PostMortem)
+    assert conflict.value.mine.root_cause == "Pool limits too low."
+    assert store.postmortem(incident.id) == stored
+
+
+def test_first_saves_of_a_postmortem_from_two_editors_merge(store: Store) -> None:
+    incident = store.create_incident("x", 1, commander="a", actor="a")
+    empty = store.postmortem(incident.id)
+    assert store.save_postmortem(replace(empty, summary="S"), base=empty).version == 1
+    second = store.save_postmortem(replace(empty, root_cause="R"), base=empty)
+    assert (second.summary, second.root_cause, second.version) == ("S", "R", 2)
+    with pytest.raises(Conflict):  # without a base, any save in between is a conflict
+        store.save_postmortem(replace(empty, lucky_breaks=("L",)))

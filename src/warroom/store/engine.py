@@ -6,6 +6,11 @@ warroom, or a read-only file or directory each raise DatabaseError and leave the
 byte-for-byte as it was. An older schema is backed up next to the file, then migrated, under
 the write lock so that only one warroom migrates.
 
+PostgreSQL databases get the same checks: a database holding someone else's tables or a newer
+schema is refused untouched. warroom never creates the PostgreSQL database itself (whoever runs
+the server does); it creates its tables in an empty one. Messages name the server by
+`Target.display`, which never shows a password.
+
 Failures of the database itself while opening it become errors a person can act on (see
 `failures`).
 """
@@ -27,12 +32,16 @@ from warroom.store.failures import database_failures, failure, reason
 
 # Every alembic revision this warroom knows, oldest first. A test checks it against the
 # migration scripts, so the common path (schema already at HEAD) never imports alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_HEADER_SIZE = 100
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 10  # PostgreSQL: an unreachable server fails in seconds, not minutes
+# Held while alembic migrates a PostgreSQL database, so that several warrooms opening a new or
+# old database at once migrate it once (SQLite gets the same from BEGIN IMMEDIATE).
+MIGRATION_LOCK_KEY = 0x7761_7272_6F6F_6D  # "warroom"
 _POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
@@ -56,13 +65,11 @@ class Target:
         """For messages: the path, or the URL with any password hidden."""
         if self.path is not None:
             return str(self.path)
-        return make_url(self.url).render_as_string(hide_password=True)
+        return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=True)
 
     def scrub(self, message: str) -> str:
-        """`message` with this target's password, should a driver quote it, hidden."""
-        if self.path is not None:
-            return message
-        password = make_url(self.url).password
+        """`message` with the URL's password, should a driver ever quote it, hidden."""
+        password = None if self.path is not None else make_url(self.url).password
         return message.replace(str(password), "***") if password else message
 
 
@@ -86,7 +93,7 @@ def open_engine(target: Target, *, create: bool) -> Engine:
         created = _check_sqlite_file(target.path, create=create)
     engine = _make_engine(target)
     try:
-        _prepare(engine, target)
+        _prepare(engine, target, create=create)
     except BaseException:
         engine.dispose()
         if created and target.path is not None:
@@ -105,7 +112,7 @@ def _check_sqlite_file(path: Path, *, create: bool) -> bool:
         raise DatabaseError(f"{path} is a directory, not a database file")
     if not path.exists():
         if not create:
-            raise MissingDatabase(f"no database at {path}")
+            raise MissingDatabase(f"no warroom database at {path}")
         try:
             if not path.parent.exists():
                 path.parent.mkdir(mode=0o700, parents=True)
@@ -160,7 +167,15 @@ def _is_truncated(path: Path, header: bytes) -> bool:
 
 def _make_engine(target: Target) -> Engine:
     if not target.is_sqlite:
-        return create_engine(target.url, pool_pre_ping=True)
+        try:
+            import psycopg  # noqa: F401  (the driver SQLAlchemy will load)
+        except ImportError:
+            raise DatabaseError(
+                "PostgreSQL needs the psycopg driver: pip install 'warroom[postgres]'"
+            ) from None
+        return create_engine(
+            target.url, pool_pre_ping=True, connect_args=postgres_connect_defaults(target)
+        )
     engine = create_engine(target.url)
 
     @event.listens_for(engine, "connect")
@@ -183,7 +198,22 @@ def _make_engine(target: Target) -> Engine:
     return engine
 
 
-def _prepare(engine: Engine, target: Target) -> None:
+def postgres_connect_defaults(target: Target) -> dict[str, Any]:
+    """Connection settings warroom adds unless the URL sets them itself."""
+    given = make_url(target.url).query
+    defaults: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "warroom"}
+    return {key: value for key, value in defaults.items() if key not in given}
+
+
+def postgres_connect_params(target: Target) -> dict[str, Any]:
+    """What the engine's connections are made with (`psycopg.connect(**params)`), for a
+    connection of one's own: the URL decoded by SQLAlchemy's own dialect, plus the defaults."""
+    url = make_url(target.url)
+    _args, params = url.get_dialect()().create_connect_args(url)
+    return {**params, **postgres_connect_defaults(target)}
+
+
+def _prepare(engine: Engine, target: Target, *, create: bool) -> None:
     try:
         with engine.connect() as connection:
             tables, version = _schema(connection)
@@ -191,10 +221,15 @@ def _prepare(engine: Engine, target: Target) -> None:
     except DBAPIError as error:
         translated = failure(error, target, doing="read") if target.is_sqlite else None
         if translated is None:  # e.g. a PostgreSQL server refusing us: say why
-            translated = DatabaseError(f"cannot read {target.display}: {reason(error, target)}")
-        raise translated from error
+            verb = "read" if target.is_sqlite else "connect to"
+            translated = DatabaseError(f"cannot {verb} {target.display}: {reason(error, target)}")
+        raise translated from None
     if version is None and tables:
         raise DatabaseError(f"{target.display} is not a warroom database")
+    if not tables and not create:
+        # An empty file, or an empty PostgreSQL database: nothing to read or append to, and a
+        # command that only reads or appends must not leave tables behind.
+        raise MissingDatabase(f"no warroom database at {target.display}")
     _check_version(version, target)
     if target.is_sqlite:
         _use_wal(engine, target)
@@ -282,14 +317,18 @@ def _upgrade(engine: Engine, target: Target) -> None:
 
     config = Config()
     config.set_main_option("script_location", "warroom.store:migrations")
-    # Under the write lock (BEGIN IMMEDIATE on SQLite), the version is read again: when several
-    # warrooms open a new or old database at once, one backs it up and migrates, and the others
-    # find the work done. The backup reads the last committed state (the old schema) on its own
-    # connection while this one holds the lock.
+    # Under the write lock (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL), the
+    # version is read again: when several warrooms open a new or old database at once, one backs
+    # it up and migrates, and the others find the work done. The backup reads the last committed
+    # state (the old schema) on its own connection while this one holds the lock.
     with (
         database_failures(target, doing="upgrade"),
         engine.execution_options(warroom_write=True).begin() as connection,
     ):
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         _tables, version = _schema(connection)
         _check_version(version, target)
         if version == HEAD:

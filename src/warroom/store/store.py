@@ -1,27 +1,42 @@
 """The Store: the only code in warroom that speaks SQL.
 
 Every public method is one transaction. Writers take the write lock at BEGIN (SQLite: BEGIN
-IMMEDIATE) and record a row in the change feed; a method returns only after its transaction has
-committed, so whatever it returns is durable. When the database fails (a full disk, a damaged
-file, a lost server) the transaction is rolled back and the method raises DatabaseError or
-StorageError, never a driver's exception.
+IMMEDIATE; PostgreSQL: row locks on what they change) and record what they changed in the
+change feed; a method returns only after its transaction has committed, so whatever it returns
+is durable. A write that meets a momentarily busy database (SQLITE_BUSY escaping the busy
+timeout, a PostgreSQL deadlock or serialization failure) is rolled back and run again whole, so
+concurrent writers neither lose a write nor see "database is locked". When the database fails
+otherwise (a full disk, a damaged file, a lost server) the transaction is rolled back and the
+method raises DatabaseError or StorageError, never a driver's exception.
+
+The change feed (`changes_since`) is in commit order on both databases: each writer appends its
+feed rows last, under a lock held until its commit, so a reader that has seen `seq` N has seen
+everything up to N. `ChangeFeed` (feed.py) tells a live view when to read it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
 
 import sqlalchemy as sql
-from sqlalchemy import Engine, func, insert, tuple_
+from sqlalchemy import Engine, delete, func, insert, tuple_
+from sqlalchemy import text as sql_text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from warroom.clock import Clock
-from warroom.errors import BadInput, Conflict, UnknownIncident
+from warroom.errors import BadInput, Conflict, DatabaseBusy, UnknownIncident
 from warroom.incident_record import IncidentRecord
 from warroom.lifecycle import MILESTONE_ON_ENTER, Milestone, Phase, milestones_reached
+from warroom.merge import merge
 from warroom.model import (
     ActionItem,
     ActionStatus,
@@ -31,6 +46,7 @@ from warroom.model import (
     EventRevision,
     Incident,
     PostMortem,
+    Presence,
     Priority,
     ReportStatus,
     Role,
@@ -52,11 +68,29 @@ from warroom.store.tables import (
     IncidentRow,
     MilestoneRow,
     PostMortemRow,
+    PresenceRow,
     RoleRow,
     SeverityChangeRow,
 )
 
 EventCursor = tuple[datetime, int]  # (occurred_at, id): the timeline's order
+Result = TypeVar("Result")
+
+# How long a write keeps retrying a busy database before giving up (nothing written).
+WRITE_RETRY_SECONDS = 30.0
+# Presence: a war room stamps its heartbeat this often, and counts as gone this long after the
+# last one (a crashed or disconnected process stops stamping).
+HEARTBEAT_INTERVAL = timedelta(seconds=5)
+PRESENCE_TIMEOUT = timedelta(seconds=30)
+# PostgreSQL: the channel every committed write notifies (LISTEN/NOTIFY is per database), and
+# the advisory lock a writer holds from writing its feed rows until its commit.
+CHANGE_CHANNEL = "warroom_change"
+CHANGE_LOCK_KEY = 0x7761_7272_6F6F_6E  # the migration lock's key ("warroom") + 1
+
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+_PG_RETRYABLE = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
+_ACTION_ITEM_KEYS = frozenset({"id", "incident_id", "created_at", "updated_at", "version"})
+_POSTMORTEM_KEYS = frozenset({"incident_id", "version"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +105,31 @@ class NewEvent:
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """One committed write: which incident, and what in it.
+
+    `entity` is "incident" (title, severity, step, milestones), "event" (the timeline; edits,
+    deletions and flags too), "role", "action_item", "postmortem" or "presence" (someone opened
+    or closed the war room); `entity_id` is that thing's id (the incident id for "incident" and
+    "postmortem", none for "presence").
+    """
+
     seq: int
     incident_id: int | None
     entity: str
     entity_id: int | None
+
+
+def storable(value: str, what: str) -> str:
+    """User text is kept exactly as typed, as long as a database can keep it: NUL characters
+    (PostgreSQL refuses them) and text that is not valid Unicode (bytes that were not UTF-8)
+    are refused on every database, rather than stored altered."""
+    if "\x00" in value:
+        raise BadInput(f"{what} contains a NUL character (\\x00), which cannot be stored")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(f"{what} is not valid UTF-8: check the terminal's encoding") from None
+    return value
 
 
 def require_text(value: str, what: str) -> str:
@@ -82,11 +137,7 @@ def require_text(value: str, what: str) -> str:
     command line in a non-UTF-8 locale can hand us undecodable bytes as lone surrogates)."""
     if not value.strip():
         raise BadInput(f"{what} must not be empty")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise BadInput(f"{what} is not valid UTF-8: check the terminal's encoding") from None
-    return value.strip()
+    return storable(value.strip(), what)
 
 
 def require_instant(moment: datetime) -> datetime:
@@ -102,7 +153,8 @@ class Store:
         self._engine = engine
         self._writer = engine.execution_options(warroom_write=True)
         self._clock = clock
-        self.target = target
+        self.target = target or _target_of(engine)
+        self._postgres = engine.dialect.name == "postgresql"
 
     @classmethod
     def open(cls, location: str, clock: Clock, *, create: bool = True) -> Store:
@@ -134,23 +186,65 @@ class Store:
         ):
             yield session
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with (
-            database_failures(self.target, doing="write to"),
-            Session(self._writer, expire_on_commit=False) as session,
-            session.begin(),
-        ):
-            yield session
+    def _write(self, work: Callable[[Session], Result]) -> Result:
+        """Run `work` in one write transaction and commit it.
+
+        When the database is momentarily busy the transaction is rolled back and `work` runs
+        again, whole, until WRITE_RETRY_SECONDS have passed; then DatabaseBusy, and nothing was
+        written. Any other failure of the database becomes DatabaseError or StorageError (see
+        `failures`). `work` must only touch the database through its session.
+        """
+        give_up_at = time.monotonic() + WRITE_RETRY_SECONDS
+        attempt = 0
+        with database_failures(self.target, doing="write to"):
+            while True:
+                try:
+                    with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                        result = work(session)
+                        self._record_changes(session)
+                    return result
+                except DBAPIError as error:
+                    if not _transient(error):
+                        raise
+                    attempt += 1
+                    if time.monotonic() >= give_up_at:
+                        raise DatabaseBusy(
+                            f"{self.target.display} is busy: other writers kept it locked; "
+                            "nothing was written, try again"
+                        ) from error
+                    _pause_before_retry(attempt)
 
     def _changed(
         self, session: Session, incident_id: int | None, entity: str, entity_id: int | None
     ) -> None:
-        session.add(
-            ChangeRow(
-                incident_id=incident_id, entity=entity, entity_id=entity_id, at=self._clock.now()
+        """Note a change for the feed; it is written when the transaction ends."""
+        session.info.setdefault("warroom_changes", []).append((incident_id, entity, entity_id))
+
+    def _record_changes(self, session: Session) -> None:
+        """Write the transaction's feed rows, last, just before its commit.
+
+        On PostgreSQL a sequence hands out `seq` at insert, not at commit: two writers could
+        commit out of order, and a reader that saw seq N+1 would never look back for N. So
+        feed rows are written under an advisory lock that only writers take and that lasts
+        until commit: `seq` order is commit order, and readers are never blocked. (An advisory
+        lock rather than a table lock: autovacuum would hold up a table lock.) SQLite writers
+        hold the database's one write lock for the whole transaction already.
+        """
+        noted: list[tuple[int | None, str, int | None]] = session.info.pop("warroom_changes", [])
+        if not noted:
+            return
+        if self._postgres:
+            session.execute(
+                sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOCK_KEY}
             )
-        )
+        now = self._clock.now()
+        for incident_id, entity, entity_id in noted:
+            session.add(
+                ChangeRow(incident_id=incident_id, entity=entity, entity_id=entity_id, at=now)
+            )
+        session.flush()
+        if self._postgres:
+            session.execute(sql_text(f"NOTIFY {CHANGE_CHANNEL}"))
 
     # ---- incidents -----------------------------------------------------------------------
 
@@ -165,10 +259,12 @@ class Store:
     ) -> Incident:
         title = require_text(title, "the title")
         commander = require_text(commander, "the commander")
+        actor = storable(actor, "the actor")
         _check_level(severity)
         now = self._clock.now()
         detected = detected_at or now
-        with self._write() as session:
+
+        def write(session: Session) -> Incident:
             row = IncidentRow(
                 title=title, severity=severity, phase=Phase.DETECTION.value, created_at=now
             )
@@ -203,6 +299,8 @@ class Store:
             self._changed(session, incident_id, "incident", incident_id)
             return self._incident(session, incident_id)
 
+        return self._write(write)
+
     def get_incident(self, incident_id: int) -> Incident:
         with self._read() as session:
             return self._incident(session, incident_id)
@@ -233,9 +331,13 @@ class Store:
     def _incident_row(
         self, session: Session, incident_id: int, *, lock: bool = False
     ) -> IncidentRow:
+        """The incident's row; with `lock`, held until commit so that writers which read, then
+        change, an incident's state (its step, severity, roles, items) go one at a time.
+        (FOR NO KEY UPDATE on PostgreSQL: it does not hold up events being logged meanwhile.)
+        """
         statement = select(IncidentRow).where(IncidentRow.id == incident_id)
         if lock:
-            statement = statement.with_for_update()
+            statement = statement.with_for_update(key_share=True)
         row = session.exec(statement).first()
         if row is None:
             raise UnknownIncident(incident_key(incident_id))
@@ -257,8 +359,10 @@ class Store:
 
     def change_severity(self, incident_id: int, level: int, *, actor: str) -> SeverityChange:
         _check_level(level)
+        actor = storable(actor, "the actor")
         now = self._clock.now()
-        with self._write() as session:
+
+        def write(session: Session) -> SeverityChange:
             row = self._incident_row(session, incident_id, lock=True)
             old = row.severity
             if old == level:
@@ -283,9 +387,13 @@ class Store:
             self._changed(session, incident_id, "incident", incident_id)
             return converters.severity_change(change)
 
+        return self._write(write)
+
     def advance_phase(self, incident_id: int, *, actor: str) -> Incident:
         """Move to the next lifecycle step, recording it and any milestone it marks."""
-        with self._write() as session:
+        actor = storable(actor, "the actor")
+
+        def write(session: Session) -> Incident:
             row = self._incident_row(session, incident_id, lock=True)
             following = Phase(row.phase).next
             if following is None:
@@ -293,14 +401,20 @@ class Store:
             self._enter_phase(session, row, following, actor)
             return self._incident(session, incident_id)
 
+        return self._write(write)
+
     def resolve(self, incident_id: int, *, actor: str) -> Incident:
         """Mark resolved: the incident moves on to its post-mortem."""
-        with self._write() as session:
+        actor = storable(actor, "the actor")
+
+        def write(session: Session) -> Incident:
             row = self._incident_row(session, incident_id, lock=True)
             if Phase(row.phase) is Phase.POSTMORTEM:
                 raise BadInput(f"{incident_key(incident_id)} is already resolved")
             self._enter_phase(session, row, Phase.POSTMORTEM, actor)
             return self._incident(session, incident_id)
+
+        return self._write(write)
 
     def _enter_phase(self, session: Session, row: IncidentRow, phase: Phase, actor: str) -> None:
         now = self._clock.now()
@@ -353,42 +467,40 @@ class Store:
         """Append an event; returns only once it is committed."""
         text = require_text(text, "the event text")
         actor = require_text(actor, "the actor")
-        when = require_instant(occurred_at) if occurred_at else self._clock.now()
-        with self._write() as session:
+        at = require_instant(occurred_at) if occurred_at else self._clock.now()
+
+        def write(session: Session) -> Event:
             self._incident_row(session, incident_id)
-            row = self._add_event(session, incident_id, kind, actor, text, when)
-            return converters.event(row)
+            return converters.event(self._add_event(session, incident_id, kind, actor, text, at))
+
+        return self._write(write)
 
     def log_many(self, incident_id: int, entries: Iterable[NewEvent], *, batch: int = 5000) -> int:
         """Append many events in one transaction (alert floods, imports, generated data).
         All or nothing; returns how many were stored."""
         now = self._clock.now()
-        count = 0
-        with self._write() as session:
+        rows = [
+            {
+                "incident_id": incident_id,
+                "kind": entry.kind.value,
+                "actor": require_text(entry.actor, "the actor"),
+                "text": require_text(entry.text, "the event text"),
+                "occurred_at": require_instant(entry.occurred_at),
+                "recorded_at": now,
+                "starred": False,
+                "hidden": False,
+            }
+            for entry in entries
+        ]
+
+        def write(session: Session) -> int:
             self._incident_row(session, incident_id)
-            rows: list[dict[str, object]] = []
-            for entry in entries:
-                rows.append(
-                    {
-                        "incident_id": incident_id,
-                        "kind": entry.kind.value,
-                        "actor": require_text(entry.actor, "the actor"),
-                        "text": require_text(entry.text, "the event text"),
-                        "occurred_at": entry.occurred_at,
-                        "recorded_at": now,
-                        "starred": False,
-                        "hidden": False,
-                    }
-                )
-                if len(rows) == batch:
-                    session.execute(insert(EventRow), rows)
-                    count += len(rows)
-                    rows = []
-            if rows:
-                session.execute(insert(EventRow), rows)
-                count += len(rows)
+            for start in range(0, len(rows), batch):
+                session.execute(insert(EventRow), rows[start : start + batch])
             self._changed(session, incident_id, "event", None)
-        return count
+            return len(rows)
+
+        return self._write(write)
 
     def _add_event(
         self,
@@ -416,8 +528,11 @@ class Store:
         with self._read() as session:
             return converters.event(self._event_row(session, event_id))
 
-    def _event_row(self, session: Session, event_id: int) -> EventRow:
-        row = session.get(EventRow, event_id)
+    def _event_row(self, session: Session, event_id: int, *, lock: bool = False) -> EventRow:
+        statement = select(EventRow).where(EventRow.id == event_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = session.exec(statement).first()
         if row is None:
             raise BadInput(f"no event {event_key(event_id)}")
         return row
@@ -505,9 +620,12 @@ class Store:
         occurred_at: datetime | None = None,
     ) -> Event:
         """Change an event; what it said before is kept as a revision."""
+        actor = storable(actor, "the actor")
+        new_text = require_text(text, "the event text") if text is not None else None
         now = self._clock.now()
-        with self._write() as session:
-            row = self._event_row(session, event_id)
+
+        def write(session: Session) -> Event:
+            row = self._event_row(session, event_id, lock=True)
             if row.deleted_at is not None:
                 raise BadInput(f"{event_key(event_id)} is deleted")
             session.add(
@@ -521,8 +639,8 @@ class Store:
                     replaced_by=actor,
                 )
             )
-            if text is not None:
-                row.text = require_text(text, "the event text")
+            if new_text is not None:
+                row.text = new_text
             if kind is not None:
                 row.kind = kind.value
             if occurred_at is not None:
@@ -532,21 +650,28 @@ class Store:
             self._changed(session, row.incident_id, "event", event_id)
             return converters.event(row)
 
+        return self._write(write)
+
     def delete_event(self, event_id: int, *, deleted: bool = True) -> Event:
         """Soft delete (or restore): the row stays, the timeline stops showing it."""
-        with self._write() as session:
-            row = self._event_row(session, event_id)
-            row.deleted_at = self._clock.now() if deleted else None
+        now = self._clock.now()
+
+        def write(session: Session) -> Event:
+            row = self._event_row(session, event_id, lock=True)
+            row.deleted_at = now if deleted else None
             session.add(row)
             self._changed(session, row.incident_id, "event", event_id)
             return converters.event(row)
+
+        return self._write(write)
 
     def flag_event(
         self, event_id: int, *, starred: bool | None = None, hidden: bool | None = None
     ) -> Event:
         """Star an event for the report, or hide it from the report."""
-        with self._write() as session:
-            row = self._event_row(session, event_id)
+
+        def write(session: Session) -> Event:
+            row = self._event_row(session, event_id, lock=True)
             if starred is not None:
                 row.starred = starred
             if hidden is not None:
@@ -554,6 +679,8 @@ class Store:
             session.add(row)
             self._changed(session, row.incident_id, "event", event_id)
             return converters.event(row)
+
+        return self._write(write)
 
     def event_revisions(self, event_id: int) -> list[EventRevision]:
         with self._read() as session:
@@ -581,8 +708,10 @@ class Store:
         """Give someone a role. The IC, scribe and comms liaison are one person each: assigning
         one hands it over (a timeline event). There can be any number of experts."""
         person = require_text(person, "the person")
+        actor = storable(actor, "the actor")
         now = self._clock.now()
-        with self._write() as session:
+
+        def write(session: Session) -> RoleAssignment:
             self._incident_row(session, incident_id, lock=True)
             current = session.exec(
                 select(RoleRow)
@@ -609,10 +738,16 @@ class Store:
             self._changed(session, incident_id, "role", assignment.id)
             return converters.role(assignment)
 
+        return self._write(write)
+
     def release_role(self, assignment_id: int, *, actor: str) -> RoleAssignment:
+        actor = storable(actor, "the actor")
         now = self._clock.now()
-        with self._write() as session:
-            row = session.get(RoleRow, assignment_id)
+
+        def write(session: Session) -> RoleAssignment:
+            row = session.exec(
+                select(RoleRow).where(RoleRow.id == assignment_id).with_for_update()
+            ).first()
             if row is None or row.released_at is not None:
                 raise BadInput("no such role assignment")
             if row.role == Role.COMMANDER.value:
@@ -629,6 +764,80 @@ class Store:
             )
             self._changed(session, row.incident_id, "role", assignment_id)
             return converters.role(row)
+
+        return self._write(write)
+
+    # ---- presence ------------------------------------------------------------------------
+
+    def heartbeat(self, incident_id: int, person: str, session_id: str) -> None:
+        """Stamp that `person` has this incident's war room open, in the session `session_id`
+        (a token the war room made when it opened). The first stamp of a session is a change
+        in the feed (someone joined); the following ones are not."""
+        person = require_text(person, "the person")
+        now = self._clock.now()
+
+        def write(session: Session) -> None:
+            row = session.exec(
+                select(PresenceRow).where(PresenceRow.session == session_id).with_for_update()
+            ).first()
+            if row is not None:
+                row.last_seen = now
+                session.add(row)
+                return
+            self._incident_row(session, incident_id)
+            # Sessions that stopped stamping without leaving (a crash, a lost connection).
+            session.execute(
+                delete(PresenceRow)
+                .where(col(PresenceRow.incident_id) == incident_id)
+                .where(col(PresenceRow.last_seen) < now - PRESENCE_TIMEOUT)
+            )
+            session.add(
+                PresenceRow(
+                    session=session_id,
+                    incident_id=incident_id,
+                    person=person,
+                    joined_at=now,
+                    last_seen=now,
+                )
+            )
+            self._changed(session, incident_id, "presence", None)
+
+        self._write(write)
+
+    def leave(self, session_id: str) -> None:
+        """The war room of `session_id` was closed (a change in the feed)."""
+
+        def write(session: Session) -> None:
+            row = session.exec(
+                select(PresenceRow).where(PresenceRow.session == session_id).with_for_update()
+            ).first()
+            if row is None:
+                return
+            session.delete(row)
+            self._changed(session, row.incident_id, "presence", None)
+
+        self._write(write)
+
+    def present(self, incident_id: int, *, timeout: timedelta = PRESENCE_TIMEOUT) -> list[Presence]:
+        """Who has the war room open now (a heartbeat within `timeout`), first arrival first;
+        someone with it open twice is listed once."""
+        since = self._clock.now() - timeout
+        statement = (
+            select(PresenceRow.person, PresenceRow.joined_at, PresenceRow.last_seen)
+            .where(PresenceRow.incident_id == incident_id)
+            .where(col(PresenceRow.last_seen) >= since)
+        )
+        with self._read() as session:
+            rows = session.exec(statement).all()
+        people: dict[str, Presence] = {}
+        for person, joined_at, last_seen in rows:
+            known = people.get(person)
+            people[person] = Presence(
+                person=person,
+                since=min(joined_at, known.since) if known else joined_at,
+                last_seen=max(last_seen, known.last_seen) if known else last_seen,
+            )
+        return sorted(people.values(), key=lambda p: (p.since, p.person))
 
     # ---- action items --------------------------------------------------------------------
 
@@ -655,9 +864,14 @@ class Store:
         ticket: str = "",
     ) -> ActionItem:
         description = require_text(description, "the description")
+        actor = storable(actor, "the actor")
+        owner = storable(owner, "the owner").strip()
+        ticket = storable(ticket, "the ticket").strip()
         now = self._clock.now()
-        with self._write() as session:
-            self._incident_row(session, incident_id)
+
+        def write(session: Session) -> ActionItem:
+            # Locked: two items added at once must not take the same position.
+            self._incident_row(session, incident_id, lock=True)
             position = session.exec(
                 select(func.coalesce(func.max(ActionItemRow.position), 0)).where(
                     ActionItemRow.incident_id == incident_id
@@ -667,11 +881,11 @@ class Store:
                 incident_id=incident_id,
                 description=description,
                 type=type.value if type else None,
-                owner=owner.strip(),
+                owner=owner,
                 priority=priority.value if priority else None,
                 due_date=due_date,
                 status=status.value,
-                ticket=ticket.strip(),
+                ticket=ticket,
                 position=position + 1,
                 created_at=now,
                 updated_at=now,
@@ -683,41 +897,67 @@ class Store:
             self._changed(session, incident_id, "action_item", row.id)
             return converters.action_item(row)
 
-    def update_action_item(self, item: ActionItem, *, actor: str) -> ActionItem:
-        """Save an edited item. `item.version` is the version it was edited from: if someone
-        saved in between, nothing is written and Conflict carries what they saved."""
+        return self._write(write)
+
+    def update_action_item(
+        self, item: ActionItem, *, actor: str, base: ActionItem | None = None
+    ) -> ActionItem:
+        """Save an edited item. `item.version` is the version it was edited from.
+
+        Without `base`, the whole item is the unit: if someone saved in between, nothing is
+        written and Conflict carries what they saved. With `base` (the item as it was before
+        this edit), fields are the unit: the fields this edit changed are saved on top of
+        theirs, unless they changed one of the same fields differently; then nothing is
+        written and Conflict carries theirs (`current`), this edit (`mine`) and the `fields`.
+        """
         description = require_text(item.description, "the description")
+        actor = storable(actor, "the actor")
+        item = replace(
+            item,
+            description=description,
+            owner=storable(item.owner, "the owner").strip(),
+            ticket=storable(item.ticket, "the ticket").strip(),
+        )
         now = self._clock.now()
-        with self._write() as session:
+
+        def write(session: Session) -> ActionItem:
             row = session.exec(
                 select(ActionItemRow).where(ActionItemRow.id == item.id).with_for_update()
             ).first()
             if row is None:
                 raise BadInput(f"no action item {item.id}")
+            saving = item
             if row.version != item.version:
-                raise Conflict("the action item", converters.action_item(row))
+                theirs = converters.action_item(row)
+                if base is None:
+                    raise Conflict("the action item", theirs)
+                saving, conflicts = merge(base, item, theirs, ignore=_ACTION_ITEM_KEYS)
+                if conflicts:
+                    raise Conflict("the action item", theirs, mine=item, fields=conflicts)
             old_status = ActionStatus(row.status)
-            row.description = description
-            row.type = item.type.value if item.type else None
-            row.owner = item.owner.strip()
-            row.priority = item.priority.value if item.priority else None
-            row.due_date = item.due_date
-            row.status = item.status.value
-            row.ticket = item.ticket.strip()
+            row.description = saving.description
+            row.type = saving.type.value if saving.type else None
+            row.owner = saving.owner
+            row.priority = saving.priority.value if saving.priority else None
+            row.due_date = saving.due_date
+            row.status = saving.status.value
+            row.ticket = saving.ticket
             row.updated_at = now
             row.version += 1
             session.add(row)
-            if old_status is not item.status:
+            if old_status is not saving.status:
                 self._add_event(
                     session,
                     row.incident_id,
                     EventKind.ACTION,
                     actor,
-                    _status_text(item.status, description),
+                    _status_text(saving.status, saving.description),
                     now,
                 )
             self._changed(session, row.incident_id, "action_item", item.id)
             return converters.action_item(row)
+
+        return self._write(write)
 
     # ---- the post-mortem -----------------------------------------------------------------
 
@@ -727,21 +967,36 @@ class Store:
             row = session.get(PostMortemRow, incident_id)
             return converters.postmortem(row) if row else PostMortem(incident_id=incident_id)
 
-    def save_postmortem(self, report: PostMortem) -> PostMortem:
-        """Save every field. `report.version` is the version it was edited from (0: new)."""
+    def save_postmortem(self, report: PostMortem, *, base: PostMortem | None = None) -> PostMortem:
+        """Save a post-mortem. `report.version` is the version it was edited from (0: new).
+
+        Without `base`, the whole report is the unit: if someone saved in between, nothing is
+        written and Conflict carries what they saved. With `base` (the report as it was before
+        this edit), fields are the unit: two people editing different fields both keep their
+        edits; when they changed the same field differently, nothing is written and Conflict
+        carries theirs (`current`), this edit (`mine`) and the conflicting `fields`.
+        """
+        _check_storable(converters.postmortem_values(report), "the post-mortem")
         now = self._clock.now()
-        values = converters.postmortem_values(report)
-        with self._write() as session:
-            self._incident_row(session, report.incident_id)
+
+        def write(session: Session) -> PostMortem:
+            # Locked: the first save of a report inserts its row, and two first saves at once
+            # must not both try.
+            self._incident_row(session, report.incident_id, lock=True)
             row = session.exec(
                 select(PostMortemRow)
                 .where(PostMortemRow.incident_id == report.incident_id)
                 .with_for_update()
             ).first()
-            current_version = row.version if row else 0
-            if current_version != report.version:
-                stored = converters.postmortem(row) if row else PostMortem(report.incident_id)
-                raise Conflict("the post-mortem", stored)
+            saving = report
+            if (row.version if row else 0) != report.version:
+                theirs = converters.postmortem(row) if row else PostMortem(report.incident_id)
+                if base is None:
+                    raise Conflict("the post-mortem", theirs)
+                saving, conflicts = merge(base, report, theirs, ignore=_POSTMORTEM_KEYS)
+                if conflicts:
+                    raise Conflict("the post-mortem", theirs, mine=report, fields=conflicts)
+            values = converters.postmortem_values(saving)
             if row is None:
                 row = PostMortemRow(incident_id=report.incident_id, updated_at=now, **values)
             else:
@@ -753,6 +1008,8 @@ class Store:
             session.flush()
             self._changed(session, report.incident_id, "postmortem", report.incident_id)
             return converters.postmortem(row)
+
+        return self._write(write)
 
     # ---- post-mortem workflow: status changes and importing whole incidents ---------------
 
@@ -769,7 +1026,8 @@ class Store:
         never saved): if someone saved in between, nothing is written and Conflict carries what
         they saved. `note`, when given, is recorded in the timeline in the same transaction."""
         now = self._clock.now()
-        with self._write() as session:
+
+        def write(session: Session) -> PostMortem:
             self._incident_row(session, incident_id, lock=True)
             row = session.exec(
                 select(PostMortemRow)
@@ -801,6 +1059,8 @@ class Store:
             self._changed(session, incident_id, "postmortem", incident_id)
             return converters.postmortem(row)
 
+        return self._write(write)
+
     def iter_timeline(self, incident_id: int, *, page: int = 5000) -> Iterator[TimelineEntry]:
         """The report's timeline: live events not hidden from the report, in timeline order.
 
@@ -831,7 +1091,8 @@ class Store:
         title = require_text(record.title, "the title")
         _check_level(record.severity)
         now = self._clock.now()
-        with self._write() as session:
+
+        def write(session: Session) -> Incident:
             row = IncidentRow(
                 title=title, severity=record.severity, phase=record.phase.value, created_at=now
             )
@@ -899,14 +1160,19 @@ class Store:
             self._changed(session, incident_id, "incident", incident_id)
             return self._incident(session, incident_id)
 
+        return self._write(write)
+
     # ---- the change feed -----------------------------------------------------------------
 
     def last_change(self) -> int:
+        """The newest `seq` in the change feed (0: none yet)."""
         with self._read() as session:
             latest = session.exec(select(func.max(ChangeRow.seq))).one()
             return latest or 0
 
     def changes_since(self, seq: int, *, limit: int = 1000) -> list[Change]:
+        """Up to `limit` changes committed after `seq`, oldest first. Nothing is ever skipped:
+        `seq` order is commit order."""
         with self._read() as session:
             rows = session.exec(
                 select(ChangeRow)
@@ -917,6 +1183,39 @@ class Store:
             return [
                 Change(_row_id(row.seq), row.incident_id, row.entity, row.entity_id) for row in rows
             ]
+
+
+def _transient(error: DBAPIError) -> bool:
+    """A failure that says "busy, try again" rather than "wrong": the transaction was rolled
+    back and running it again is safe."""
+    original = error.orig
+    if isinstance(original, sqlite3.OperationalError):
+        return original.sqlite_errorcode & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return getattr(original, "sqlstate", None) in _PG_RETRYABLE
+
+
+def _pause_before_retry(attempt: int) -> None:
+    """Back off a little more each time (5 ms doubling up to 200 ms), with jitter so that
+    writers that collided do not collide again."""
+    time.sleep(min(0.2, 0.005 * 2 ** min(attempt, 8)) * random.uniform(0.5, 1.5))
+
+
+def _check_storable(value: Any, what: str) -> None:
+    """Every string in `value` (nested in lists and dicts too) can be stored."""
+    if isinstance(value, str):
+        storable(value, what)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_storable(item, what)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_storable(item, what)
+
+
+def _target_of(engine: Engine) -> Target:
+    if engine.dialect.name == "sqlite":
+        return Target(engine.url.render_as_string(), Path(engine.url.database or ""))
+    return Target(engine.url.render_as_string(hide_password=False))
 
 
 def _status_text(status: ActionStatus, description: str) -> str:

@@ -143,3 +143,17 @@ class ChangeRow(SQLModel, table=True):
     entity: str
     entity_id: int | None = None
     at: datetime
+
+
+class PresenceRow(SQLModel, table=True):
+    """One open war room: `session` is a random token its process made; `last_seen` is stamped
+    every few seconds while it stays open."""
+
+    __tablename__: ClassVar[str] = "presence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session: str = Field(unique=True, index=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    person: str
+    joined_at: datetime
+    last_seen: datetime
