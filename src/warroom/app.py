@@ -1,5 +1,10 @@
 """The Textual app: screens, global keys, the command palette, and the one thread the store
-is used from."""
+is used from.
+
+The store is opened on that thread, after the first screen is drawn: the first screen comes
+from a quick read (store/preview.py) while SQLAlchemy loads. Store calls asked for in the
+meantime wait their turn behind the opening.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +20,11 @@ from textual.screen import Screen
 
 from warroom.clock import Clock
 from warroom.config import Config
+from warroom.errors import BadInput
 
 if TYPE_CHECKING:
+    from warroom.model import Incident
+    from warroom.room import RoomPreview
     from warroom.store import Store
 
 T = TypeVar("T")
@@ -35,19 +43,27 @@ class WarroomApp(App[int]):
 
     def __init__(
         self,
-        store: Store,
         config: Config,
         clock: Clock,
         *,
+        open_store: Callable[[], Store],
         incident_id: int | None = None,
+        room: RoomPreview | None = None,
+        incidents: list[Incident] | None = None,
         blink: bool = True,
     ) -> None:
+        """`open_store` runs on the store thread; `room` and `incidents` (quick reads) let the
+        first screen show before it has."""
         super().__init__()
-        self.store = store
         self.config = config
         self.clock = clock
         self.blink = blink  # off in tests: no cursor blink, no animations
+        self._open_store = open_store
+        self._store: Store | None = None
         self._start_incident = incident_id
+        self._room = room
+        self._incidents = incidents
+        self.failed: BadInput | None = None  # why the store could not be opened
         # Every store call runs on this one thread, in the order it was asked for: writes
         # never race each other and the event loop never waits on the disk.
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-store")
@@ -61,23 +77,43 @@ class WarroomApp(App[int]):
 
         return {**super().get_css_variables(), **css_variables()}
 
-    async def call(self, function: Callable[..., T], /, *args: object, **kwargs: object) -> T:
-        """Run a store call on the store thread and wait for it (the UI stays live)."""
+    async def call(self, work: Callable[[Store], T]) -> T:
+        """Run `work(store)` on the store thread and wait for it (the UI stays live)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._io, partial(function, *args, **kwargs))
+        return await loop.run_in_executor(self._io, self._with_store, work)
+
+    def _with_store(self, work: Callable[[Store], T]) -> T:
+        return work(self._store_on_this_thread())
+
+    def _store_on_this_thread(self) -> Store:
+        if self._store is None:
+            try:
+                self._store = self._open_store()
+            except BadInput as error:  # a database that cannot be used: say so, and leave
+                self.failed = error
+                # Not call_from_thread: it would wait for the event loop, which may be waiting
+                # for this thread (quitting waits for the store thread to finish).
+                self._event_loop.call_soon_threadsafe(partial(self.exit, return_code=2))
+                raise
+        return self._store
+
+    def _open_behind_the_first_screen(self) -> None:
+        self._io.submit(self._with_store, lambda store: store)
 
     def on_mount(self) -> None:
+        self._event_loop = asyncio.get_running_loop()
         self.set_keymap(dict(self.config.keys))
         from warroom.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        self.push_screen(HomeScreen(self._incidents))
         if self._start_incident is not None:
-            self.open_incident(self._start_incident)
+            self.open_incident(self._start_incident, self._room)
+        self.call_after_refresh(self._open_behind_the_first_screen)
 
-    def open_incident(self, incident_id: int) -> None:
+    def open_incident(self, incident_id: int, preview: RoomPreview | None = None) -> None:
         from warroom.screens.war_room import WarRoomScreen
 
-        self.push_screen(WarRoomScreen(incident_id))
+        self.push_screen(WarRoomScreen(incident_id, preview))
 
     def action_help(self) -> None:
         """Every key that does something here, as currently mapped: the screen's and the
@@ -103,4 +139,9 @@ class WarroomApp(App[int]):
         yield from super().get_system_commands(screen)
 
     def on_unmount(self) -> None:
+        self._io.submit(self._close_store)
         self._io.shutdown(wait=True)
+
+    def _close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, NoReturn
 from warroom import __version__
 from warroom.clock import Clock, SystemClock
 from warroom.config import Config, config_path, default_database, load_config
-from warroom.errors import BadInput, StorageError
+from warroom.errors import BadInput, StorageError, UnknownIncident
 from warroom.lifecycle import Milestone, postmortem_due
-from warroom.model import EventKind, Incident, event_key, parse_incident_ref
+from warroom.model import EventKind, Incident, event_key, incident_key, parse_incident_ref
 from warroom.severity import parse_severity, severity_label
 from warroom.text import one_line, printable
 from warroom.timefmt import date_time, duration, iso_utc
@@ -169,14 +169,19 @@ def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     if not args.title.strip():
         raise BadInput("the title must not be empty")
     commander = args.commander if args.commander is not None else ctx.config.user
-    with ctx.open_store() as store:
+    store = ctx.open_store()
+    try:
         incident = store.create_incident(
             args.title, level, commander=commander, actor=ctx.config.user
         )
+    except BaseException:
+        store.close()
+        raise
     if args.detach:
+        store.close()
         _out(incident.key)
         return EXIT_OK
-    return run_app(ctx, incident.id)
+    return run_app(ctx, incident.id, store)  # the app closes the store
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
@@ -282,19 +287,47 @@ def cmd_open(args: argparse.Namespace, ctx: Context) -> int:
     return run_app(ctx, incident_id)
 
 
-def run_app(ctx: Context, incident_id: int | None) -> int:
-    """The full-screen app: the home screen, or straight into a war room."""
-    _require_terminal("for scripts: warroom list, log, export")
-    config = ctx.config
-    store = ctx.open_store(create=incident_id is None)
-    try:
-        if incident_id is not None:
-            store.get_incident(incident_id)  # an unknown id is an error before the screen opens
-        from warroom.app import WarroomApp
+def run_app(ctx: Context, incident_id: int | None, store: Store | None = None) -> int:
+    """The full-screen app: the home screen, or straight into a war room.
 
-        result = WarroomApp(store, config, ctx.clock, incident_id=incident_id).run()
-    finally:
-        store.close()
+    The first screen is drawn from a quick read of the file (no SQLAlchemy yet); the store
+    opens behind it. A database the quick read cannot vouch for is opened here first, with
+    every check, so that its problems are one `error:` line before any screen.
+    """
+    _require_terminal("for scripts: warroom list, log, export")
+    from warroom.store import preview
+
+    room = incidents = None
+    if store is None:
+        try:
+            if incident_id is None:
+                incidents = preview.incidents(ctx.location)
+            else:
+                room = preview.room(ctx.location, incident_id)
+        except preview.NotFound:
+            raise UnknownIncident(incident_key(incident_id or 0)) from None
+        if room is None and incidents is None:
+            store = ctx.open_store(create=incident_id is None)
+            if incident_id is not None:
+                store.get_incident(incident_id)  # an unknown id: an error, not a screen
+    opened = store
+
+    def open_store() -> Store:
+        return opened if opened is not None else ctx.open_store(create=False)
+
+    from warroom.app import WarroomApp
+
+    app = WarroomApp(
+        ctx.config,
+        ctx.clock,
+        open_store=open_store,
+        incident_id=incident_id,
+        room=room,
+        incidents=incidents,
+    )
+    result = app.run()
+    if app.failed is not None:
+        raise app.failed
     return result or EXIT_OK
 
 

@@ -182,7 +182,14 @@ def test_killed_while_creating_the_database(
         if db.exists():
             contents = dbcheck.read(db)
             assert contents.sound, contents.integrity
-            assert contents.schema == HEAD
+            # Killed before its first transaction committed, a creator leaves an empty
+            # database (no tables: nothing was acknowledged); the next warroom sets it up.
+            assert contents.schema in (None, HEAD)
+            if contents.schema is None:
+                assert contents.incidents == {}
+                finished = run(db, "new", "after the crash", "--detach")
+                assert (finished.returncode, finished.stderr) == (0, "")
+                assert dbcheck.read(db).schema == HEAD
             assert stat.S_IMODE(db.stat().st_mode) == 0o600
         assert sorted(p.name for p in directory.iterdir()) in ([], ["w.db"])
     tell(f"{len(rounds)} rounds; " + Report([run for r in rounds for run in r.runs]).summary())

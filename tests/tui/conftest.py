@@ -26,10 +26,11 @@ def config(tmp_path: Path) -> Config:
 def make_app(store: Store, config: Config, clock: FrozenClock) -> AppFactory:
     def factory(incident_id: int | None = None, **overrides: object) -> WarroomApp:
         return WarroomApp(
-            store,
             overrides.get("config", config),  # type: ignore[arg-type]
             clock,
+            open_store=lambda: store,
             incident_id=incident_id,
+            room=overrides.get("room"),  # type: ignore[arg-type]
             blink=False,
         )
 

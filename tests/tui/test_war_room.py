@@ -483,3 +483,66 @@ async def test_timeline_is_a_window_that_pages(
         assert not timeline.has_newer
         assert timeline.selected is not None
         assert timeline.selected.text == "newest"
+
+
+async def test_first_screen_before_the_store_is_open(
+    store: Store, incident_id: int, config: object, clock: FrozenClock, db_path: object
+) -> None:
+    """The screen is drawn from the quick read; what is typed meanwhile waits for the store."""
+    import asyncio
+    import threading
+
+    from warroom.app import WarroomApp
+    from warroom.config import Config
+    from warroom.store import preview
+
+    assert isinstance(config, Config)
+    store.log_event(incident_id, "already there", actor="alice")
+    room = preview.room(str(db_path), incident_id)
+    assert room is not None
+    release = threading.Event()
+
+    def open_store() -> Store:
+        release.wait(timeout=30)
+        return store
+
+    app = WarroomApp(
+        config, clock, open_store=open_store, incident_id=incident_id, room=room, blink=False
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WarRoomScreen)
+        timeline = screen.query_one(Timeline)
+        assert [e.text for e in timeline.events][-1] == "already there"
+        assert screen.query_one(SeverityBanner).has_class("sev-1")
+        await pilot.press("l")
+        screen.query_one(LogInput).input.insert_text_at_cursor("typed while opening")
+        # Enter, without waiting for the app to be idle: it is not, it waits for the store.
+        await screen.query_one(LogInput).input.action_submit()
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert "typed while opening" not in texts(store, incident_id)  # not saved yet...
+        assert screen.query_one(LogInput).input.value == "typed while opening"  # ...nor lost
+        release.set()
+        await until(pilot, lambda: "typed while opening" in texts(store, incident_id), "save")
+        await until(pilot, lambda: timeline.events[-1].text == "typed while opening", "shown")
+
+
+async def test_a_store_that_cannot_open_ends_the_app_with_its_error(
+    config: object, clock: FrozenClock
+) -> None:
+    from warroom.app import WarroomApp
+    from warroom.config import Config
+    from warroom.errors import DatabaseError
+
+    assert isinstance(config, Config)
+
+    def open_store() -> Store:
+        raise DatabaseError("w.db is damaged (database disk image is malformed)")
+
+    app = WarroomApp(config, clock, open_store=open_store, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.failed is not None, "the failure")
+    assert app.return_code == 2
+    assert "damaged" in str(app.failed)

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
+from warroom.errors import BadInput, StorageError
 from warroom.model import Incident
 from warroom.severity import SEVERITIES
 from warroom.text import one_line
@@ -22,10 +23,16 @@ if TYPE_CHECKING:
 
 
 class HomeScreen(Screen[None]):
+    """Active incidents first, then past ones. `incidents`: a quick read to show at once."""
+
     BINDINGS = [
         Binding("n", "new", "New incident", id="new", tooltip="Declare a new incident"),
         Binding("enter", "open", "Open", show=True),
     ]
+
+    def __init__(self, incidents: list[Incident] | None = None) -> None:
+        super().__init__()
+        self._first = incidents
 
     @property
     def warroom(self) -> WarroomApp:
@@ -34,7 +41,9 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label(" warroom · incidents", id="home-title")
         yield DataTable(id="incidents", cursor_type="row")
-        yield Label("No incidents yet. Press n to declare one.", id="home-empty")
+        empty = Label("No incidents yet. Press n to declare one.", id="home-empty")
+        empty.display = False  # until a read says so
+        yield empty
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -46,17 +55,28 @@ class HomeScreen(Screen[None]):
         table.add_column("detected", key="detected")
         table.add_column("age", key="age")
         table.add_column("IC", key="ic")
-        await self.reload()
+        if self._first is not None:
+            self.show(self._first)
+            self.call_after_refresh(self.run_worker, self.reload())
+        else:
+            self.run_worker(self.reload())  # the screen is drawn at once; the list follows
 
     async def on_screen_resume(self) -> None:
         await self.reload()
 
     async def reload(self) -> None:
-        incidents = await self.warroom.call(self.warroom.store.list_incidents)
-        incidents.sort(key=lambda incident: (not incident.is_active, -incident.id))
+        try:
+            incidents = await self.warroom.call(lambda store: store.list_incidents())
+        except (BadInput, StorageError) as error:
+            if self.warroom.failed is None:  # (when the store could not open, the app ends)
+                self.notify(
+                    str(error), title="Could not read the incidents", severity="error", markup=False
+                )
+            return
         self.show(incidents)
 
     def show(self, incidents: Iterable[Incident]) -> None:
+        incidents = sorted(incidents, key=lambda incident: (not incident.is_active, -incident.id))
         table = self.query_one(DataTable)
         selected = table.cursor_row
         table.clear()
@@ -104,11 +124,12 @@ class HomeScreen(Screen[None]):
                 return
             app = self.warroom
             incident = await app.call(
-                app.store.create_incident,
-                result.title,
-                result.severity,
-                commander=result.commander,
-                actor=app.config.user,
+                lambda store: store.create_incident(
+                    result.title,
+                    result.severity,
+                    commander=result.commander,
+                    actor=app.config.user,
+                )
             )
             app.open_incident(incident.id)
 

@@ -7,7 +7,7 @@ the app's store thread). Its widgets are bound to that state and send messages b
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -22,15 +22,8 @@ from warroom.cadence import ResponseStatus, next_update_due, response_status
 from warroom.errors import BadInput, Conflict
 from warroom.lifecycle import Phase, postmortem_due
 from warroom.logline import LogLine, parse_log_line
-from warroom.model import (
-    ActionItem,
-    Event,
-    EventKind,
-    Incident,
-    Role,
-    RoleAssignment,
-    SeverityChange,
-)
+from warroom.model import ActionItem, Event, EventKind, Role
+from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_state
 from warroom.severity import SEVERITIES, severity_label
 from warroom.updates import UpdateContext, compose_update
 from warroom.widgets.board import Board
@@ -45,28 +38,6 @@ if TYPE_CHECKING:
     from warroom.store import Store
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class RoomState:
-    """Everything about the incident except its timeline, read in one go."""
-
-    incident: Incident
-    severity_changes: tuple[SeverityChange, ...]
-    last_update: Event | None
-    action_items: tuple[ActionItem, ...]
-    roles: tuple[RoleAssignment, ...]
-
-
-def read_state(store: Store, incident_id: int) -> RoomState:
-    """Runs on the store thread."""
-    return RoomState(
-        incident=store.get_incident(incident_id),
-        severity_changes=tuple(store.severity_changes(incident_id)),
-        last_update=store.last_event_of_kind(incident_id, EventKind.UPDATE),
-        action_items=tuple(store.action_items(incident_id)),
-        roles=tuple(store.roles(incident_id)),
-    )
 
 
 class WarRoomScreen(Screen[None]):
@@ -118,18 +89,16 @@ class WarRoomScreen(Screen[None]):
     due: reactive[datetime | None] = reactive(None, init=False)
     response: reactive[ResponseStatus | None] = reactive(None, init=False)
 
-    def __init__(self, incident_id: int) -> None:
+    def __init__(self, incident_id: int, preview: RoomPreview | None = None) -> None:
+        """`preview`: a quick read to draw the first screen from, before the store is open."""
         super().__init__()
         self.incident_id = incident_id
+        self._preview = preview
         self._saving = False
 
     @property
     def warroom(self) -> WarroomApp:
         return cast("WarroomApp", self.app)
-
-    @property
-    def store(self) -> Store:
-        return self.warroom.store
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -147,8 +116,22 @@ class WarRoomScreen(Screen[None]):
         self.set_focus(self.query_one(Timeline))
         self.now = self.warroom.clock.now()
         self.set_interval(1.0, self._tick)
+        preview = self._preview
+        if preview is None:
+            await self._reload_state()
+            await self._load_newest()
+            return
+        self._preview = None
+        self.state = preview.state
+        self._show_newest(preview.newest_events)
+        self.call_after_refresh(self.run_worker, self._catch_up())
+
+    async def _catch_up(self) -> None:
+        """After a quick first screen: read it again through the store, once it is open."""
+        timeline = self.query_one(Timeline)
+        selected = timeline.selected
         await self._reload_state()
-        await self._load_newest()
+        await self._load_newest(select=selected.id if selected else None)
 
     def _tick(self) -> None:
         self.now = self.warroom.clock.now()
@@ -156,7 +139,7 @@ class WarRoomScreen(Screen[None]):
     # ---- state ----------------------------------------------------------------------------
 
     async def _reload_state(self) -> None:
-        self.state = await self.warroom.call(read_state, self.store, self.incident_id)
+        self.state = await self.warroom.call(lambda store: read_state(store, self.incident_id))
 
     def watch_state(self, state: RoomState | None) -> None:
         if state is None:
@@ -197,21 +180,24 @@ class WarRoomScreen(Screen[None]):
 
     async def _load_newest(self, select: int | None = None) -> None:
         events = await self.warroom.call(
-            self.store.events_before, self.incident_id, None, limit=2 * PAGE
+            lambda store: store.events_before(self.incident_id, None, limit=FIRST_PAGE)
         )
+        self._show_newest(events, select)
+
+    def _show_newest(self, events: Sequence[Event], select: int | None = None) -> None:
         self.query_one(Timeline).show(
-            events, has_older=len(events) == 2 * PAGE, has_newer=False, select=select
+            events, has_older=len(events) == FIRST_PAGE, has_newer=False, select=select
         )
 
     async def on_timeline_page_wanted(self, message: Timeline.PageWanted) -> None:
         edge = (message.edge.occurred_at, message.edge.id)
         if message.older:
             events = await self.warroom.call(
-                self.store.events_before, self.incident_id, edge, limit=PAGE
+                lambda store: store.events_before(self.incident_id, edge, limit=PAGE)
             )
         else:
             events = await self.warroom.call(
-                self.store.events_after, self.incident_id, edge, limit=PAGE
+                lambda store: store.events_after(self.incident_id, edge, limit=PAGE)
             )
         message.timeline.add_page(events, older=message.older, more=len(events) == PAGE)
 
@@ -228,7 +214,7 @@ class WarRoomScreen(Screen[None]):
         newest = timeline.events[-1] if timeline.events else None
         cursor = (newest.occurred_at, newest.id) if newest else None
         events = await self.warroom.call(
-            self.store.events_after, self.incident_id, cursor, limit=2 * PAGE
+            lambda store: store.events_after(self.incident_id, cursor, limit=2 * PAGE)
         )
         if len(events) == 2 * PAGE:
             await self._load_newest()
@@ -258,12 +244,13 @@ class WarRoomScreen(Screen[None]):
         try:
             event = await self._attempt(
                 "log the event",
-                self.store.log_event,
-                self.incident_id,
-                line.text,
-                actor=self.warroom.config.user,
-                kind=line.kind,
-                occurred_at=line.occurred_at,
+                lambda store: store.log_event(
+                    self.incident_id,
+                    line.text,
+                    actor=self.warroom.config.user,
+                    kind=line.kind,
+                    occurred_at=line.occurred_at,
+                ),
             )
         finally:
             self._saving = False
@@ -275,12 +262,10 @@ class WarRoomScreen(Screen[None]):
             # Saved: back to the keys (l logs the next one). Anything typed meanwhile keeps focus.
             self.set_focus(self.query_one(Timeline))
 
-    async def _attempt(
-        self, what: str, function: Callable[..., T], /, *args: object, **kwargs: object
-    ) -> T | None:
+    async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
         """Run a store call; on failure tell the user what was not done, and return None."""
         try:
-            return await self.warroom.call(function, *args, **kwargs)
+            return await self.warroom.call(work)
         except BadInput as error:
             self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
         except Conflict as error:
@@ -329,10 +314,9 @@ class WarRoomScreen(Screen[None]):
                 return
             change = await self._attempt(
                 "change severity",
-                self.store.change_severity,
-                self.incident_id,
-                level,
-                actor=self.warroom.config.user,
+                lambda store: store.change_severity(
+                    self.incident_id, level, actor=self.warroom.config.user
+                ),
             )
             if change is not None:
                 await self._after_change()
@@ -355,7 +339,8 @@ class WarRoomScreen(Screen[None]):
 
     async def _advance(self) -> None:
         incident = await self._attempt(
-            "advance", self.store.advance_phase, self.incident_id, actor=self.warroom.config.user
+            "advance",
+            lambda store: store.advance_phase(self.incident_id, actor=self.warroom.config.user),
         )
         if incident is not None:
             await self._after_change()
@@ -371,7 +356,8 @@ class WarRoomScreen(Screen[None]):
             if not yes:
                 return
             incident = await self._attempt(
-                "resolve", self.store.resolve, self.incident_id, actor=self.warroom.config.user
+                "resolve",
+                lambda store: store.resolve(self.incident_id, actor=self.warroom.config.user),
             )
             if incident is not None:
                 await self._after_change()
@@ -397,7 +383,9 @@ class WarRoomScreen(Screen[None]):
         app = self.warroom
         since = state.last_update
         cursor = (since.occurred_at, since.id) if since else None
-        events = await app.call(self.store.events_after, self.incident_id, cursor, limit=2000)
+        events = await app.call(
+            lambda store: store.events_after(self.incident_id, cursor, limit=2000)
+        )
         now = app.clock.now()
         incident = state.incident
         # the deadline the update will set: one cadence from now
@@ -414,11 +402,9 @@ class WarRoomScreen(Screen[None]):
                 return
             event = await self._attempt(
                 "post the update",
-                self.store.log_event,
-                self.incident_id,
-                text,
-                actor=app.config.user,
-                kind=EventKind.UPDATE,
+                lambda store: store.log_event(
+                    self.incident_id, text, actor=app.config.user, kind=EventKind.UPDATE
+                ),
             )
             if event is None:
                 return
@@ -438,16 +424,17 @@ class WarRoomScreen(Screen[None]):
                 return
             item = await self._attempt(
                 "add the action item",
-                self.store.add_action_item,
-                self.incident_id,
-                draft.description,
-                actor=self.warroom.config.user,
-                type=draft.type,
-                owner=draft.owner,
-                priority=draft.priority,
-                due_date=draft.due_date,
-                status=draft.status,
-                ticket=draft.ticket,
+                lambda store: store.add_action_item(
+                    self.incident_id,
+                    draft.description,
+                    actor=self.warroom.config.user,
+                    type=draft.type,
+                    owner=draft.owner,
+                    priority=draft.priority,
+                    due_date=draft.due_date,
+                    status=draft.status,
+                    ticket=draft.ticket,
+                ),
             )
             if item is not None:
                 await self._after_change()
@@ -487,9 +474,7 @@ class WarRoomScreen(Screen[None]):
     async def _save_item(self, item: ActionItem) -> None:
         saved = await self._attempt(
             "save the action item",
-            self.store.update_action_item,
-            item,
-            actor=self.warroom.config.user,
+            lambda store: store.update_action_item(item, actor=self.warroom.config.user),
         )
         if saved is not None:
             await self._after_change()
@@ -508,11 +493,9 @@ class WarRoomScreen(Screen[None]):
             role, person = choice
             done = await self._attempt(
                 "assign the role",
-                self.store.assign_role,
-                self.incident_id,
-                role,
-                person,
-                actor=self.warroom.config.user,
+                lambda store: store.assign_role(
+                    self.incident_id, role, person, actor=self.warroom.config.user
+                ),
             )
             if done is not None:
                 await self._after_change()
@@ -544,12 +527,13 @@ class WarRoomScreen(Screen[None]):
                 return
             saved = await self._attempt(
                 "edit the event",
-                self.store.edit_event,
-                event.id,
-                actor=app.config.user,
-                text=result.text,
-                kind=result.kind,
-                occurred_at=result.occurred_at,
+                lambda store: store.edit_event(
+                    event.id,
+                    actor=app.config.user,
+                    text=result.text,
+                    kind=result.kind,
+                    occurred_at=result.occurred_at,
+                ),
             )
             if saved is not None:
                 await self._show_event(saved)
@@ -561,7 +545,9 @@ class WarRoomScreen(Screen[None]):
 
         async def confirmed(yes: bool | None) -> None:
             if yes:
-                deleted = await self._attempt("delete the event", self.store.delete_event, event.id)
+                deleted = await self._attempt(
+                    "delete the event", lambda store: store.delete_event(event.id)
+                )
                 if deleted is not None:
                     await self._show_event(deleted)
 
@@ -572,14 +558,14 @@ class WarRoomScreen(Screen[None]):
 
     async def _star_event(self, event: Event) -> None:
         flagged = await self._attempt(
-            "star the event", self.store.flag_event, event.id, starred=not event.starred
+            "star the event", lambda store: store.flag_event(event.id, starred=not event.starred)
         )
         if flagged is not None:
             await self._show_event(flagged)
 
     async def _hide_event(self, event: Event) -> None:
         flagged = await self._attempt(
-            "hide the event", self.store.flag_event, event.id, hidden=not event.hidden
+            "hide the event", lambda store: store.flag_event(event.id, hidden=not event.hidden)
         )
         if flagged is not None:
             await self._show_event(flagged)

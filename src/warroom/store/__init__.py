@@ -1,16 +1,40 @@
-"""Persistence: SQLModel tables, engine set-up, migrations, queries, the change feed."""
+"""Persistence: SQLModel tables, engine set-up, migrations, queries, the change feed.
 
-from warroom.store.engine import MissingDatabase, Target, resolve_target
-from warroom.store.feed import ChangeFeed
-from warroom.store.presence import Heartbeat
-from warroom.store.store import (
-    HEARTBEAT_INTERVAL,
-    PRESENCE_TIMEOUT,
-    Change,
-    EventCursor,
-    NewEvent,
-    Store,
-)
+The names below are loaded on first use: `import warroom.store.preview` (the quick read the
+first screen is drawn from) must not pay for SQLAlchemy and SQLModel.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from warroom.store.engine import MissingDatabase, Target, resolve_target
+    from warroom.store.feed import ChangeFeed
+    from warroom.store.presence import Heartbeat
+    from warroom.store.store import (
+        HEARTBEAT_INTERVAL,
+        PRESENCE_TIMEOUT,
+        Change,
+        EventCursor,
+        NewEvent,
+        Store,
+    )
+
+_WHERE = {
+    "MissingDatabase": "engine",
+    "Target": "engine",
+    "resolve_target": "engine",
+    "ChangeFeed": "feed",
+    "Heartbeat": "presence",
+    "HEARTBEAT_INTERVAL": "store",
+    "PRESENCE_TIMEOUT": "store",
+    "Change": "store",
+    "EventCursor": "store",
+    "NewEvent": "store",
+    "Store": "store",
+}
 
 __all__ = [
     "HEARTBEAT_INTERVAL",
@@ -25,3 +49,12 @@ __all__ = [
     "Target",
     "resolve_target",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'warroom.store' has no attribute {name!r}")
+    value = getattr(import_module(f"warroom.store.{module}"), name)
+    globals()[name] = value
+    return value

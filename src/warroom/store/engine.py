@@ -29,11 +29,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from warroom.errors import BadInput, DatabaseError
 from warroom.store.failures import database_failures, failure, reason
-
-# Every alembic revision this warroom knows, oldest first. A test checks it against the
-# migration scripts, so the common path (schema already at HEAD) never imports alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
-HEAD = REVISIONS[-1]
+from warroom.store.schema import HEAD, REVISIONS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_HEADER_SIZE = 100

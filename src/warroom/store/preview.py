@@ -1,0 +1,227 @@
+"""The quick read the first screen is drawn from, while SQLAlchemy and SQLModel load.
+
+Start-up is mostly imports: Textual's, then SQLModel's. The first screen does not wait for the
+second: this module reads what it shows straight from the SQLite file with the standard
+library, read-only, and the full store opens behind it (on the app's store thread) for
+everything after. It reads only a database that is plainly fine (an existing SQLite file at
+this warroom's schema); for anything else it returns None and the caller opens the store the
+usual way, with all its checks and messages. A test checks these reads against the store's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from warroom.lifecycle import Milestone, Phase
+from warroom.model import (
+    ActionItem,
+    ActionStatus,
+    ActionType,
+    Event,
+    EventKind,
+    Incident,
+    Priority,
+    Role,
+    RoleAssignment,
+    SeverityChange,
+)
+from warroom.room import FIRST_PAGE, RoomPreview, RoomState
+from warroom.store.schema import HEAD
+
+_POSTGRES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+class NotFound(LookupError):
+    """The database is fine, but has no such incident."""
+
+
+@contextmanager
+def _reading(location: str) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection to a plainly fine warroom SQLite file, or None."""
+    if location.startswith(_POSTGRES) or "://" in location:
+        yield None
+        return
+    path = Path(location).expanduser()
+    if not path.is_file() or path.stat().st_size == 0:
+        yield None
+        return
+    try:
+        connection = sqlite3.connect(f"file:{path.absolute()}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error:
+        yield None
+        return
+    with closing(connection):
+        try:
+            connection.execute("BEGIN")  # one snapshot for everything read
+            version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error:
+            yield None
+            return
+        yield connection if version == (HEAD,) else None
+
+
+def room(location: str, incident_id: int) -> RoomPreview | None:
+    """The first screen of a war room; None when the store should be opened instead.
+    Raises NotFound for an incident the (fine) database does not have."""
+    try:
+        with _reading(location) as connection:
+            if connection is None:
+                return None
+            incident = _incident(connection, incident_id)
+            if incident is None:
+                raise NotFound(incident_id)
+            newest = connection.execute(
+                f"SELECT {_EVENT} FROM event WHERE incident_id = ? AND deleted_at IS NULL "
+                "ORDER BY occurred_at DESC, id DESC LIMIT ?",
+                (incident_id, FIRST_PAGE),
+            ).fetchall()
+            last_update = connection.execute(
+                f"SELECT {_EVENT} FROM event WHERE incident_id = ? AND kind = ? "
+                "AND deleted_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT 1",
+                (incident_id, EventKind.UPDATE.value),
+            ).fetchone()
+            state = RoomState(
+                incident=incident,
+                severity_changes=tuple(
+                    SeverityChange(incident_id, old, new, _time(at), actor)
+                    for old, new, at, actor in connection.execute(
+                        "SELECT old, new, at, actor FROM severity_change WHERE incident_id = ? "
+                        "ORDER BY at, id",
+                        (incident_id,),
+                    )
+                ),
+                last_update=_event(last_update) if last_update else None,
+                action_items=tuple(
+                    _action_item(row)
+                    for row in connection.execute(
+                        "SELECT id, incident_id, description, type, owner, priority, due_date, "
+                        "status, ticket, created_at, updated_at, version FROM action_item "
+                        "WHERE incident_id = ? ORDER BY position, id",
+                        (incident_id,),
+                    )
+                ),
+                roles=tuple(
+                    RoleAssignment(id_, incident_id, Role(role), person, _time(assigned), None)
+                    for id_, role, person, assigned in connection.execute(
+                        "SELECT id, role, person, assigned_at FROM role_assignment "
+                        "WHERE incident_id = ? AND released_at IS NULL ORDER BY id",
+                        (incident_id,),
+                    )
+                ),
+            )
+            return RoomPreview(state, [_event(row) for row in reversed(newest)])
+    except sqlite3.Error:
+        return None  # busy, damaged, changed under us: the store will say what is wrong
+
+
+def incidents(location: str) -> list[Incident] | None:
+    """Every incident, newest first, for the home screen; None: open the store instead."""
+    try:
+        with _reading(location) as connection:
+            if connection is None:
+                return None
+            ids = [row[0] for row in connection.execute("SELECT id FROM incident ORDER BY id DESC")]
+            found = [_incident(connection, incident_id) for incident_id in ids]
+            return [incident for incident in found if incident is not None]
+    except sqlite3.Error:
+        return None
+
+
+# ---- rows to domain objects ----------------------------------------------------------------
+
+_EVENT = (
+    "id, incident_id, kind, actor, text, occurred_at, recorded_at, edited_at, deleted_at, "
+    "starred, hidden"
+)
+
+
+def _time(value: str) -> datetime:
+    """A timestamp as SQLAlchemy keeps it in SQLite: UTC, without an offset."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _maybe_time(value: str | None) -> datetime | None:
+    return _time(value) if value is not None else None
+
+
+def _incident(connection: sqlite3.Connection, incident_id: int) -> Incident | None:
+    row = connection.execute(
+        "SELECT title, severity, phase, version FROM incident WHERE id = ?", (incident_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    title, severity, phase, version = row
+    milestones = {
+        Milestone(name): _time(at)
+        for name, at in connection.execute(
+            "SELECT name, at FROM milestone WHERE incident_id = ?", (incident_id,)
+        )
+    }
+    commander = connection.execute(
+        "SELECT person FROM role_assignment WHERE incident_id = ? AND role = ? "
+        "AND released_at IS NULL ORDER BY id DESC LIMIT 1",
+        (incident_id, Role.COMMANDER.value),
+    ).fetchone()
+    return Incident(
+        id=incident_id,
+        title=title,
+        severity=severity,
+        phase=Phase(phase),
+        milestones=milestones,
+        commander=commander[0] if commander else None,
+        version=version,
+    )
+
+
+def _event(row: tuple[object, ...]) -> Event:
+    (id_, incident_id, kind, actor, text, occurred, recorded, edited, deleted, starred, hidden) = (
+        row
+    )
+    return Event(
+        id=int(str(id_)),
+        incident_id=int(str(incident_id)),
+        kind=EventKind(kind),
+        actor=str(actor),
+        text=str(text),
+        occurred_at=_time(str(occurred)),
+        recorded_at=_time(str(recorded)),
+        edited_at=_maybe_time(edited if isinstance(edited, str) else None),
+        deleted_at=_maybe_time(deleted if isinstance(deleted, str) else None),
+        starred=bool(starred),
+        hidden=bool(hidden),
+    )
+
+
+def _action_item(row: tuple[object, ...]) -> ActionItem:
+    (
+        id_,
+        incident_id,
+        description,
+        type_,
+        owner,
+        priority,
+        due,
+        status,
+        ticket,
+        created,
+        updated,
+        version,
+    ) = row
+    return ActionItem(
+        id=int(str(id_)),
+        incident_id=int(str(incident_id)),
+        description=str(description),
+        type=ActionType(type_) if type_ else None,
+        owner=str(owner),
+        priority=Priority(priority) if priority else None,
+        due_date=date.fromisoformat(due) if isinstance(due, str) else None,
+        status=ActionStatus(status),
+        ticket=str(ticket),
+        created_at=_time(str(created)),
+        updated_at=_time(str(updated)),
+        version=int(str(version)),
+    )
