@@ -25,6 +25,9 @@ class Problem:
     where: str
     message: str
     blocking: bool = True
+    # Blame language: the phrase as written, and the systems phrasing to use instead.
+    phrase: str = ""
+    suggestion: str = ""
 
     def __str__(self) -> str:
         line = f"{self.where}: {self.message}"
@@ -134,7 +137,12 @@ def _blame(report: Report) -> Iterator[Problem]:
         fields.append((f"fiveWhys[{i}].answer", why.answer, True))
     for where, text, causal in fields:
         for finding in find_blame(text, where, names, causal=causal):
-            yield Problem(where, f'blame language "{finding.phrase}": {finding.suggestion}')
+            yield Problem(
+                where,
+                f'blame language "{finding.phrase}": {finding.suggestion}',
+                phrase=finding.phrase,
+                suggestion=finding.suggestion,
+            )
 
 
 def _timeliness(report: Report, now: datetime) -> Iterator[Problem]:

@@ -20,11 +20,12 @@ items, roles and the stored post-mortem fields) and computes what is not stored:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 from warroom.cadence import UpdateSchedule
+from warroom.errors import BadInput
 from warroom.metrics import Metrics, compute_metrics
 from warroom.model import (
     ActionItem,
@@ -146,6 +147,56 @@ def build_report(
         metrics=metrics,
         actors=frozenset(actors),
     )
+
+
+def with_fields(report: Report, stored: PostMortem, *, title: str | None = None) -> Report:
+    """The report as it reads with `stored` in place of its stored fields (and `title` in
+    place of the incident's): an editor's unsaved text, checked as it is typed. Everything
+    computed from the stored fields (the id, the date, the impact defaults) follows them."""
+    incident = report.incident
+    report_date = stored.report_date or incident.detected_at.astimezone(UTC).date()
+    return replace(
+        report,
+        stored=stored,
+        report_id=stored.report_id or derive_report_id(incident.id, report_date),
+        title=report.title if title is None else title,
+        date=report_date,
+        authors=stored.authors,
+        status=stored.status,
+        summary=stored.summary,
+        impact=_impact(incident, stored, report.metrics),
+        root_cause=stored.root_cause,
+        contributing_factors=stored.contributing_factors,
+        what_went_well=stored.what_went_well,
+        what_went_poorly=stored.what_went_poorly,
+        lucky_breaks=stored.lucky_breaks,
+        five_whys=stored.five_whys,
+    )
+
+
+def parse_report_date(text: str) -> date | None:
+    """A report date as typed: `YYYY-MM-DD`; empty means the default (the detection date)."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        return date.fromisoformat(stripped)
+    except ValueError:
+        raise BadInput(f"bad date {text!r}: use YYYY-MM-DD, e.g. 2024-03-15") from None
+
+
+def parse_users_affected(text: str) -> int | None:
+    """A count of users as typed: `12500`, `12,500`, `12 500` or `12_500`; empty means not
+    known yet. Never negative."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    digits = stripped.replace(",", "").replace("_", "").replace(" ", "").replace("\u202f", "")
+    if not digits.isascii() or not digits.isdigit():
+        raise BadInput(f"users affected must be a whole number, e.g. 12500 (not {text!r})")
+    if len(digits) > 15:
+        raise BadInput("users affected: that is more users than there are people")
+    return int(digits)
 
 
 def _impact(incident: Incident, stored: PostMortem, metrics: Metrics) -> Impact:

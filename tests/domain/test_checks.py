@@ -121,3 +121,17 @@ def test_overdue_is_reported_but_does_not_block() -> None:
     assert blocking(problems) == []
     published = make_report(status=ReportStatus.PUBLISHED)
     assert check_report(published, late) == []
+
+
+def test_a_blame_problem_carries_the_phrase_and_the_suggestion() -> None:
+    report = make_report(stored=replace(READY, root_cause="Dave forgot to add an index."))
+    found = [p for p in check_report(report, RESOLVED) if p.where == "rootCause"]
+    assert [(p.phrase, p.suggestion) for p in found] == [
+        (
+            "Dave forgot",
+            'Dave is the subject: name the system or process instead, e.g. "the process allowed '
+            'a migration without index verification"',
+        ),
+        ("forgot to add an index", 'try "the process had no step to add an index"'),
+    ]
+    assert all(p.blocking for p in found)

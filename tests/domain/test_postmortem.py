@@ -1,12 +1,21 @@
 """Assembling the report: what is stored, and what is derived when it is not."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from tests.reports import DETECTED, READY, RESOLVED, TIMELINE, incident, make_report
+from warroom.errors import BadInput
 from warroom.lifecycle import Milestone
-from warroom.postmortem import derive_report_id, outage_duration, spelled_duration
+from warroom.postmortem import (
+    derive_report_id,
+    outage_duration,
+    parse_report_date,
+    parse_users_affected,
+    spelled_duration,
+    with_fields,
+)
 
 
 def test_stored_fields_are_used_as_they_are() -> None:
@@ -87,3 +96,47 @@ def test_outage_duration_across_midnight_shows_dates() -> None:
         "30 minutes (2024-03-15 23:50 - 2024-03-16 00:20 UTC)"
     )
     assert outage_duration(DETECTED, RESOLVED) == "47 minutes (14:23 - 15:10 UTC)"
+
+
+def test_with_fields_follows_an_unsaved_edit() -> None:
+    report = make_report(stored=replace(READY, report_id="", impact_duration=""))
+    edited = with_fields(
+        report,
+        replace(report.stored, summary="typed", report_date=date(2025, 1, 2), sla_breached=None),
+        title="New title",
+    )
+    assert (edited.summary, edited.title, edited.date) == ("typed", "New title", date(2025, 1, 2))
+    assert edited.report_id == "PM-2025-007"  # the derived id follows the date
+    assert edited.impact.duration_computed
+    assert edited.impact.duration == report.impact.duration
+    assert edited.impact.sla_suggested  # the response target decides while none is stored
+    assert edited.metrics is report.metrics
+    assert with_fields(report, report.stored) == report
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("12500", 12500),
+        ("12,500", 12500),
+        (" 12 500 ", 12500),
+        ("12_500", 12500),
+        ("0", 0),
+        ("", None),
+    ],
+)
+def test_users_affected_as_typed(text: str, count: int | None) -> None:
+    assert parse_users_affected(text) == count
+
+
+@pytest.mark.parametrize("text", ["-3", "12k", "1.5", "many", "٣"])
+def test_users_affected_refused(text: str) -> None:
+    with pytest.raises(BadInput, match="whole number"):
+        parse_users_affected(text)
+
+
+def test_report_date_as_typed() -> None:
+    assert parse_report_date(" 2024-03-15 ") == date(2024, 3, 15)
+    assert parse_report_date("") is None
+    with pytest.raises(BadInput, match="YYYY-MM-DD"):
+        parse_report_date("03-15")
