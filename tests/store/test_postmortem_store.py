@@ -161,3 +161,25 @@ def test_status_change_with_a_note_is_one_transaction(store: Store) -> None:
     with pytest.raises(Conflict):
         store.set_postmortem_status(incident.id, ReportStatus.DRAFT, version=1, actor="bob")
     assert store.postmortem(incident.id).status is ReportStatus.PUBLISHED
+
+
+def test_rename_an_incident(store: Store) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="bob")
+    renamed = store.rename_incident(incident.id, "Checkout outage", base="Checkout down")
+    assert renamed.title == store.get_incident(incident.id).title == "Checkout outage"
+    assert renamed.version == incident.version + 1
+    # someone else renamed it meanwhile: refused, with both titles
+    with pytest.raises(Conflict) as raised:
+        store.rename_incident(incident.id, "Checkout broken", base="Checkout down")
+    assert (raised.value.current, raised.value.mine, raised.value.fields) == (
+        "Checkout outage",
+        "Checkout broken",
+        ("title",),
+    )
+    assert store.get_incident(incident.id).title == "Checkout outage"
+    # the same title as theirs is no conflict
+    assert (
+        store.rename_incident(incident.id, "Checkout outage", base="x").title == "Checkout outage"
+    )
+    with pytest.raises(BadInput, match="title must not be empty"):
+        store.rename_incident(incident.id, "  ")

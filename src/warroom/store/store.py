@@ -305,6 +305,26 @@ class Store:
         with self._read() as session:
             return self._incident(session, incident_id)
 
+    def rename_incident(self, incident_id: int, title: str, *, base: str | None = None) -> Incident:
+        """Change the title (the post-mortem's title too). `base` is the title this edit
+        started from: if someone else changed it meanwhile, to something else than this edit,
+        nothing is written and Conflict carries theirs (`current`) and this one (`mine`)."""
+        title = require_text(title, "the title")
+
+        def write(session: Session) -> Incident:
+            row = self._incident_row(session, incident_id, lock=True)
+            if row.title == title:
+                return self._incident(session, incident_id)
+            if base is not None and row.title != base:
+                raise Conflict("the title", row.title, mine=title, fields=("title",))
+            row.title = title
+            row.version += 1
+            session.add(row)
+            self._changed(session, incident_id, "incident", incident_id)
+            return self._incident(session, incident_id)
+
+        return self._write(write)
+
     def list_incidents(self) -> list[Incident]:
         """Every incident, newest first."""
         with self._read() as session:
