@@ -1,0 +1,74 @@
+"""The post-mortem's action items, one a line, each with its status; Enter edits one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from warroom.model import ActionItem, ActionStatus
+from warroom.widgets.board import item_prompt
+
+_STATUS = {
+    ActionStatus.OPEN: "open",
+    ActionStatus.IN_PROGRESS: "in progress",
+    ActionStatus.DONE: "done ✓",
+}
+
+
+class ActionItemList(OptionList):
+    BINDINGS = [
+        Binding("e", "edit", "Edit item", show=False, tooltip="Edit the selected action item"),
+    ]
+
+    @dataclass
+    class EditWanted(Message):
+        action_list: ActionItemList
+        item: ActionItem
+
+        @property
+        def control(self) -> ActionItemList:
+            return self.action_list
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="action-list")
+        self.items: tuple[ActionItem, ...] = ()
+
+    def show(self, items: Sequence[ActionItem]) -> None:
+        items = tuple(items)
+        if items == self.items and self.option_count:
+            return
+        keep = self.highlighted
+        self.items = items
+        self.clear_options()
+        if not items:
+            self.add_option(
+                Option(
+                    Text("No action items yet: a to add one (a post-mortem needs them)", "dim"),
+                    disabled=True,
+                )
+            )
+            return
+        for item in items:
+            prompt = Text(f"{_STATUS[item.status]:<12}", style="dim")
+            prompt.append_text(item_prompt(item))
+            self.add_option(Option(prompt, id=str(item.id)))
+        self.highlighted = min(keep or 0, len(items) - 1)
+
+    def select_item(self, index: int) -> None:
+        if 0 <= index < len(self.items):
+            self.highlighted = index
+
+    def action_edit(self) -> None:
+        index = self.highlighted
+        if index is not None and 0 <= index < len(self.items):
+            self.post_message(self.EditWanted(self, self.items[index]))
+
+    def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
+        message.stop()
+        self.action_edit()

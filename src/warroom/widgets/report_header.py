@@ -1,0 +1,78 @@
+"""The post-mortem's header: which report, how severe, whose; its status, whether everything
+typed is saved, and whether anything stands in the way of publishing."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label
+
+from warroom.model import ReportStatus
+from warroom.postmortem import Report
+from warroom.severity import SEVERITIES
+from warroom.text import one_line
+
+_STATUS_NAMES = {
+    ReportStatus.DRAFT: "draft",
+    ReportStatus.IN_REVIEW: "in review",
+    ReportStatus.PUBLISHED: "published",
+}
+
+
+def status_track(current: ReportStatus) -> Text:
+    """`draft › in review › published`, the current one marked."""
+    track = Text(" ")
+    for index, status in enumerate(ReportStatus):
+        if index:
+            track.append(" › ", style="dim")
+        name = _STATUS_NAMES[status]
+        if status is current:
+            track.append(f"▶ {name}", style="bold reverse")
+        else:
+            track.append(name, style="dim")
+    return track
+
+
+class ReportHeader(Vertical):
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="pm-head-line"):
+            yield Label(" …  ", id="pm-sev")
+            yield Label(Text(" Opening the post-mortem…"), id="pm-heading")
+            yield Label("", id="pm-ic")
+        with Horizontal(classes="pm-head-line"):
+            yield Label("", id="pm-status")
+            yield Label("", id="pm-save")
+            yield Label("", id="pm-ready")
+
+    def show(self, report: Report) -> None:
+        level = SEVERITIES[report.severity]
+        sev = self.query_one("#pm-sev", Label)
+        sev.update(Text(f" {level.label} {level.name.upper()} ", style="bold"))
+        for number in SEVERITIES:
+            sev.set_class(number == report.severity, f"sev-{number}")
+        heading = Text(f" {report.report_id} ", style="bold")
+        heading.append(f" {report.incident.key} ", style="dim")
+        heading.append(one_line(report.title), style="bold")
+        self.query_one("#pm-heading", Label).update(heading)
+        self.query_one("#pm-ic", Label).update(
+            Text(f"IC {one_line(report.commander or 'unassigned')} ")
+        )
+        self.query_one("#pm-status", Label).update(status_track(report.status))
+
+    def show_save(self, text: str, *, failed: bool = False, busy: bool = False) -> None:
+        label = self.query_one("#pm-save", Label)
+        label.update(Text(f" {text} "))
+        label.set_class(failed, "-failed")
+        label.set_class(busy, "-busy")
+
+    def show_readiness(self, blocking: int) -> None:
+        label = self.query_one("#pm-ready", Label)
+        if blocking:
+            verb = "problem blocks" if blocking == 1 else "problems block"
+            text = Text(f"✗ {blocking} {verb} publishing ")
+        else:
+            text = Text("✓ ready to publish ")
+        label.update(text)
+        label.set_class(bool(blocking), "-blocked")
+        label.set_class(not blocking, "-ready")

@@ -1,0 +1,21 @@
+"""The report's timeline: the war room's events, starred or hidden for the post-mortem.
+
+The same window over the timeline as the war room's, with the same `*` and `h`; editing and
+deleting events stay in the war room, where the record is kept.
+"""
+
+from __future__ import annotations
+
+from warroom.widgets.timeline import Timeline
+
+
+class ReportTimeline(Timeline):
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action not in ("edit", "delete")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._label)
+
+    def _label(self) -> None:
+        self.border_title = "Timeline"
+        self.border_subtitle = "* star · h hide from the report"
