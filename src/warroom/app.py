@@ -51,9 +51,11 @@ class WarroomApp(App[int]):
         room: RoomPreview | None = None,
         incidents: list[Incident] | None = None,
         blink: bool = True,
+        postmortem: bool = False,
     ) -> None:
         """`open_store` runs on the store thread; `room` and `incidents` (quick reads) let the
-        first screen show before it has."""
+        first screen show before it has. `postmortem`: open the incident's post-mortem (over
+        its war room)."""
         super().__init__()
         self.config = config
         self.clock = clock
@@ -63,6 +65,7 @@ class WarroomApp(App[int]):
         self._start_incident = incident_id
         self._room = room
         self._incidents = incidents
+        self._postmortem = postmortem
         self.failed: BadInput | None = None  # why the store could not be opened
         # Every store call runs on this one thread, in the order it was asked for: writes
         # never race each other and the event loop never waits on the disk.
@@ -81,6 +84,11 @@ class WarroomApp(App[int]):
         """Run `work(store)` on the store thread and wait for it (the UI stays live)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._io, self._with_store, work)
+
+    def call_soon(self, work: Callable[[Store], object]) -> None:
+        """Queue `work(store)` on the store thread without waiting for it. It runs before the
+        store closes, even when the app is quitting: for last words (a final save)."""
+        self._io.submit(self._with_store, work)
 
     def _with_store(self, work: Callable[[Store], T]) -> T:
         return work(self._store_on_this_thread())
@@ -108,6 +116,8 @@ class WarroomApp(App[int]):
         self.push_screen(HomeScreen(self._incidents))
         if self._start_incident is not None:
             self.open_incident(self._start_incident, self._room)
+            if self._postmortem:
+                self.open_postmortem(self._start_incident)
         self.call_after_refresh(self._open_behind_the_first_screen)
 
     def open_incident(self, incident_id: int, preview: RoomPreview | None = None) -> None:
@@ -115,10 +125,15 @@ class WarroomApp(App[int]):
 
         self.push_screen(WarRoomScreen(incident_id, preview))
 
+    def open_postmortem(self, incident_id: int) -> None:
+        from warroom.screens.postmortem import PostMortemScreen
+
+        self.push_screen(PostMortemScreen(incident_id))
+
     def action_help(self) -> None:
         """Every key that does something here, as currently mapped: the screen's and the
         app's first, then those of the focused widget (generic navigation left out)."""
-        from warroom.screens.help import HelpScreen
+        from warroom.screens.help import LOG_SYNTAX, HelpScreen
 
         rows: list[tuple[int, str, str]] = []
         seen: set[str] = set()
@@ -130,7 +145,8 @@ class WarroomApp(App[int]):
             general = active.node is self.screen or active.node is self
             rows.append((0 if general else 1, self.get_key_display(binding), binding.tooltip))
         rows.sort(key=lambda row: row[0])
-        self.push_screen(HelpScreen([(key, text) for _, key, text in rows]))
+        notes = getattr(self.screen, "HELP_NOTES", LOG_SYNTAX)
+        self.push_screen(HelpScreen([(key, text) for _, key, text in rows], notes))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         commands = getattr(screen, "system_commands", None)

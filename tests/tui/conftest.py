@@ -32,6 +32,7 @@ def make_app(store: Store, config: Config, clock: FrozenClock) -> AppFactory:
             incident_id=incident_id,
             room=overrides.get("room"),  # type: ignore[arg-type]
             blink=False,
+            postmortem=bool(overrides.get("postmortem", False)),
         )
 
     return factory

@@ -1,4 +1,5 @@
-"""Key help: every key of the screen below, as currently mapped, and the log-line syntax."""
+"""Key help: every key of the screen below, as currently mapped, and how the screen is used
+(for the war room: the log-line syntax)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,11 @@ Board:      ←/→ column · ]/[ move the item · Enter edit
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
-    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, keys: Sequence[tuple[str, str]], notes: str = LOG_SYNTAX) -> None:
+        """`notes`: how the screen below is used, beyond its keys."""
         super().__init__()
         self.keys = keys
+        self.notes = notes
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help-dialog"):
@@ -38,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
             for key, description in self.keys:
                 table.add_row(Text(key), Text(description))
             yield Static(table)
-            yield Static(Text(LOG_SYNTAX), id="log-syntax")
+            yield Static(Text(self.notes), id="log-syntax")
             yield Label("Escape close", classes="dialog-help")
 
     def action_close(self) -> None:

@@ -1,0 +1,1420 @@
+"""The post-mortem editor: every field of the lesson's report, saved as it is typed, checked as
+it is typed, published once nothing stands in the way (or when forced, on the record).
+
+The screen owns the report's state and is the only place that talks to the store (through the
+app's store thread); its widgets show what it gives them and tell it what was typed.
+
+Saving: what is on screen (`_draft`) is saved SAVE_DELAY after the last keystroke, and at once
+on leaving a field, with `save_postmortem(draft, base=<as last read>)`: the fields changed
+here go on top of what is stored now, so two people editing different fields both keep their
+edits. When someone else changed the same field first, nothing is written: both versions are
+shown and the person picks one, or merges them. A save that fails keeps the text on screen,
+says so, and is tried again (RETRY_DELAYS); leaving with unsaved text asks first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Select, TextArea
+
+from warroom.checks import Problem, blocking, check_report
+from warroom.errors import BadInput, Conflict, DatabaseError
+from warroom.merge import merge
+from warroom.model import (
+    ActionItem,
+    ContributingFactor,
+    Event,
+    FishboneCategory,
+    PostMortem,
+    ReportStatus,
+    Why,
+)
+from warroom.postmortem import (
+    Report,
+    outage_duration,
+    parse_report_date,
+    parse_users_affected,
+    with_fields,
+)
+from warroom.reporting import NotReady, ReportSettings, change_status, load_report
+from warroom.room import FIRST_PAGE
+from warroom.screens.postmortem_dialogs import Choice, ConflictDialog, ForcePublishDialog, Merge
+from warroom.text import printable
+from warroom.widgets.action_list import ActionItemList
+from warroom.widgets.checks_panel import ChecksPanel
+from warroom.widgets.five_whys import FiveWhysEditor
+from warroom.widgets.list_editor import Entry, ListEditor
+from warroom.widgets.metrics_panel import MetricsPanel
+from warroom.widgets.report_header import ReportHeader
+from warroom.widgets.report_timeline import ReportTimeline
+from warroom.widgets.timeline import PAGE, Timeline
+
+if TYPE_CHECKING:
+    from warroom.app import WarroomApp
+    from warroom.screens.action_form import ActionDraft
+    from warroom.store import ChangeFeed, Store
+
+T = TypeVar("T")
+
+# The post-mortem's own fields, as the store merges them (the key and version are not fields).
+FIELDS = tuple(f.name for f in fields(PostMortem) if f.name not in ("incident_id", "version"))
+_IGNORE = frozenset({"incident_id", "version"})
+
+LABELS: dict[str, str] = {
+    "title": "Title",
+    "report_id": "Report id",
+    "report_date": "Date",
+    "authors": "Authors",
+    "status": "Status",
+    "summary": "Summary",
+    "impact_duration": "Duration",
+    "users_affected": "Users affected",
+    "revenue_impact": "Revenue impact",
+    "sla_breached": "SLA breached",
+    "root_cause": "Root cause",
+    "contributing_factors": "Contributing factors",
+    "what_went_well": "What went well",
+    "what_went_poorly": "What went poorly",
+    "lucky_breaks": "Lucky breaks",
+    "five_whys": "Five whys",
+}
+
+# The lists edited line by line: field -> widget id
+LISTS = {
+    "authors": "authors",
+    "contributing_factors": "factors",
+    "what_went_well": "went-well",
+    "what_went_poorly": "went-poorly",
+    "lucky_breaks": "lucky-breaks",
+}
+
+# A problem's place (the JSON export's path) -> the widget it is about
+_PLACES = {
+    "summary": "summary",
+    "rootCause": "root-cause",
+    "impact.duration": "duration",
+    "impact.usersAffected": "users",
+    "impact.revenueImpact": "revenue",
+    "impact.slaBreached": "sla",
+    "contributingFactors": "factors",
+    "whatWentWell": "went-well",
+    "whatWentPoorly": "went-poorly",
+    "luckyBreaks": "lucky-breaks",
+    "authors": "authors",
+    "fiveWhys": "whys",
+    "actionItems": "actions",
+}
+_PATH = re.compile(r"^(?P<name>[\w.]+?)(?:\[(?P<index>\d+)\])?(?:\.(?P<part>\w+))?$")
+
+SLA_OPTIONS: list[tuple[str, str]] = [
+    ("from the response target", "auto"),
+    ("yes", "yes"),
+    ("no", "no"),
+]
+_SLA_VALUE = {"auto": None, "yes": True, "no": False}
+
+HELP_NOTES = """\
+Fields:     Tab / shift+Tab move between fields · Escape leaves a field (the keys come back)
+            Everything is saved as you type; ctrl+s saves at once.
+Lists:      Enter next line (a new item) · ↑/↓ move · ctrl+↑/↓ reorder · ctrl+r remove
+            ctrl+t cycles a contributing factor's category (People, Process, Technology,
+            Environment)
+Five whys:  Enter on an answer asks the next why (proposed from the answer, editable)
+Checks:     Enter on a problem goes to its field
+Timeline:   * star · h hide from the report
+"""
+
+
+def describe(name: str, value: object) -> str:
+    """A field's value as text, for choosing between two versions of it."""
+    if value is None or value == "" or value == ():
+        return {
+            "report_date": "(the detection date)",
+            "report_id": "(derived from the date)",
+            "impact_duration": "(computed from the milestones)",
+            "sla_breached": "(from the response target)",
+        }.get(name, "(empty)")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, ReportStatus | date):
+        return value.value if isinstance(value, ReportStatus) else value.isoformat()
+    if isinstance(value, tuple):
+        lines: list[str] = []
+        for number, item in enumerate(value, start=1):
+            if isinstance(item, Why):
+                lines += [f"{number}. {item.question}", f"   → {item.answer}"]
+            elif isinstance(item, ContributingFactor):
+                category = f"[{item.category.value}] " if item.category else ""
+                lines.append(f"• {category}{item.text}")
+            else:
+                lines.append(f"• {item}")
+        return "\n".join(lines)
+    return str(value)
+
+
+def _merge_kind(value: object) -> Merge:
+    if isinstance(value, str):
+        return Merge.TEXT
+    if isinstance(value, tuple):
+        return Merge.LIST
+    return Merge.NONE
+
+
+class PostMortemScreen(Screen[None]):
+    """The post-mortem of one incident. Escape goes back to the war room."""
+
+    SAVE_DELAY = 0.4  # seconds after the last keystroke
+    RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)  # after failed saves, then every 30 s
+    HELP_NOTES = HELP_NOTES
+
+    # Priority bindings, acted on in the order typed; while a text field has the focus they
+    # stand aside (check_action) and the letters are typed.
+    BINDINGS = [
+        Binding(
+            "p",
+            "advance_status",
+            "Advance",
+            id="pm-advance",
+            priority=True,
+            tooltip="Move the report on: draft → in review → published (after the checks)",
+        ),
+        Binding(
+            "P",
+            "back_status",
+            "Back",
+            id="pm-back",
+            priority=True,
+            show=False,
+            tooltip="Move the report back a step (published → in review → draft)",
+        ),
+        Binding(
+            "a",
+            "add_action",
+            "Action",
+            id="action",
+            priority=True,
+            tooltip="Add an action item",
+        ),
+        Binding(
+            "c",
+            "checks",
+            "Checks",
+            id="pm-checks",
+            priority=True,
+            tooltip="The checks: what stands between the report and publishing",
+        ),
+        Binding(
+            "q", "quit", "Quit", id="quit", priority=True, tooltip="Quit (saving what is typed)"
+        ),
+        Binding(
+            "ctrl+s",
+            "save_now",
+            "Save",
+            show=False,
+            priority=True,
+            tooltip="Save now (everything is saved as you type anyway)",
+        ),
+        Binding(
+            "escape", "back", "Back", tooltip="Leave the field; from outside one: the war room"
+        ),
+    ]
+
+    class StoreChanged(Message):
+        """Something was committed to the database (by anyone): read what changed."""
+
+    def __init__(self, incident_id: int) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.report: Report | None = None  # as last read (checks and metrics come from it)
+        self._base: PostMortem | None = None  # the stored fields this screen's edits start from
+        self._draft: PostMortem | None = None  # the fields as on screen
+        self._title = ""  # the title as on screen
+        self._base_title = ""
+        self._problems: tuple[Problem, ...] = ()
+        self._save_timer: Timer | None = None
+        self._checks_timer: Timer | None = None
+        self._saving = False
+        self._idle = asyncio.Event()  # set while no save is in flight
+        self._idle.set()
+        self._save_again = False
+        self._failures = 0
+        self._failure: str | None = None  # why the last save failed (None: it did not)
+        self._refused: str | None = None  # a save the store refused as bad input
+        self._invalid: dict[str, str] = {}  # field label -> why what it holds cannot be saved
+        self._deciding = False  # a conflict is being decided: saving waits
+        self._undecided = False  # a conflict was left for later: saving waits for ctrl+s
+        self._feed: ChangeFeed | None = None
+        self._leaving = False
+
+    @property
+    def warroom(self) -> WarroomApp:
+        return cast("WarroomApp", self.app)
+
+    @property
+    def settings(self) -> ReportSettings:
+        config = self.warroom.config
+        return ReportSettings(config.schedule, config.tz)
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        blink = self.warroom.blink
+        tz = self.warroom.config.tz
+        yield ReportHeader(id="pm-header")
+        with Horizontal(id="pm-body"):
+            with VerticalScroll(id="pm-form"):
+                yield self._section("Report")
+                yield self._field("Title", Input(id="title", placeholder="required"))
+                yield self._field(
+                    "Report id", Input(id="report-id", placeholder="PM-YYYY-NNN"), "report-id"
+                )
+                yield self._field(
+                    "Date", Input(id="report-date", placeholder="YYYY-MM-DD"), "report-date"
+                )
+                yield self._field("Severity", Label("", id="severity"))
+                yield self._field("Commander", Label("", id="commander"))
+                yield self._list_field(
+                    "Authors", ListEditor(placeholder="+ an author", id="authors", blink=blink)
+                )
+                yield self._section("Summary")
+                yield TextArea(id="summary", soft_wrap=True, classes="long-text")
+                yield self._section("Impact")
+                yield self._field(
+                    "Duration", Input(id="duration", placeholder="e.g. 47 minutes"), "duration"
+                )
+                yield self._field(
+                    "Users affected", Input(id="users", placeholder="e.g. 12500"), "users"
+                )
+                yield self._field(
+                    "Revenue impact", Input(id="revenue", placeholder='an estimate, or "none"')
+                )
+                yield self._field(
+                    "SLA breached",
+                    Select(SLA_OPTIONS, id="sla", allow_blank=False, value="auto", compact=True),
+                    "sla",
+                )
+                yield self._section("Root cause")
+                yield TextArea(id="root-cause", soft_wrap=True, classes="long-text")
+                yield self._section("Contributing factors")
+                yield ListEditor(
+                    placeholder="+ a factor (ctrl+t: its category)",
+                    tags=[category.value for category in FishboneCategory],
+                    id="factors",
+                    blink=blink,
+                )
+                yield self._section("Five whys")
+                yield FiveWhysEditor(id="whys", blink=blink)
+                yield self._section("What went well")
+                yield ListEditor(placeholder="+ what went well", id="went-well", blink=blink)
+                yield self._section("What went poorly")
+                yield ListEditor(placeholder="+ what went poorly", id="went-poorly", blink=blink)
+                yield self._section("Lucky breaks")
+                yield ListEditor(placeholder="+ a lucky break", id="lucky-breaks", blink=blink)
+                yield self._section("Action items")
+                yield ActionItemList(id="actions")
+                yield ReportTimeline(tz, id="timeline")
+            with VerticalScroll(id="pm-side"):
+                yield ChecksPanel(id="checks")
+                yield MetricsPanel(id="metrics")
+        yield Footer(compact=True)
+
+    @staticmethod
+    def _section(title: str) -> Label:
+        return Label(Text(title), classes="pm-section")
+
+    @staticmethod
+    def _field(label: str, field: Widget, hint: str | None = None) -> Horizontal:
+        children: list[Widget] = [Label(label, classes="pm-label"), field]
+        if hint is not None:
+            children.append(Label("", id=f"{hint}-hint", classes="pm-hint"))
+        return Horizontal(*children, classes="pm-field")
+
+    @staticmethod
+    def _list_field(label: str, editor: ListEditor) -> Horizontal:
+        return Horizontal(Label(label, classes="pm-label"), editor, classes="pm-field pm-list")
+
+    async def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self.warroom.blink
+            field.compact = True
+        for area in self.query(TextArea):
+            area.cursor_blink = self.warroom.blink
+        self.query_one("#pm-form").loading = True
+        self._fit(self.size.width)
+        self.run_worker(self._load(), group="pm-load")
+
+    def on_resize(self) -> None:
+        self._fit(self.size.width)
+
+    def _fit(self, width: int) -> None:
+        """Wide enough: the checks and metrics beside the form; else behind `c`."""
+        self.set_class(width >= 120, "-wide")
+
+    # ---- loading and reloading -----------------------------------------------------------
+
+    async def _load(self) -> None:
+        app = self.warroom
+        incident_id = self.incident_id
+        settings = self.settings
+
+        def read(store: Store) -> tuple[int, Report, list[Event]]:
+            cursor = store.last_change()
+            report = load_report(store, incident_id, settings)
+            events = store.events_before(incident_id, None, limit=FIRST_PAGE)
+            return cursor, report, events
+
+        try:
+            cursor, report, events = await app.call(read)
+        except BadInput as error:
+            if app.failed is None:
+                self.notify(str(error), title="Could not open the post-mortem", markup=False)
+            return
+        except Exception as error:  # the store's failures: say so; the war room is below
+            self.notify(
+                _reason(error),
+                title="Could not read the post-mortem: try again",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+            return
+        self._base = report.stored
+        self._draft = report.stored
+        self._title = self._base_title = report.title
+        await self._apply_report(report)
+        for name in ("title", *FIELDS):
+            await self._show_field(name)
+        self.query_one(ReportTimeline).show(
+            events, has_older=len(events) == FIRST_PAGE, has_newer=False
+        )
+        form = self.query_one("#pm-form")
+        form.loading = False
+        self.set_focus(form)
+        self._show_save_state()
+        self._refresh_checks()
+        await self._watch_changes(cursor)
+
+    async def _watch_changes(self, cursor: int) -> None:
+        from warroom.store import ChangeFeed
+
+        def start(store: Store) -> ChangeFeed:
+            feed = ChangeFeed(store, since=cursor, on_change=self._news)
+            feed.start()
+            return feed
+
+        try:
+            self._feed = await self.warroom.call(start)
+        except Exception as error:  # live updates are a comfort: editing works without them
+            self.notify(
+                _reason(error),
+                title="Not following others' changes live",
+                severity="warning",
+                markup=False,
+            )
+
+    def _news(self) -> None:
+        """On the feed's thread: only post a message."""
+        self.post_message(self.StoreChanged())
+
+    async def on_post_mortem_screen_store_changed(self, _message: StoreChanged) -> None:
+        feed = self._feed
+        if feed is None:
+            return
+        try:
+            changes = await self.warroom.call(lambda _store: feed.changes())
+        except Exception:  # the feed tries again on its own; so does the next change
+            return
+        mine = [change for change in changes if change.incident_id == self.incident_id]
+        if not mine:
+            return
+        await self._reload()
+        timeline = self.query_one(ReportTimeline)
+        events = [c.entity_id for c in mine if c.entity == "event" and c.entity_id is not None]
+        if events:
+            await self._refresh_events(timeline, events)
+
+    async def _refresh_events(self, timeline: Timeline, event_ids: Sequence[int]) -> None:
+        if len(event_ids) > PAGE:
+            fresh = await self.warroom.call(
+                lambda store: store.events_before(self.incident_id, None, limit=FIRST_PAGE)
+            )
+            timeline.show(fresh, has_older=len(fresh) == FIRST_PAGE, has_newer=False)
+            return
+        ids = sorted(set(event_ids))
+        found = await self.warroom.call(lambda store: [store.get_event(i) for i in ids])
+        for event in found:
+            timeline.upsert(event)
+
+    async def _reload(self) -> None:
+        """Read the report again: others' edits, new action items, a resolution ..."""
+        settings = self.settings
+        try:
+            report = await self.warroom.call(
+                lambda store: load_report(store, self.incident_id, settings)
+            )
+        except Exception:  # shown as it was; the next change or save reads it again
+            return
+        await self._apply_report(report)
+
+    async def _apply_report(self, report: Report) -> None:
+        """Show what was read; others' changes to fields not being edited here come in."""
+        self.report = report
+        self.query_one(ActionItemList).show(report.action_items)
+        self.query_one(MetricsPanel).show(report.metrics, self.warroom.config.tz)
+        whys = self.query_one(FiveWhysEditor)
+        whys.names = report.people
+        await self._take_stored(report.stored)
+        if self._title == self._base_title and report.title != self._base_title:
+            self._title = self._base_title = report.title
+            await self._show_field("title")
+        elif self._title != self._base_title and report.title == self._title:
+            self._base_title = report.title  # they typed the same
+        whys.set_title(self._title)
+        self.query_one("#severity", Label).update(Text(_severity_text(report)))
+        self.query_one("#commander", Label).update(Text(printable(report.commander or "—")))
+        self._show_hints()
+        self._refresh_checks()
+
+    async def _take_stored(self, stored: PostMortem) -> None:
+        base, draft = self._base, self._draft
+        if base is None or draft is None or stored.version == base.version:
+            return
+        mine = [name for name in FIELDS if getattr(draft, name) != getattr(base, name)]
+        theirs = [name for name in FIELDS if getattr(stored, name) != getattr(base, name)]
+        if set(mine) & set(theirs):
+            return  # both changed a field: the next save shows both versions to choose from
+        self._base = stored
+        self._draft = replace(stored, **{name: getattr(draft, name) for name in mine})
+        for name in theirs:
+            await self._show_field(name)
+
+    # ---- showing fields ------------------------------------------------------------------
+
+    def _derived_id(self) -> str:
+        report, draft = self.report, self._draft
+        if report is None or draft is None:
+            return ""
+        return with_fields(report, replace(draft, report_id="")).report_id
+
+    def _detection_date(self) -> date | None:
+        report = self.report
+        if report is None:
+            return None
+        from datetime import UTC
+
+        return report.incident.detected_at.astimezone(UTC).date()
+
+    def _computed_duration(self) -> str:
+        report = self.report
+        if report is None or report.incident.resolved_at is None:
+            return ""
+        return outage_duration(report.incident.detected_at, report.incident.resolved_at)
+
+    async def _show_field(self, name: str) -> None:
+        draft = self._draft
+        if draft is None:
+            return
+        if name == "title":
+            _set_input(self.query_one("#title", Input), self._title)
+        elif name == "report_id":
+            _set_input(self.query_one("#report-id", Input), draft.report_id or self._derived_id())
+        elif name == "report_date":
+            shown = draft.report_date or self._detection_date()
+            _set_input(self.query_one("#report-date", Input), shown.isoformat() if shown else "")
+            if not draft.report_id:
+                _set_input(self.query_one("#report-id", Input), self._derived_id())
+        elif name == "summary":
+            _set_area(self.query_one("#summary", TextArea), draft.summary)
+        elif name == "root_cause":
+            _set_area(self.query_one("#root-cause", TextArea), draft.root_cause)
+        elif name == "impact_duration":
+            _set_input(
+                self.query_one("#duration", Input),
+                draft.impact_duration or self._computed_duration(),
+            )
+        elif name == "users_affected":
+            users = draft.users_affected
+            _set_input(self.query_one("#users", Input), "" if users is None else str(users))
+        elif name == "revenue_impact":
+            _set_input(self.query_one("#revenue", Input), draft.revenue_impact)
+        elif name == "sla_breached":
+            value = {None: "auto", True: "yes", False: "no"}[draft.sla_breached]
+            select: Select[str] = self.query_one("#sla", Select)
+            if select.value != value:
+                select.value = value
+        elif name == "five_whys":
+            await self.query_one(FiveWhysEditor).show(draft.five_whys)
+        elif name == "contributing_factors":
+            await self.query_one("#factors", ListEditor).show(
+                [
+                    Entry(f.text, f.category.value if f.category else None)
+                    for f in draft.contributing_factors
+                ]
+            )
+        elif name in LISTS:
+            items: tuple[str, ...] = getattr(draft, name)
+            await self.query_one(f"#{LISTS[name]}", ListEditor).show(
+                [Entry(text) for text in items]
+            )
+        if name in ("report_date", "report_id", "impact_duration", "sla_breached"):
+            self._show_hints()
+
+    def _show_hints(self) -> None:
+        draft, report = self._draft, self.report
+        if draft is None or report is None:
+            return
+        self._hint("report-id", "derived from the date" if not draft.report_id else "")
+        self._hint("report-date", "the detection date" if draft.report_date is None else "")
+        if draft.impact_duration:
+            duration_hint = "typed (clear it: from the milestones)"
+        elif report.incident.resolved_at is None:
+            duration_hint = "not resolved yet"
+        else:
+            duration_hint = "from the milestones"
+        self._hint("duration", duration_hint)
+        met = report.metrics.response.met
+        if met is None:
+            sla_hint = "nothing to suggest it yet"
+        else:
+            verdict = "no (response target met)" if met else "yes (response target missed)"
+            sla_hint = f"suggested: {verdict}"
+        self._hint("sla", sla_hint)
+
+    def _hint(self, name: str, text: str, *, error: bool = False) -> None:
+        label = self.query_one(f"#{name}-hint", Label)
+        label.update(Text(text))
+        label.set_class(error, "-error")
+
+    # ---- what was typed ------------------------------------------------------------------
+
+    def _edit(self, **changes: Any) -> None:
+        draft = self._draft
+        if draft is None:
+            return
+        edited = replace(draft, **changes)
+        if edited == draft:
+            return
+        self._draft = edited
+        self._typed()
+
+    def _typed(self) -> None:
+        self._refused = None
+        self._schedule_save(self.SAVE_DELAY)
+        self._schedule_checks()
+        self._show_save_state()
+
+    @on(Input.Changed)
+    def _input_changed(self, message: Input.Changed) -> None:
+        field = message.input
+        value = field.value.strip()
+        draft = self._draft
+        if field.id == "title":
+            if not value:
+                self._hint_title_error()
+                return
+            if value != self._title:
+                self._title = value
+                self.query_one(FiveWhysEditor).set_title(value)
+                self._typed()
+        elif field.id == "report-id":
+            # A field with a default shows it: the default stays the default (empty in
+            # the store) and a value typed stays typed, even when the two agree.
+            if draft is not None and value != (draft.report_id or self._derived_id()):
+                self._edit(report_id="" if value == self._derived_id() else value)
+        elif field.id == "report-date":
+            try:
+                typed = parse_report_date(value)
+            except BadInput as error:
+                self._invalid_field("Date", "report-date", error)
+                return
+            self._valid_field("Date")
+            if draft is not None and typed != (draft.report_date or self._detection_date()):
+                self._edit(report_date=None if typed == self._detection_date() else typed)
+                self._date_typed()
+        elif field.id == "duration":
+            computed = self._computed_duration()
+            if draft is not None and value != (draft.impact_duration or computed):
+                self._edit(impact_duration="" if value == computed else value)
+                self._show_hints()
+        elif field.id == "users":
+            try:
+                users = parse_users_affected(value)
+            except BadInput as error:
+                self._invalid_field("Users affected", "users", error)
+                return
+            self._valid_field("Users affected")
+            self._hint("users", "")
+            self._edit(users_affected=users)
+        elif field.id == "revenue":
+            self._edit(revenue_impact=value)
+
+    def _invalid_field(self, label: str, hint: str, error: BadInput) -> None:
+        """What the field holds cannot be saved: it stays on screen, marked, unsaved."""
+        self._invalid[label] = str(error)
+        self._hint(hint, str(error), error=True)
+        self._show_save_state()
+
+    def _valid_field(self, label: str) -> None:
+        if self._invalid.pop(label, None) is not None:
+            self._show_save_state()
+
+    def _hint_title_error(self) -> None:
+        self.notify("The title must not be empty: the last one is kept.", severity="warning")
+
+    def _date_typed(self) -> None:
+        """The derived report id follows the date, while none is typed."""
+        draft = self._draft
+        if draft is not None and not draft.report_id:
+            _set_input(self.query_one("#report-id", Input), self._derived_id())
+        self._show_hints()
+
+    @on(TextArea.Changed)
+    def _area_changed(self, message: TextArea.Changed) -> None:
+        area = message.text_area
+        if area.id == "summary":
+            self._edit(summary=area.text.strip())
+        elif area.id == "root-cause":
+            self._edit(root_cause=area.text.strip())
+
+    @on(Select.Changed, "#sla")
+    def _sla_changed(self, message: Select.Changed) -> None:
+        value = message.select.value
+        if isinstance(value, str):
+            self._edit(sla_breached=_SLA_VALUE[value])
+
+    def on_list_editor_changed(self, message: ListEditor.Changed) -> None:
+        editor_id = message.editor.id
+        if editor_id == "factors":
+            self._edit(
+                contributing_factors=tuple(
+                    ContributingFactor(
+                        entry.text, FishboneCategory(entry.tag) if entry.tag else None
+                    )
+                    for entry in message.entries
+                )
+            )
+            return
+        for name, widget_id in LISTS.items():
+            if widget_id == editor_id:
+                self._edit(**{name: tuple(entry.text for entry in message.entries)})
+
+    def on_five_whys_editor_changed(self, message: FiveWhysEditor.Changed) -> None:
+        self._edit(five_whys=message.whys)
+
+    def on_descendant_blur(self) -> None:
+        """Leaving a field saves what it holds at once."""
+        if self.dirty and self._save_timer is not None:
+            self._schedule_save(0)
+
+    # ---- saving ---------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        """Whether anything on screen is not saved yet."""
+        base, draft = self._base, self._draft
+        if base is None or draft is None:
+            return False
+        return self._title != self._base_title or any(
+            getattr(draft, name) != getattr(base, name) for name in FIELDS
+        )
+
+    def _schedule_save(self, delay: float) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if delay <= 0:
+            self.call_later(self._start_save)
+        else:
+            self._save_timer = self.set_timer(delay, self._start_save)
+
+    def _start_save(self) -> None:
+        self._save_timer = None
+        if self._saving:
+            self._save_again = True
+            return
+        if self._deciding or self._undecided or self._refused or not self.dirty:
+            self._show_save_state()
+            return
+        self.run_worker(self._save(), group="pm-save")
+
+    async def _save(self) -> bool:
+        """Save until nothing on screen is unsaved; False when a save did not go through."""
+        self._saving = True
+        self._idle.clear()
+        try:
+            while self.dirty and not (self._deciding or self._undecided):
+                self._save_again = False
+                self._show_save_state()
+                if not await self._save_once():
+                    return False
+            return not self.dirty
+        finally:
+            self._saving = False
+            self._idle.set()
+            self._show_save_state()
+            if self._save_again and self.dirty and not self._failure:
+                self._schedule_save(0)
+
+    async def _save_once(self) -> bool:
+        app = self.warroom
+        base, draft = self._base, self._draft
+        assert base is not None
+        assert draft is not None
+        title, base_title = self._title, self._base_title
+        try:
+            if title != base_title:
+                incident = await app.call(
+                    lambda store: store.rename_incident(self.incident_id, title, base=base_title)
+                )
+                self._base_title = incident.title
+            if any(getattr(draft, name) != getattr(base, name) for name in FIELDS):
+                sending = replace(draft, version=base.version)
+                saved = await app.call(lambda store: store.save_postmortem(sending, base=base))
+                await self._saved(sending, saved)
+        except Conflict as error:
+            self._decide(error)
+            return False
+        except DatabaseError as error:  # a read-only or damaged file: kept on screen, retried
+            self._failed(error)
+            return False
+        except BadInput as error:  # text the database cannot keep: the person must change it
+            self._refused = str(error)
+            self.notify(
+                f"{error}. The text stays on screen; change it and it is saved.",
+                title="Could not save the post-mortem",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+            return False
+        except Exception as error:  # a full disk, a lost server ...: kept on screen, retried
+            self._failed(error)
+            return False
+        if self._failure is not None:
+            self.notify("Everything typed is saved now.", title="Saved again")
+        self._failure = None
+        self._failures = 0
+        return True
+
+    async def _saved(self, sent: PostMortem, saved: PostMortem) -> None:
+        """`sent` is stored as `saved` (with others' changes to other fields merged in). What
+        was typed meanwhile stays; what others changed comes onto the screen."""
+        current = self._draft
+        assert current is not None
+        typed = {n: getattr(current, n) for n in FIELDS if getattr(current, n) != getattr(sent, n)}
+        theirs = [n for n in FIELDS if n not in typed and getattr(saved, n) != getattr(sent, n)]
+        self._base = saved
+        self._draft = replace(saved, **typed)
+        for name in theirs:
+            await self._show_field(name)
+        if theirs:
+            self._refresh_checks()
+
+    def _failed(self, error: Exception) -> None:
+        first = self._failure is None
+        self._failure = _reason(error)
+        delay = self.RETRY_DELAYS[min(self._failures, len(self.RETRY_DELAYS) - 1)]
+        self._failures += 1
+        if first:
+            self.notify(
+                f"{self._failure}\nWhat you typed stays on screen and is saved as soon as "
+                "the database takes it (retrying).",
+                title="Could not save the post-mortem",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+        self._schedule_save(delay)
+
+    def _show_save_state(self) -> None:
+        header = self.query_one(ReportHeader)
+        if self._draft is None:
+            header.show_save("")
+        elif self._deciding or self._undecided:
+            header.show_save("NOT SAVED: a version to choose (ctrl+s)", failed=True)
+        elif self._refused:
+            header.show_save("NOT SAVED: see the message", failed=True)
+        elif self._invalid:
+            header.show_save(f"NOT SAVED: {', '.join(self._invalid)}", failed=True)
+        elif self._failure is not None and self.dirty:
+            header.show_save("NOT SAVED: retrying", failed=True)
+        elif self._saving:
+            header.show_save("saving…", busy=True)
+        elif self.dirty:
+            header.show_save("editing…", busy=True)
+        else:
+            header.show_save("saved ✓")
+
+    async def _flush(self) -> bool:
+        """Save now, waiting for it; whether everything on screen is saved."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        while self._saving:
+            await self._idle.wait()  # the save in flight
+        if self._deciding or self._undecided:
+            return False
+        self._refused = None
+        if not self.dirty:
+            return True
+        return await self._save()
+
+    # ---- conflicts ------------------------------------------------------------------------
+
+    def _decide(self, error: Conflict) -> None:
+        """Someone else saved the same field(s): show both versions, one field at a time."""
+        self._deciding = True
+        self._show_save_state()
+        if isinstance(error.current, PostMortem):
+            theirs = error.current
+            base, current = self._base, self._draft
+            assert base is not None
+            assert current is not None
+            merged, conflicts = merge(base, current, theirs, ignore=_IGNORE)
+            self._ask(list(conflicts), theirs, merged, {})
+        else:  # the title
+            theirs_title = str(error.current)
+            self._ask_title(theirs_title)
+
+    def _ask(
+        self,
+        remaining: list[str],
+        theirs: PostMortem,
+        merged: PostMortem,
+        chosen: dict[str, Any],
+    ) -> None:
+        current = self._draft
+        assert current is not None
+        if not remaining:
+            self.run_worker(self._resolved(theirs, replace(merged, **chosen)), group="pm-decide")
+            return
+        name = remaining[0]
+        mine_value, theirs_value = getattr(current, name), getattr(theirs, name)
+
+        def decided(choice: Choice | None) -> None:
+            if choice is None:
+                self._later()
+                return
+            chosen[name] = _chosen_value(choice, mine_value, theirs_value)
+            self._ask(remaining[1:], theirs, merged, chosen)
+
+        self.app.push_screen(
+            ConflictDialog(
+                LABELS.get(name, name),
+                describe(name, theirs_value),
+                describe(name, mine_value),
+                _merge_kind(mine_value),
+                blink=self.warroom.blink,
+            ),
+            decided,
+        )
+
+    def _ask_title(self, theirs: str) -> None:
+        mine = self._title
+
+        def decided(choice: Choice | None) -> None:
+            if choice is None:
+                self._later()
+                return
+            value = _chosen_value(choice, mine, theirs)
+            self._base_title = theirs
+            self._title = str(value).strip() or theirs
+            self._deciding = False
+            self.run_worker(self._after_decision(["title"]), group="pm-decide")
+
+        self.app.push_screen(
+            ConflictDialog("Title", theirs, mine, Merge.TEXT, blink=self.warroom.blink), decided
+        )
+
+    async def _resolved(self, theirs: PostMortem, decided: PostMortem) -> None:
+        shown = self._draft
+        self._base = theirs
+        self._draft = replace(decided, version=theirs.version)
+        self._deciding = False
+        changed = [n for n in FIELDS if shown is None or getattr(shown, n) != getattr(decided, n)]
+        await self._after_decision(changed)
+
+    async def _after_decision(self, changed: Iterable[str]) -> None:
+        for name in changed:
+            await self._show_field(name)
+        self._refresh_checks()
+        self._show_save_state()
+        if self.dirty:
+            self._start_save()
+
+    def _later(self) -> None:
+        self._deciding = False
+        self._undecided = True
+        self._show_save_state()
+        self.notify(
+            "Nothing is saved until you choose: ctrl+s shows both versions again.",
+            title="Left for later",
+            severity="warning",
+        )
+
+    def action_save_now(self) -> None:
+        self._undecided = False
+        self._refused = None
+        if self._saving:
+            self._save_again = True
+            return
+        if not self.dirty:
+            self._show_save_state()
+            self.notify("Everything is saved.")
+            return
+        self._schedule_save(0)
+
+    # ---- checks ---------------------------------------------------------------------------
+
+    def _schedule_checks(self) -> None:
+        if self._checks_timer is not None:
+            self._checks_timer.stop()
+        self._checks_timer = self.set_timer(0.15, self._refresh_checks)
+
+    def _current_report(self) -> Report | None:
+        report, draft = self.report, self._draft
+        if report is None or draft is None:
+            return None
+        return with_fields(report, draft, title=self._title)
+
+    def _refresh_checks(self) -> None:
+        self._checks_timer = None
+        report = self._current_report()
+        if report is None:
+            return
+        self._problems = tuple(check_report(report, self.warroom.clock.now()))
+        self.query_one(ChecksPanel).show(self._problems)
+        header = self.query_one(ReportHeader)
+        header.show(report)
+        header.show_readiness(len(blocking(self._problems)))
+
+    def on_checks_panel_jump_wanted(self, message: ChecksPanel.JumpWanted) -> None:
+        self.go_to(message.where)
+
+    def go_to(self, where: str) -> None:
+        """Focus the field a problem is about (`rootCause`, `fiveWhys[2].answer`, ...)."""
+        match = _PATH.match(where)
+        if match is None:
+            return
+        name, index, part = match.group("name"), match.group("index"), match.group("part")
+        key = name if name in _PLACES else f"{name}.{part}" if part else name
+        widget_id = _PLACES.get(key)
+        if widget_id is None:
+            if name == "incident":
+                self.notify("Resolve the incident in the war room (Escape, then p).")
+            elif name == "status":
+                self.notify("Publishing is what makes an overdue post-mortem on time.")
+            return
+        self.remove_class("-checks")
+        position = int(index) if index is not None else 0
+        widget = self.query_one(f"#{widget_id}")
+        if isinstance(widget, FiveWhysEditor):
+            widget.focus_level(position, answer=part != "question")
+        elif isinstance(widget, ListEditor):
+            widget.focus_item(position)
+        elif isinstance(widget, ActionItemList):
+            widget.select_item(position)
+            self.set_focus(widget)
+        else:
+            self.set_focus(widget)
+
+    def action_checks(self) -> None:
+        if self.has_class("-wide"):
+            self.set_focus(self.query_one(ChecksPanel))
+            return
+        showing = not self.has_class("-checks")
+        self.set_class(showing, "-checks")
+        self.set_focus(self.query_one(ChecksPanel) if showing else self.query_one("#pm-form"))
+
+    # ---- status ---------------------------------------------------------------------------
+
+    def action_advance_status(self) -> None:
+        draft = self._draft
+        if draft is None:
+            return
+        order = list(ReportStatus)
+        index = order.index(draft.status)
+        if index + 1 >= len(order):
+            self.notify("The post-mortem is published: share it widely.")
+            return
+        self.run_worker(self._move_status(order[index + 1]), group="pm-status", exclusive=True)
+
+    def action_back_status(self) -> None:
+        draft = self._draft
+        if draft is None:
+            return
+        order = list(ReportStatus)
+        index = order.index(draft.status)
+        if index == 0:
+            self.notify("The post-mortem is a draft already.")
+            return
+        self.run_worker(self._move_status(order[index - 1]), group="pm-status", exclusive=True)
+
+    async def _move_status(self, status: ReportStatus, *, force: bool = False) -> None:
+        if not await self._flush():
+            self.notify(
+                "Save what is typed first (see above); the status was not changed.",
+                severity="warning",
+            )
+            return
+        settings = self.settings
+        actor = self.warroom.config.user
+        try:
+            stored = await self.warroom.call(
+                lambda store: change_status(
+                    store, self.incident_id, status, settings, actor=actor, force=force
+                )
+            )
+        except NotReady as refused:
+            self._offer_force(status, refused.problems)
+            return
+        except Conflict:
+            await self._reload()
+            self.notify(
+                "Someone else saved the report meanwhile: it is shown as stored now; "
+                "try again if still needed.",
+                title="Status not changed",
+                severity="warning",
+            )
+            return
+        except BadInput as error:
+            self.notify(str(error), title="Status not changed", severity="warning", markup=False)
+            return
+        except Exception as error:
+            self.notify(
+                _reason(error),
+                title="Status not changed: nothing was lost, try again",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+            return
+        self._base = stored
+        draft = self._draft
+        if draft is not None:
+            self._draft = replace(draft, status=stored.status, version=stored.version)
+        await self._reload()
+        if force:
+            self.notify(
+                "Published despite the checks; the override is recorded in the timeline.",
+                severity="warning",
+            )
+        else:
+            self.notify(f"The post-mortem is {stored.status.value} now.")
+        await self._pull_new_events()
+
+    def _offer_force(self, status: ReportStatus, problems: Sequence[Problem]) -> None:
+        def answered(force: bool | None) -> None:
+            if force:
+                self.run_worker(self._move_status(status, force=True), group="pm-status")
+
+        self.app.push_screen(ForcePublishDialog(problems), answered)
+
+    # ---- action items ---------------------------------------------------------------------
+
+    def action_add_action(self) -> None:
+        if self.report is None:
+            return
+
+        async def saved(draft: ActionDraft | None) -> None:
+            if draft is None:
+                return
+            item = await self._attempt(
+                "add the action item",
+                lambda store: store.add_action_item(
+                    self.incident_id,
+                    draft.description,
+                    actor=self.warroom.config.user,
+                    type=draft.type,
+                    owner=draft.owner,
+                    priority=draft.priority,
+                    due_date=draft.due_date,
+                    status=draft.status,
+                    ticket=draft.ticket,
+                ),
+            )
+            if item is not None:
+                await self._reload()
+                await self._pull_new_events()
+
+        self.app.push_screen(self._action_form(None), saved)
+
+    def on_action_item_list_edit_wanted(self, message: ActionItemList.EditWanted) -> None:
+        item = message.item
+
+        async def saved(draft: ActionDraft | None) -> None:
+            if draft is None:
+                return
+            edited = replace(
+                item,
+                description=draft.description,
+                type=draft.type,
+                owner=draft.owner,
+                priority=draft.priority,
+                due_date=draft.due_date,
+                ticket=draft.ticket,
+                status=draft.status,
+            )
+            done = await self._attempt(
+                "save the action item",
+                lambda store: store.update_action_item(
+                    edited, actor=self.warroom.config.user, base=item
+                ),
+            )
+            if done is not None:
+                await self._reload()
+                await self._pull_new_events()
+
+        self.app.push_screen(self._action_form(item), saved)
+
+    def _action_form(self, item: ActionItem | None) -> Screen[ActionDraft | None]:
+        from warroom.screens.action_form import ActionItemForm
+
+        app = self.warroom
+        today = app.clock.now().astimezone(app.config.tz).date()
+        return ActionItemForm(today, item, blink=app.blink)
+
+    async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
+        """Run a store call; on failure tell the user what was not done, and return None."""
+        try:
+            return await self.warroom.call(work)
+        except BadInput as error:
+            self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
+        except Conflict as error:
+            self.notify(
+                f"{error}. Showing what is stored now; make your change again if still needed.",
+                title=f"Could not {what}",
+                severity="warning",
+                markup=False,
+            )
+            await self._reload()
+        except Exception as error:
+            self.notify(
+                _reason(error),
+                title=f"Could not {what}: nothing was lost, try again",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+        return None
+
+    # ---- the timeline ---------------------------------------------------------------------
+
+    async def on_timeline_page_wanted(self, message: Timeline.PageWanted) -> None:
+        edge = (message.edge.occurred_at, message.edge.id)
+        if message.older:
+            events = await self.warroom.call(
+                lambda store: store.events_before(self.incident_id, edge, limit=PAGE)
+            )
+        else:
+            events = await self.warroom.call(
+                lambda store: store.events_after(self.incident_id, edge, limit=PAGE)
+            )
+        message.timeline.add_page(events, older=message.older, more=len(events) == PAGE)
+
+    async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
+        event = message.event
+        if message.action == "star":
+            flagged = await self._attempt(
+                "star the event",
+                lambda store: store.flag_event(event.id, starred=not event.starred),
+            )
+        elif message.action == "hide":
+            flagged = await self._attempt(
+                "hide the event",
+                lambda store: store.flag_event(event.id, hidden=not event.hidden),
+            )
+        else:
+            return
+        if flagged is not None:
+            message.timeline.upsert(flagged)
+
+    async def _pull_new_events(self) -> None:
+        timeline = self.query_one(ReportTimeline)
+        if timeline.has_newer:
+            return
+        newest = timeline.events[-1] if timeline.events else None
+        cursor = (newest.occurred_at, newest.id) if newest else None
+        try:
+            events = await self.warroom.call(
+                lambda store: store.events_after(self.incident_id, cursor, limit=PAGE)
+            )
+        except Exception:  # the timeline catches up with the next change
+            return
+        for event in events:
+            timeline.upsert(event)
+
+    # ---- keys -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("back", "save_now"):
+            return True
+        # While typing, a key is a letter, not a command.
+        focused = self.focused
+        typing = isinstance(focused, Input | TextArea) or (
+            focused is not None and isinstance(focused.parent, Select)
+        )
+        return not typing
+
+    def action_back(self) -> None:
+        focused = self.focused
+        form = self.query_one("#pm-form")
+        if self.has_class("-checks"):
+            self.remove_class("-checks")
+            self.set_focus(form)
+        elif focused is not None and focused is not form:
+            self.set_focus(form)  # out of the field: the keys are back
+        else:
+            self.run_worker(self._leave(self.app.pop_screen), group="pm-leave", exclusive=True)
+
+    def action_quit(self) -> None:
+        self.run_worker(self._leave(self.app.exit), group="pm-leave", exclusive=True)
+
+    async def _leave(self, then: Callable[[], object]) -> None:
+        if self._leaving:
+            return
+        if (await self._flush() and not self._invalid) or self._draft is None:
+            self._go(then)
+            return
+        from warroom.screens.dialogs import ConfirmDialog
+
+        unsaved = self._unsaved_names()
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self._go(then)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Leave without saving?",
+                f"Not saved: {', '.join(unsaved)}. "
+                + (f"({self._failure}) " if self._failure else "")
+                + "".join(f"({why}) " for why in self._invalid.values())
+                + "Leaving loses it; stay and it is saved once the database takes it.",
+            ),
+            answered,
+        )
+
+    def _go(self, then: Callable[[], object]) -> None:
+        self._leaving = True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        then()
+
+    def _unsaved_names(self) -> list[str]:
+        base, draft = self._base, self._draft
+        names = ["Title"] if self._title != self._base_title else []
+        names += list(self._invalid)
+        if base is not None and draft is not None:
+            names += [LABELS[n] for n in FIELDS if getattr(draft, n) != getattr(base, n)]
+        return names
+
+    def on_unmount(self) -> None:
+        feed, self._feed = self._feed, None
+        if feed is not None:
+            self.warroom.call_soon(lambda _store: feed.stop())
+        if self.dirty and not self._leaving:
+            # Quitting without a word (ctrl+q): a last save, before the store closes.
+            base, draft = self._base, self._draft
+            if base is not None and draft is not None:
+                sending = replace(draft, version=base.version)
+                self.warroom.call_soon(lambda store: store.save_postmortem(sending, base=base))
+
+    # ---- the command palette --------------------------------------------------------------
+
+    def system_commands(self) -> Iterable[SystemCommand]:
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            (
+                "Advance the post-mortem",
+                "draft → in review → published (after the checks)",
+                self.action_advance_status,
+            ),
+            ("Move the post-mortem back", "published → in review → draft", self.action_back_status),
+            (
+                "Show the checks",
+                "What stands between the report and publishing",
+                self.action_checks,
+            ),
+            ("Add an action item", "Open the action-item form", self.action_add_action),
+            ("Save now", "Everything is saved as you type anyway", self.action_save_now),
+            ("Back to the war room", "Leave the post-mortem (it is saved)", self._back_to_room),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+        for label, where in (
+            ("Summary", "summary"),
+            ("Impact", "impact.duration"),
+            ("Root cause", "rootCause"),
+            ("Contributing factors", "contributingFactors"),
+            ("Five whys", "fiveWhys"),
+            ("What went well", "whatWentWell"),
+            ("What went poorly", "whatWentPoorly"),
+            ("Lucky breaks", "luckyBreaks"),
+            ("Action items", "actionItems"),
+            ("Authors", "authors"),
+        ):
+            yield SystemCommand(f"Go to {label}", "A section of the report", self._goer(where))
+        yield SystemCommand(
+            "Go to Timeline", "Star or hide events for the report", self._to_timeline
+        )
+
+    def _goer(self, where: str) -> Callable[[], None]:
+        return lambda: self.go_to(where)
+
+    def _to_timeline(self) -> None:
+        self.remove_class("-checks")
+        self.set_focus(self.query_one(ReportTimeline))
+
+    def _back_to_room(self) -> None:
+        self.run_worker(self._leave(self.app.pop_screen), group="pm-leave", exclusive=True)
+
+
+def _chosen_value(choice: Choice, mine: object, theirs: object) -> object:
+    if choice.keep == "theirs":
+        return theirs
+    if choice.keep == "both" and isinstance(mine, tuple) and isinstance(theirs, tuple):
+        return theirs + tuple(item for item in mine if item not in theirs)
+    if choice.keep == "edited" and isinstance(mine, str):
+        return choice.text.strip()
+    return mine
+
+
+def _category(tag: str | None) -> FishboneCategory | None:
+    return FishboneCategory(tag) if tag else None
+
+
+def _set_input(field: Input, value: str) -> None:
+    if field.value.strip() != value:
+        field.value = value
+
+
+def _set_area(area: TextArea, value: str) -> None:
+    if area.text.strip() != value:
+        area.text = value
+
+
+def _severity_text(report: Report) -> str:
+    from warroom.severity import SEVERITIES
+
+    level = SEVERITIES[report.severity]
+    return f"{level.label} ({level.name}): {level.definition}"
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
