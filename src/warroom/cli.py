@@ -115,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     open_.add_argument("id")
     open_.set_defaults(handler=cmd_open)
 
+    postmortem = commands.add_parser("postmortem", help="open the post-mortem editor")
+    postmortem.add_argument("id")
+    postmortem.set_defaults(handler=cmd_postmortem)
+
     resolve = commands.add_parser("resolve", help="mark resolved (recorded in the timeline)")
     resolve.add_argument("id")
     resolve.set_defaults(handler=cmd_resolve)
@@ -287,8 +291,16 @@ def cmd_open(args: argparse.Namespace, ctx: Context) -> int:
     return run_app(ctx, incident_id)
 
 
-def run_app(ctx: Context, incident_id: int | None, store: Store | None = None) -> int:
-    """The full-screen app: the home screen, or straight into a war room.
+def cmd_postmortem(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    return run_app(ctx, incident_id, postmortem=True)
+
+
+def run_app(
+    ctx: Context, incident_id: int | None, store: Store | None = None, *, postmortem: bool = False
+) -> int:
+    """The full-screen app: the home screen, or straight into a war room (and, with
+    `postmortem`, its post-mortem over it).
 
     The first screen is drawn from a quick read of the file (no SQLAlchemy yet); the store
     opens behind it. A database the quick read cannot vouch for is opened here first, with
@@ -324,6 +336,7 @@ def run_app(ctx: Context, incident_id: int | None, store: Store | None = None) -
         incident_id=incident_id,
         room=room,
         incidents=incidents,
+        postmortem=postmortem,
     )
     result = app.run()
     if app.failed is not None:

@@ -74,6 +74,14 @@ class WarRoomScreen(Screen[None]):
         ),
         Binding("p", "advance", "Step", id="phase", priority=True, tooltip="Advance the lifecycle"),
         Binding(
+            "w",
+            "postmortem",
+            "PM",
+            id="postmortem",
+            priority=True,
+            tooltip="Open the post-mortem of this incident",
+        ),
+        Binding(
             "r",
             "roles",
             "Roles",
@@ -480,6 +488,9 @@ class WarRoomScreen(Screen[None]):
             await self._after_change()
             self.set_focus(self.query_one(Board).column_of(saved.status))
 
+    def action_postmortem(self) -> None:
+        self.warroom.open_postmortem(self.incident_id)
+
     def action_roles(self) -> None:
         from warroom.screens.roles import RolesDialog
 
@@ -585,6 +596,7 @@ class WarRoomScreen(Screen[None]):
                 self.action_resolve,
             ),
             ("Assign roles", "IC, scribe, comms liaison, experts", self.action_roles),
+            ("Open the post-mortem", "Write the blameless post-mortem", self.action_postmortem),
             ("Back to the incident list", "The home screen", self.action_home),
         )
         for title, help_text, callback in commands:
