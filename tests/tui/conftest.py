@@ -11,10 +11,14 @@ from textual.pilot import Pilot
 from warroom.app import WarroomApp
 from warroom.clock import FrozenClock
 from warroom.config import Config, load_config
+from warroom.screens.postmortem import PostMortemScreen
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import Store
 
 AppFactory = Callable[..., WarroomApp]
+
+# The lesson's full example post-mortem, in the JSON export format.
+LESSON = Path(__file__).parents[1] / "data" / "checkout-outage.json"
 
 
 @pytest.fixture
@@ -63,4 +67,22 @@ async def loaded(pilot: Pilot[object]) -> WarRoomScreen:
     await until(pilot, ready, "the war room to load")
     screen = pilot.app.screen
     assert isinstance(screen, WarRoomScreen)
+    return screen
+
+
+async def pm_loaded(pilot: Pilot[object]) -> PostMortemScreen:
+    """The post-mortem screen, once its report is on screen."""
+
+    def ready() -> bool:
+        screen = pilot.app.screen
+        return (
+            isinstance(screen, PostMortemScreen)
+            and screen.report is not None
+            and not screen.query_one("#pm-form").loading
+            and len(screen.query("FooterKey")) > 0
+        )
+
+    await until(pilot, ready, "the post-mortem to load")
+    screen = pilot.app.screen
+    assert isinstance(screen, PostMortemScreen)
     return screen

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
 from tests.faults import failing_writes
-from tests.tui.conftest import AppFactory, loaded, until
+from tests.tui.conftest import LESSON, AppFactory, loaded, pm_loaded, until
 from warroom.clock import FrozenClock
 from warroom.exporters.importer import read_postmortem
 from warroom.model import (
@@ -36,8 +35,6 @@ from warroom.widgets.list_editor import ListEditor
 from warroom.widgets.report_header import ReportHeader
 from warroom.widgets.report_timeline import ReportTimeline
 
-LESSON = Path(__file__).parents[1] / "data" / "checkout-outage.json"
-
 
 @pytest.fixture(autouse=True)
 def quick_saves(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,24 +52,6 @@ def incident_id(store: Store, clock: FrozenClock) -> int:
     store.resolve(incident.id, actor="bob")
     clock.advance(timedelta(hours=2))
     return incident.id
-
-
-async def pm_loaded(pilot: Pilot[object]) -> PostMortemScreen:
-    """The post-mortem screen, once its report is on screen."""
-
-    def ready() -> bool:
-        screen = pilot.app.screen
-        return (
-            isinstance(screen, PostMortemScreen)
-            and screen.report is not None
-            and not screen.query_one("#pm-form").loading
-            and len(screen.query("FooterKey")) > 0
-        )
-
-    await until(pilot, ready, "the post-mortem to load")
-    screen = pilot.app.screen
-    assert isinstance(screen, PostMortemScreen)
-    return screen
 
 
 def stored(store: Store, incident_id: int) -> PostMortem:

@@ -4,12 +4,13 @@ it is typed, published once nothing stands in the way (or when forced, on the re
 The screen owns the report's state and is the only place that talks to the store (through the
 app's store thread); its widgets show what it gives them and tell it what was typed.
 
-Saving: what is on screen (`_draft`) is saved SAVE_DELAY after the last keystroke, and at once
-on leaving a field, with `save_postmortem(draft, base=<as last read>)`: the fields changed
+Saving: what is typed (`ReportDraft`) is saved SAVE_DELAY after the last keystroke, and at
+once on leaving a field, with `save_postmortem(draft, base=<as last read>)`: the fields changed
 here go on top of what is stored now, so two people editing different fields both keep their
 edits. When someone else changed the same field first, nothing is written: both versions are
-shown and the person picks one, or merges them. A save that fails keeps the text on screen,
-says so, and is tried again (RETRY_DELAYS); leaving with unsaved text asks first.
+shown and the person picks one, or merges them. Others' changes to other fields appear as they
+are saved (the change feed). A save that fails keeps the text on screen, says so, and is tried
+again (RETRY_DELAYS); leaving with unsaved text asks first.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -34,7 +35,6 @@ from textual.widgets import Footer, Input, Label, Select, TextArea
 
 from warroom.checks import Problem, blocking, check_report
 from warroom.errors import BadInput, Conflict, DatabaseError
-from warroom.merge import merge
 from warroom.model import (
     ActionItem,
     ContributingFactor,
@@ -42,7 +42,6 @@ from warroom.model import (
     FishboneCategory,
     PostMortem,
     ReportStatus,
-    Why,
 )
 from warroom.postmortem import (
     Report,
@@ -51,16 +50,24 @@ from warroom.postmortem import (
     parse_users_affected,
     with_fields,
 )
+from warroom.report_draft import FIELDS, ReportDraft, choose
 from warroom.reporting import NotReady, ReportSettings, change_status, load_report
 from warroom.room import FIRST_PAGE
-from warroom.screens.postmortem_dialogs import Choice, ConflictDialog, ForcePublishDialog, Merge
+from warroom.screens.postmortem_dialogs import (
+    LABELS,
+    Choice,
+    ConflictDialog,
+    ForcePublishDialog,
+    Merge,
+    describe,
+)
 from warroom.text import printable
 from warroom.widgets.action_list import ActionItemList
 from warroom.widgets.checks_panel import ChecksPanel
 from warroom.widgets.five_whys import FiveWhysEditor
 from warroom.widgets.list_editor import Entry, ListEditor
 from warroom.widgets.metrics_panel import MetricsPanel
-from warroom.widgets.report_header import ReportHeader
+from warroom.widgets.report_header import STATUS_NAMES, ReportHeader
 from warroom.widgets.report_timeline import ReportTimeline
 from warroom.widgets.timeline import PAGE, Timeline
 
@@ -70,29 +77,6 @@ if TYPE_CHECKING:
     from warroom.store import ChangeFeed, Store
 
 T = TypeVar("T")
-
-# The post-mortem's own fields, as the store merges them (the key and version are not fields).
-FIELDS = tuple(f.name for f in fields(PostMortem) if f.name not in ("incident_id", "version"))
-_IGNORE = frozenset({"incident_id", "version"})
-
-LABELS: dict[str, str] = {
-    "title": "Title",
-    "report_id": "Report id",
-    "report_date": "Date",
-    "authors": "Authors",
-    "status": "Status",
-    "summary": "Summary",
-    "impact_duration": "Duration",
-    "users_affected": "Users affected",
-    "revenue_impact": "Revenue impact",
-    "sla_breached": "SLA breached",
-    "root_cause": "Root cause",
-    "contributing_factors": "Contributing factors",
-    "what_went_well": "What went well",
-    "what_went_poorly": "What went poorly",
-    "lucky_breaks": "Lucky breaks",
-    "five_whys": "Five whys",
-}
 
 # The lists edited line by line: field -> widget id
 LISTS = {
@@ -138,41 +122,6 @@ Five whys:  Enter on an answer asks the next why (proposed from the answer, edit
 Checks:     Enter on a problem goes to its field
 Timeline:   * star · h hide from the report
 """
-
-
-def describe(name: str, value: object) -> str:
-    """A field's value as text, for choosing between two versions of it."""
-    if value is None or value == "" or value == ():
-        return {
-            "report_date": "(the detection date)",
-            "report_id": "(derived from the date)",
-            "impact_duration": "(computed from the milestones)",
-            "sla_breached": "(from the response target)",
-        }.get(name, "(empty)")
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, ReportStatus | date):
-        return value.value if isinstance(value, ReportStatus) else value.isoformat()
-    if isinstance(value, tuple):
-        lines: list[str] = []
-        for number, item in enumerate(value, start=1):
-            if isinstance(item, Why):
-                lines += [f"{number}. {item.question}", f"   → {item.answer}"]
-            elif isinstance(item, ContributingFactor):
-                category = f"[{item.category.value}] " if item.category else ""
-                lines.append(f"• {category}{item.text}")
-            else:
-                lines.append(f"• {item}")
-        return "\n".join(lines)
-    return str(value)
-
-
-def _merge_kind(value: object) -> Merge:
-    if isinstance(value, str):
-        return Merge.TEXT
-    if isinstance(value, tuple):
-        return Merge.LIST
-    return Merge.NONE
 
 
 class PostMortemScreen(Screen[None]):
@@ -241,10 +190,7 @@ class PostMortemScreen(Screen[None]):
         super().__init__()
         self.incident_id = incident_id
         self.report: Report | None = None  # as last read (checks and metrics come from it)
-        self._base: PostMortem | None = None  # the stored fields this screen's edits start from
-        self._draft: PostMortem | None = None  # the fields as on screen
-        self._title = ""  # the title as on screen
-        self._base_title = ""
+        self.doc: ReportDraft | None = None  # the report as stored and as typed
         self._problems: tuple[Problem, ...] = ()
         self._save_timer: Timer | None = None
         self._checks_timer: Timer | None = None
@@ -393,9 +339,7 @@ class PostMortemScreen(Screen[None]):
                 timeout=15,
             )
             return
-        self._base = report.stored
-        self._draft = report.stored
-        self._title = self._base_title = report.title
+        self.doc = ReportDraft.of(report.stored, report.title)
         await self._apply_report(report)
         for name in ("title", *FIELDS):
             await self._show_field(name)
@@ -478,38 +422,25 @@ class PostMortemScreen(Screen[None]):
         self.query_one(MetricsPanel).show(report.metrics, self.warroom.config.tz)
         whys = self.query_one(FiveWhysEditor)
         whys.names = report.people
-        await self._take_stored(report.stored)
-        if self._title == self._base_title and report.title != self._base_title:
-            self._title = self._base_title = report.title
-            await self._show_field("title")
-        elif self._title != self._base_title and report.title == self._title:
-            self._base_title = report.title  # they typed the same
-        whys.set_title(self._title)
+        doc = self.doc
+        if doc is not None:
+            for name in doc.arrived(report.stored) or ():
+                await self._show_field(name)
+            if doc.title_arrived(report.title):
+                await self._show_field("title")
+            whys.set_title(doc.title)
         self.query_one("#severity", Label).update(Text(_severity_text(report)))
         self.query_one("#commander", Label).update(Text(printable(report.commander or "—")))
         self._show_hints()
         self._refresh_checks()
 
-    async def _take_stored(self, stored: PostMortem) -> None:
-        base, draft = self._base, self._draft
-        if base is None or draft is None or stored.version == base.version:
-            return
-        mine = [name for name in FIELDS if getattr(draft, name) != getattr(base, name)]
-        theirs = [name for name in FIELDS if getattr(stored, name) != getattr(base, name)]
-        if set(mine) & set(theirs):
-            return  # both changed a field: the next save shows both versions to choose from
-        self._base = stored
-        self._draft = replace(stored, **{name: getattr(draft, name) for name in mine})
-        for name in theirs:
-            await self._show_field(name)
-
     # ---- showing fields ------------------------------------------------------------------
 
     def _derived_id(self) -> str:
-        report, draft = self.report, self._draft
-        if report is None or draft is None:
+        report, doc = self.report, self.doc
+        if report is None or doc is None:
             return ""
-        return with_fields(report, replace(draft, report_id="")).report_id
+        return with_fields(report, replace(doc.draft, report_id="")).report_id
 
     def _detection_date(self) -> date | None:
         report = self.report
@@ -526,11 +457,11 @@ class PostMortemScreen(Screen[None]):
         return outage_duration(report.incident.detected_at, report.incident.resolved_at)
 
     async def _show_field(self, name: str) -> None:
-        draft = self._draft
-        if draft is None:
+        if self.doc is None:
             return
+        draft = self.doc.draft
         if name == "title":
-            _set_input(self.query_one("#title", Input), self._title)
+            _set_input(self.query_one("#title", Input), self.doc.title)
         elif name == "report_id":
             _set_input(self.query_one("#report-id", Input), draft.report_id or self._derived_id())
         elif name == "report_date":
@@ -575,9 +506,10 @@ class PostMortemScreen(Screen[None]):
             self._show_hints()
 
     def _show_hints(self) -> None:
-        draft, report = self._draft, self.report
-        if draft is None or report is None:
+        doc, report = self.doc, self.report
+        if doc is None or report is None:
             return
+        draft = doc.draft
         self._hint("report-id", "derived from the date" if not draft.report_id else "")
         self._hint("report-date", "the detection date" if draft.report_date is None else "")
         if draft.impact_duration:
@@ -603,14 +535,8 @@ class PostMortemScreen(Screen[None]):
     # ---- what was typed ------------------------------------------------------------------
 
     def _edit(self, **changes: Any) -> None:
-        draft = self._draft
-        if draft is None:
-            return
-        edited = replace(draft, **changes)
-        if edited == draft:
-            return
-        self._draft = edited
-        self._typed()
+        if self.doc is not None and self.doc.edit(**changes):
+            self._typed()
 
     def _typed(self) -> None:
         self._refused = None
@@ -622,19 +548,19 @@ class PostMortemScreen(Screen[None]):
     def _input_changed(self, message: Input.Changed) -> None:
         field = message.input
         value = field.value.strip()
-        draft = self._draft
+        if self.doc is None:
+            return
+        draft = self.doc.draft
         if field.id == "title":
             if not value:
                 self._hint_title_error()
-                return
-            if value != self._title:
-                self._title = value
+            elif self.doc.retitle(value):
                 self.query_one(FiveWhysEditor).set_title(value)
                 self._typed()
         elif field.id == "report-id":
             # A field with a default shows it: the default stays the default (empty in
             # the store) and a value typed stays typed, even when the two agree.
-            if draft is not None and value != (draft.report_id or self._derived_id()):
+            if value != (draft.report_id or self._derived_id()):
                 self._edit(report_id="" if value == self._derived_id() else value)
         elif field.id == "report-date":
             try:
@@ -643,12 +569,12 @@ class PostMortemScreen(Screen[None]):
                 self._invalid_field("Date", "report-date", error)
                 return
             self._valid_field("Date")
-            if draft is not None and typed != (draft.report_date or self._detection_date()):
+            if typed != (draft.report_date or self._detection_date()):
                 self._edit(report_date=None if typed == self._detection_date() else typed)
                 self._date_typed()
         elif field.id == "duration":
             computed = self._computed_duration()
-            if draft is not None and value != (draft.impact_duration or computed):
+            if value != (draft.impact_duration or computed):
                 self._edit(impact_duration="" if value == computed else value)
                 self._show_hints()
         elif field.id == "users":
@@ -678,8 +604,7 @@ class PostMortemScreen(Screen[None]):
 
     def _date_typed(self) -> None:
         """The derived report id follows the date, while none is typed."""
-        draft = self._draft
-        if draft is not None and not draft.report_id:
+        if self.doc is not None and not self.doc.draft.report_id:
             _set_input(self.query_one("#report-id", Input), self._derived_id())
         self._show_hints()
 
@@ -726,12 +651,7 @@ class PostMortemScreen(Screen[None]):
     @property
     def dirty(self) -> bool:
         """Whether anything on screen is not saved yet."""
-        base, draft = self._base, self._draft
-        if base is None or draft is None:
-            return False
-        return self._title != self._base_title or any(
-            getattr(draft, name) != getattr(base, name) for name in FIELDS
-        )
+        return self.doc is not None and self.doc.dirty
 
     def _schedule_save(self, delay: float) -> None:
         if self._save_timer is not None:
@@ -771,21 +691,23 @@ class PostMortemScreen(Screen[None]):
                 self._schedule_save(0)
 
     async def _save_once(self) -> bool:
-        app = self.warroom
-        base, draft = self._base, self._draft
-        assert base is not None
-        assert draft is not None
-        title, base_title = self._title, self._base_title
+        app, doc = self.warroom, self.doc
+        assert doc is not None
+        title, base_title = doc.title, doc.base_title
+        sending, base = doc.sending(), doc.base
         try:
             if title != base_title:
                 incident = await app.call(
                     lambda store: store.rename_incident(self.incident_id, title, base=base_title)
                 )
-                self._base_title = incident.title
-            if any(getattr(draft, name) != getattr(base, name) for name in FIELDS):
-                sending = replace(draft, version=base.version)
-                saved = await app.call(lambda store: store.save_postmortem(sending, base=base))
-                await self._saved(sending, saved)
+                doc.title_saved(incident.title)
+            if sending is not None:
+                stored = await app.call(lambda store: store.save_postmortem(sending, base=base))
+                theirs = doc.saved(sending, stored)
+                for name in theirs:
+                    await self._show_field(name)
+                if theirs:
+                    self._refresh_checks()
         except Conflict as error:
             self._decide(error)
             return False
@@ -811,20 +733,6 @@ class PostMortemScreen(Screen[None]):
         self._failures = 0
         return True
 
-    async def _saved(self, sent: PostMortem, saved: PostMortem) -> None:
-        """`sent` is stored as `saved` (with others' changes to other fields merged in). What
-        was typed meanwhile stays; what others changed comes onto the screen."""
-        current = self._draft
-        assert current is not None
-        typed = {n: getattr(current, n) for n in FIELDS if getattr(current, n) != getattr(sent, n)}
-        theirs = [n for n in FIELDS if n not in typed and getattr(saved, n) != getattr(sent, n)]
-        self._base = saved
-        self._draft = replace(saved, **typed)
-        for name in theirs:
-            await self._show_field(name)
-        if theirs:
-            self._refresh_checks()
-
     def _failed(self, error: Exception) -> None:
         first = self._failure is None
         self._failure = _reason(error)
@@ -843,7 +751,7 @@ class PostMortemScreen(Screen[None]):
 
     def _show_save_state(self) -> None:
         header = self.query_one(ReportHeader)
-        if self._draft is None:
+        if self.doc is None:
             header.show_save("")
         elif self._deciding or self._undecided:
             header.show_save("NOT SAVED: a version to choose (ctrl+s)", failed=True)
@@ -878,18 +786,16 @@ class PostMortemScreen(Screen[None]):
 
     def _decide(self, error: Conflict) -> None:
         """Someone else saved the same field(s): show both versions, one field at a time."""
+        doc = self.doc
+        assert doc is not None
         self._deciding = True
         self._show_save_state()
         if isinstance(error.current, PostMortem):
             theirs = error.current
-            base, current = self._base, self._draft
-            assert base is not None
-            assert current is not None
-            merged, conflicts = merge(base, current, theirs, ignore=_IGNORE)
+            merged, conflicts = doc.conflicts(theirs)
             self._ask(list(conflicts), theirs, merged, {})
         else:  # the title
-            theirs_title = str(error.current)
-            self._ask_title(theirs_title)
+            self._ask_title(str(error.current))
 
     def _ask(
         self,
@@ -898,42 +804,44 @@ class PostMortemScreen(Screen[None]):
         merged: PostMortem,
         chosen: dict[str, Any],
     ) -> None:
-        current = self._draft
-        assert current is not None
+        doc = self.doc
+        assert doc is not None
         if not remaining:
-            self.run_worker(self._resolved(theirs, replace(merged, **chosen)), group="pm-decide")
+            self._deciding = False
+            changed = doc.decided(theirs, merged, chosen)
+            self.run_worker(self._after_decision(changed), group="pm-decide")
             return
         name = remaining[0]
-        mine_value, theirs_value = getattr(current, name), getattr(theirs, name)
+        mine, their_value = getattr(doc.draft, name), getattr(theirs, name)
 
         def decided(choice: Choice | None) -> None:
             if choice is None:
                 self._later()
                 return
-            chosen[name] = _chosen_value(choice, mine_value, theirs_value)
+            chosen[name] = choose(choice.keep, mine, their_value, choice.text)
             self._ask(remaining[1:], theirs, merged, chosen)
 
         self.app.push_screen(
             ConflictDialog(
                 LABELS.get(name, name),
-                describe(name, theirs_value),
-                describe(name, mine_value),
-                _merge_kind(mine_value),
+                describe(name, their_value),
+                describe(name, mine),
+                Merge.of(mine),
                 blink=self.warroom.blink,
             ),
             decided,
         )
 
     def _ask_title(self, theirs: str) -> None:
-        mine = self._title
+        doc = self.doc
+        assert doc is not None
+        mine = doc.title
 
         def decided(choice: Choice | None) -> None:
             if choice is None:
                 self._later()
                 return
-            value = _chosen_value(choice, mine, theirs)
-            self._base_title = theirs
-            self._title = str(value).strip() or theirs
+            doc.title_decided(theirs, str(choose(choice.keep, mine, theirs, choice.text)))
             self._deciding = False
             self.run_worker(self._after_decision(["title"]), group="pm-decide")
 
@@ -941,17 +849,11 @@ class PostMortemScreen(Screen[None]):
             ConflictDialog("Title", theirs, mine, Merge.TEXT, blink=self.warroom.blink), decided
         )
 
-    async def _resolved(self, theirs: PostMortem, decided: PostMortem) -> None:
-        shown = self._draft
-        self._base = theirs
-        self._draft = replace(decided, version=theirs.version)
-        self._deciding = False
-        changed = [n for n in FIELDS if shown is None or getattr(shown, n) != getattr(decided, n)]
-        await self._after_decision(changed)
-
     async def _after_decision(self, changed: Iterable[str]) -> None:
         for name in changed:
             await self._show_field(name)
+        if self.doc is not None:
+            self.query_one(FiveWhysEditor).set_title(self.doc.title)
         self._refresh_checks()
         self._show_save_state()
         if self.dirty:
@@ -987,10 +889,10 @@ class PostMortemScreen(Screen[None]):
         self._checks_timer = self.set_timer(0.15, self._refresh_checks)
 
     def _current_report(self) -> Report | None:
-        report, draft = self.report, self._draft
-        if report is None or draft is None:
+        report, doc = self.report, self.doc
+        if report is None or doc is None:
             return None
-        return with_fields(report, draft, title=self._title)
+        return with_fields(report, doc.draft, title=doc.title)
 
     def _refresh_checks(self) -> None:
         self._checks_timer = None
@@ -1044,22 +946,20 @@ class PostMortemScreen(Screen[None]):
     # ---- status ---------------------------------------------------------------------------
 
     def action_advance_status(self) -> None:
-        draft = self._draft
-        if draft is None:
+        if self.doc is None:
             return
         order = list(ReportStatus)
-        index = order.index(draft.status)
+        index = order.index(self.doc.draft.status)
         if index + 1 >= len(order):
             self.notify("The post-mortem is published: share it widely.")
             return
         self.run_worker(self._move_status(order[index + 1]), group="pm-status", exclusive=True)
 
     def action_back_status(self) -> None:
-        draft = self._draft
-        if draft is None:
+        if self.doc is None:
             return
         order = list(ReportStatus)
-        index = order.index(draft.status)
+        index = order.index(self.doc.draft.status)
         if index == 0:
             self.notify("The post-mortem is a draft already.")
             return
@@ -1104,10 +1004,9 @@ class PostMortemScreen(Screen[None]):
                 timeout=15,
             )
             return
-        self._base = stored
-        draft = self._draft
-        if draft is not None:
-            self._draft = replace(draft, status=stored.status, version=stored.version)
+        if self.doc is not None:
+            for name in self.doc.arrived(stored) or ():
+                await self._show_field(name)
         await self._reload()
         if force:
             self.notify(
@@ -1115,7 +1014,7 @@ class PostMortemScreen(Screen[None]):
                 severity="warning",
             )
         else:
-            self.notify(f"The post-mortem is {stored.status.value} now.")
+            self.notify(f"The post-mortem is {STATUS_NAMES[stored.status]} now.")
         await self._pull_new_events()
 
     def _offer_force(self, status: ReportStatus, problems: Sequence[Problem]) -> None:
@@ -1288,7 +1187,7 @@ class PostMortemScreen(Screen[None]):
     async def _leave(self, then: Callable[[], object]) -> None:
         if self._leaving:
             return
-        if (await self._flush() and not self._invalid) or self._draft is None:
+        if (await self._flush() and not self._invalid) or self.doc is None:
             self._go(then)
             return
         from warroom.screens.dialogs import ConfirmDialog
@@ -1317,23 +1216,19 @@ class PostMortemScreen(Screen[None]):
         then()
 
     def _unsaved_names(self) -> list[str]:
-        base, draft = self._base, self._draft
-        names = ["Title"] if self._title != self._base_title else []
-        names += list(self._invalid)
-        if base is not None and draft is not None:
-            names += [LABELS[n] for n in FIELDS if getattr(draft, n) != getattr(base, n)]
-        return names
+        names = [LABELS[name] for name in self.doc.unsaved] if self.doc is not None else []
+        return names + list(self._invalid)
 
     def on_unmount(self) -> None:
         feed, self._feed = self._feed, None
         if feed is not None:
             self.warroom.call_soon(lambda _store: feed.stop())
-        if self.dirty and not self._leaving:
+        doc = self.doc
+        sending = doc.sending() if doc is not None and not self._leaving else None
+        if doc is not None and sending is not None:
             # Quitting without a word (ctrl+q): a last save, before the store closes.
-            base, draft = self._base, self._draft
-            if base is not None and draft is not None:
-                sending = replace(draft, version=base.version)
-                self.warroom.call_soon(lambda store: store.save_postmortem(sending, base=base))
+            base = doc.base
+            self.warroom.call_soon(lambda store: store.save_postmortem(sending, base=base))
 
     # ---- the command palette --------------------------------------------------------------
 
@@ -1382,16 +1277,6 @@ class PostMortemScreen(Screen[None]):
 
     def _back_to_room(self) -> None:
         self.run_worker(self._leave(self.app.pop_screen), group="pm-leave", exclusive=True)
-
-
-def _chosen_value(choice: Choice, mine: object, theirs: object) -> object:
-    if choice.keep == "theirs":
-        return theirs
-    if choice.keep == "both" and isinstance(mine, tuple) and isinstance(theirs, tuple):
-        return theirs + tuple(item for item in mine if item not in theirs)
-    if choice.keep == "edited" and isinstance(mine, str):
-        return choice.text.strip()
-    return mine
 
 
 def _category(tag: str | None) -> FishboneCategory | None:

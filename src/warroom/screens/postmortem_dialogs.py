@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
 from rich.text import Text
@@ -15,7 +16,56 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from warroom.checks import Problem
+from warroom.model import ContributingFactor, ReportStatus, Why
 from warroom.text import printable
+
+LABELS: dict[str, str] = {
+    "title": "Title",
+    "report_id": "Report id",
+    "report_date": "Date",
+    "authors": "Authors",
+    "status": "Status",
+    "summary": "Summary",
+    "impact_duration": "Duration",
+    "users_affected": "Users affected",
+    "revenue_impact": "Revenue impact",
+    "sla_breached": "SLA breached",
+    "root_cause": "Root cause",
+    "contributing_factors": "Contributing factors",
+    "what_went_well": "What went well",
+    "what_went_poorly": "What went poorly",
+    "lucky_breaks": "Lucky breaks",
+    "five_whys": "Five whys",
+}
+
+
+def describe(name: str, value: object) -> str:
+    """A field's value as text, for choosing between two versions of it."""
+    if value is None or value == "" or value == ():
+        return {
+            "report_date": "(the detection date)",
+            "report_id": "(derived from the date)",
+            "impact_duration": "(computed from the milestones)",
+            "sla_breached": "(from the response target)",
+        }.get(name, "(empty)")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, ReportStatus):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        lines: list[str] = []
+        for number, item in enumerate(value, start=1):
+            if isinstance(item, Why):
+                lines += [f"{number}. {item.question}", f"   → {item.answer}"]
+            elif isinstance(item, ContributingFactor):
+                category = f"[{item.category.value}] " if item.category else ""
+                lines.append(f"• {category}{item.text}")
+            else:
+                lines.append(f"• {item}")
+        return "\n".join(lines)
+    return str(value)
 
 
 class Merge(Enum):
@@ -24,6 +74,14 @@ class Merge(Enum):
     NONE = "none"
     TEXT = "text"  # edit a text that starts as both versions
     LIST = "list"  # theirs, then the items only mine has
+
+    @classmethod
+    def of(cls, value: object) -> Merge:
+        if isinstance(value, str):
+            return cls.TEXT
+        if isinstance(value, tuple):
+            return cls.LIST
+        return cls.NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +136,7 @@ class ConflictDialog(ModalScreen[Choice | None]):
             keys.append("b keep both")
         if self.merge is Merge.TEXT:
             keys.append("e edit from both")
-        keys.append("Escape decide later (nothing is saved until you do)")
+        keys.append("Escape decide later")
         return " · ".join(keys)
 
     def on_mount(self) -> None:

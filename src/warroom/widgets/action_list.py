@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -55,8 +56,10 @@ class ActionItemList(OptionList):
             )
             return
         for item in items:
-            prompt = Text(f"{_STATUS[item.status]:<12}", style="dim")
-            prompt.append_text(item_prompt(item))
+            prompt = Table.grid()
+            prompt.add_column(width=12, no_wrap=True)
+            prompt.add_column(ratio=1)
+            prompt.add_row(Text(_STATUS[item.status], style="dim"), item_prompt(item))
             self.add_option(Option(prompt, id=str(item.id)))
         self.highlighted = min(keep or 0, len(items) - 1)
 

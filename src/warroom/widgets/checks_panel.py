@@ -21,7 +21,8 @@ from warroom.text import one_line
 
 def problem_prompt(problem: Problem) -> Table:
     """Where and why, indented under a mark (✗ blocks publishing, ! does not)."""
-    body = Text(problem.where, style="bold")
+    body = Text()
+    body.append(problem.where, style="bold")
     if problem.phrase:
         body.append("\nblame language ")
         body.append(f"“{one_line(problem.phrase)}”", style="bold italic")

@@ -26,7 +26,7 @@ def metrics_table(metrics: Metrics, tz: tzinfo) -> Table:
     table.add_row("resolved", _since_detection(metrics.time_to_resolve))
     response = metrics.response
     target = SEVERITIES[response.level].response_target
-    verdict = {True: "met ✓", False: "missed ✗", None: "not acknowledged yet"}[response.met]
+    verdict = {True: "met ✓", False: "missed ✗", None: "no acknowledgement recorded"}[response.met]
     table.add_row("response", Text(f"{severity_label(response.level)} within {target}: {verdict}"))
     updates = Text(f"{metrics.updates_posted} posted")
     if metrics.late_updates:

@@ -13,7 +13,7 @@ from warroom.postmortem import Report
 from warroom.severity import SEVERITIES
 from warroom.text import one_line
 
-_STATUS_NAMES = {
+STATUS_NAMES = {
     ReportStatus.DRAFT: "draft",
     ReportStatus.IN_REVIEW: "in review",
     ReportStatus.PUBLISHED: "published",
@@ -26,7 +26,7 @@ def status_track(current: ReportStatus) -> Text:
     for index, status in enumerate(ReportStatus):
         if index:
             track.append(" › ", style="dim")
-        name = _STATUS_NAMES[status]
+        name = STATUS_NAMES[status]
         if status is current:
             track.append(f"▶ {name}", style="bold reverse")
         else:
@@ -51,7 +51,8 @@ class ReportHeader(Vertical):
         sev.update(Text(f" {level.label} {level.name.upper()} ", style="bold"))
         for number in SEVERITIES:
             sev.set_class(number == report.severity, f"sev-{number}")
-        heading = Text(f" {report.report_id} ", style="bold")
+        heading = Text()
+        heading.append(f" {report.report_id} ", style="bold")
         heading.append(f" {report.incident.key} ", style="dim")
         heading.append(one_line(report.title), style="bold")
         self.query_one("#pm-heading", Label).update(heading)
