@@ -432,12 +432,12 @@ async def test_checks_follow_the_typing_and_lead_to_the_field(
         )
         assert blame()[0][0] == "Bob forgot"
         await pilot.press("escape", "c")  # the checks, full width at 80 columns
-        assert screen.has_class("-checks")
+        assert screen.showing_checks
         assert app.focused is panel
         index = next(i for i, p in enumerate(panel.problems) if p.where == "impact.usersAffected")
         panel.highlighted = index
         await pilot.press("enter")
-        assert not screen.has_class("-checks")
+        assert not screen.showing_checks
         assert app.focused is screen.query_one("#users")
 
 
@@ -447,7 +447,7 @@ async def test_the_checks_sit_beside_the_form_when_wide(
     app = make_app(incident_id, postmortem=True)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await pm_loaded(pilot)
-        assert screen.has_class("-wide")
+        assert screen.wide
         assert screen.query_one("#pm-side").display
         assert screen.query_one("#pm-form").display
 

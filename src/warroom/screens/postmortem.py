@@ -206,6 +206,8 @@ class PostMortemScreen(Screen[None]):
         self._undecided = False  # a conflict was left for later: saving waits for ctrl+s
         self._feed: ChangeFeed | None = None
         self._leaving = False
+        self.wide = False  # the checks beside the form (else the one or the other)
+        self.showing_checks = False  # (narrow) the checks instead of the form
 
     @property
     def warroom(self) -> WarroomApp:
@@ -309,7 +311,20 @@ class PostMortemScreen(Screen[None]):
 
     def _fit(self, width: int) -> None:
         """Wide enough: the checks and metrics beside the form; else behind `c`."""
-        self.set_class(width >= 120, "-wide")
+        self.wide = width >= 120
+        self._arrange()
+
+    def _show_checks(self, showing: bool) -> None:
+        self.showing_checks = showing
+        self._arrange()
+
+    def _arrange(self) -> None:
+        # `display` and a class on the side panel only: a class on the screen would restyle
+        # every field of the form.
+        form, side = self.query_one("#pm-form"), self.query_one("#pm-side")
+        form.display = self.wide or not self.showing_checks
+        side.display = self.wide or self.showing_checks
+        side.set_class(not self.wide, "-full")
 
     # ---- loading and reloading -----------------------------------------------------------
 
@@ -922,7 +937,7 @@ class PostMortemScreen(Screen[None]):
             elif name == "status":
                 self.notify("Publishing is what makes an overdue post-mortem on time.")
             return
-        self.remove_class("-checks")
+        self._show_checks(False)
         position = int(index) if index is not None else 0
         widget = self.query_one(f"#{widget_id}")
         if isinstance(widget, FiveWhysEditor):
@@ -936,11 +951,11 @@ class PostMortemScreen(Screen[None]):
             self.set_focus(widget)
 
     def action_checks(self) -> None:
-        if self.has_class("-wide"):
+        if self.wide:
             self.set_focus(self.query_one(ChecksPanel))
             return
-        showing = not self.has_class("-checks")
-        self.set_class(showing, "-checks")
+        showing = not self.showing_checks
+        self._show_checks(showing)
         self.set_focus(self.query_one(ChecksPanel) if showing else self.query_one("#pm-form"))
 
     # ---- status ---------------------------------------------------------------------------
@@ -1173,8 +1188,8 @@ class PostMortemScreen(Screen[None]):
     def action_back(self) -> None:
         focused = self.focused
         form = self.query_one("#pm-form")
-        if self.has_class("-checks"):
-            self.remove_class("-checks")
+        if self.showing_checks:
+            self._show_checks(False)
             self.set_focus(form)
         elif focused is not None and focused is not form:
             self.set_focus(form)  # out of the field: the keys are back
@@ -1272,7 +1287,7 @@ class PostMortemScreen(Screen[None]):
         return lambda: self.go_to(where)
 
     def _to_timeline(self) -> None:
-        self.remove_class("-checks")
+        self._show_checks(False)
         self.set_focus(self.query_one(ReportTimeline))
 
     def _back_to_room(self) -> None:
