@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -52,6 +54,18 @@ def incident_id(store: Store, clock: FrozenClock) -> int:
     store.resolve(incident.id, actor="bob")
     clock.advance(timedelta(hours=2))
     return incident.id
+
+
+async def eventually(
+    pilot: Pilot[object], condition: Callable[[], object], what: str, seconds: float = 10.0
+) -> None:
+    """Until `condition()` holds, for what comes from another thread on its own time (the
+    change feed, a retry timer): checks every few milliseconds, for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
 
 
 def stored(store: Store, incident_id: int) -> PostMortem:
@@ -537,7 +551,7 @@ async def test_others_edits_of_other_fields_are_kept_and_shown(
         base = store.postmortem(incident_id)
         store.save_postmortem(replace(base, root_cause="theirs"), base=base)
         area = screen.query_one("#root-cause", TextArea)
-        await until(pilot, lambda: area.text == "theirs", "their edit shown live")
+        await eventually(pilot, lambda: area.text == "theirs", "their edit shown live")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: stored(store, incident_id).summary == "mine", "mine saved")
         assert stored(store, incident_id).root_cause == "theirs"
@@ -555,12 +569,12 @@ async def test_a_failed_save_keeps_the_text_says_so_and_retries(
         with failing_writes() as fault:
             area.insert("Typed while the disk was full.")
             await until(pilot, lambda: "NOT SAVED" in save_state(screen), "the failure shown")
-            await until(pilot, lambda: len(fault.failures) >= 2, "a retry")
+            await eventually(pilot, lambda: len(fault.failures) >= 2, "a retry")
             assert any("Could not save the post-mortem" in n for n in notes(pilot))
             assert any("disk is full" in n for n in notes(pilot))
             assert area.text == "Typed while the disk was full."
             assert stored(store, incident_id).summary == ""
-        await until(
+        await eventually(
             pilot,
             lambda: stored(store, incident_id).summary == "Typed while the disk was full.",
             "the retry to succeed",
@@ -753,3 +767,35 @@ async def test_full_report_opens_with_every_field(make_app: AppFactory, store: S
         assert screen.query_one("#users", Input).value == "12500"
         assert not screen.dirty  # showing it changed nothing
         assert stored(store, incident.id).version == 1
+
+
+async def test_a_title_changed_by_both_asks_which(
+    make_app: AppFactory, store: Store, incident_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PostMortemScreen, "SAVE_DELAY", 60.0)
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await pm_loaded(pilot)
+        title = screen.query_one("#title", Input)
+        screen.set_focus(title)
+        title.value = "Checkout outage (mine)"
+        await pilot.pause()
+        store.rename_incident(incident_id, "Checkout outage (theirs)")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConflictDialog), "the conflict")
+        dialog = app.screen
+        assert isinstance(dialog, ConflictDialog)
+        assert (dialog.theirs, dialog.mine) == (
+            "Checkout outage (theirs)",
+            "Checkout outage (mine)",
+        )
+        await pilot.press("escape")  # later: nothing saved meanwhile, nothing lost
+        await until(pilot, lambda: app.screen is screen, "back")
+        assert "a version to choose" in save_state(screen)
+        assert title.value == "Checkout outage (mine)"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConflictDialog), "asked again")
+        await pilot.press("t")
+        await until(pilot, lambda: title.value == "Checkout outage (theirs)", "theirs shown")
+        await until(pilot, lambda: "saved ✓" in save_state(screen), "nothing left to save")
+        assert store.get_incident(incident_id).title == "Checkout outage (theirs)"

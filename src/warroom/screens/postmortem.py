@@ -113,14 +113,14 @@ SLA_OPTIONS: list[tuple[str, str]] = [
 _SLA_VALUE = {"auto": None, "yes": True, "no": False}
 
 HELP_NOTES = """\
-Fields:     Tab / shift+Tab move between fields · Escape leaves a field (the keys come back)
-            Everything is saved as you type; ctrl+s saves at once.
-Lists:      Enter next line (a new item) · ↑/↓ move · ctrl+↑/↓ reorder · ctrl+r remove
-            ctrl+t cycles a contributing factor's category (People, Process, Technology,
-            Environment)
-Five whys:  Enter on an answer asks the next why (proposed from the answer, editable)
-Checks:     Enter on a problem goes to its field
-Timeline:   * star · h hide from the report
+Fields:    Tab / shift+Tab move · Escape leaves a field (the keys come back)
+           Everything is saved as you type; ctrl+s saves at once
+Lists:     Enter next line (a new item) · ↑/↓ move · ctrl+↑/↓ reorder
+           ctrl+r remove · ctrl+t a factor's category (People, Process,
+           Technology, Environment)
+Five whys: Enter on an answer asks the next why (proposed, editable)
+Checks:    Enter on a problem goes to its field
+Timeline:  * star · h hide from the report
 """
 
 
@@ -205,6 +205,8 @@ class PostMortemScreen(Screen[None]):
         self._deciding = False  # a conflict is being decided: saving waits
         self._undecided = False  # a conflict was left for later: saving waits for ctrl+s
         self._feed: ChangeFeed | None = None
+        self._reloading = False
+        self._reload_again = False
         self._leaving = False
         self.wide = False  # the checks beside the form (else the one or the other)
         self.showing_checks = False  # (narrow) the checks instead of the form
@@ -390,7 +392,11 @@ class PostMortemScreen(Screen[None]):
         """On the feed's thread: only post a message."""
         self.post_message(self.StoreChanged())
 
-    async def on_post_mortem_screen_store_changed(self, _message: StoreChanged) -> None:
+    def on_post_mortem_screen_store_changed(self, _message: StoreChanged) -> None:
+        # In a worker: reading a long report must not hold up what is being typed.
+        self.run_worker(self._catch_up(), group="pm-news")
+
+    async def _catch_up(self) -> None:
         feed = self._feed
         if feed is None:
             return
@@ -401,7 +407,10 @@ class PostMortemScreen(Screen[None]):
         mine = [change for change in changes if change.incident_id == self.incident_id]
         if not mine:
             return
-        await self._reload()
+        if any(change.entity != "event" for change in mine):
+            # (Events alone change nothing the form shows: a long timeline is not re-read
+            # for each one logged.)
+            await self._reload()
         timeline = self.query_one(ReportTimeline)
         events = [c.entity_id for c in mine if c.entity == "event" and c.entity_id is not None]
         if events:
@@ -420,15 +429,27 @@ class PostMortemScreen(Screen[None]):
             timeline.upsert(event)
 
     async def _reload(self) -> None:
-        """Read the report again: others' edits, new action items, a resolution ..."""
-        settings = self.settings
-        try:
-            report = await self.warroom.call(
-                lambda store: load_report(store, self.incident_id, settings)
-            )
-        except Exception:  # shown as it was; the next change or save reads it again
+        """Read the report again: others' edits, new action items, a resolution ... Asked
+        for again while reading, it reads once more when done (not once per ask)."""
+        if self._reloading:
+            self._reload_again = True
             return
-        await self._apply_report(report)
+        settings = self.settings
+        self._reloading = True
+        try:
+            while True:
+                self._reload_again = False
+                try:
+                    report = await self.warroom.call(
+                        lambda store: load_report(store, self.incident_id, settings)
+                    )
+                except Exception:  # shown as it was; the next change or save reads it again
+                    return
+                await self._apply_report(report)
+                if not self._reload_again:
+                    return
+        finally:
+            self._reloading = False
 
     async def _apply_report(self, report: Report) -> None:
         """Show what was read; others' changes to fields not being edited here come in."""

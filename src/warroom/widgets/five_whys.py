@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
@@ -24,7 +24,7 @@ from warroom.model import Why
 from warroom.widgets.list_editor import RowInput
 
 
-class WhyLevel(Vertical):
+class WhyLevel(Grid):
     """One level: the question, and its answer under it."""
 
     def __init__(self, why: Why, number: int, *, proposal: str | None, blink: bool) -> None:
@@ -49,12 +49,10 @@ class WhyLevel(Vertical):
         self.question.cursor_blink = self.answer.cursor_blink = blink
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="why-line"):
-            yield Label(f"{self.number}.", classes="why-number")
-            yield self.question
-        with Horizontal(classes="why-line"):
-            yield Label("→", classes="why-number")
-            yield self.answer
+        yield Label(f"{self.number}.", classes="why-number")
+        yield self.question
+        yield Label("→", classes="why-arrow")
+        yield self.answer
 
     @property
     def why(self) -> Why:
