@@ -216,6 +216,12 @@ class PostMortemScreen(Screen[None]):
         return cast("WarroomApp", self.app)
 
     @property
+    def alive(self) -> bool:
+        """Still on screen: not being taken down (popped, or the app quitting). What a store
+        call brings back after that has nowhere to go."""
+        return self.is_attached and self.display
+
+    @property
     def settings(self) -> ReportSettings:
         config = self.warroom.config
         return ReportSettings(config.schedule, config.tz)
@@ -343,6 +349,8 @@ class PostMortemScreen(Screen[None]):
 
         try:
             cursor, report, events = await app.call(read)
+            if not self.alive:
+                return
         except BadInput as error:
             if app.failed is None:
                 self.notify(str(error), title="Could not open the post-mortem", markup=False)
@@ -405,7 +413,7 @@ class PostMortemScreen(Screen[None]):
         except Exception:  # the feed tries again on its own; so does the next change
             return
         mine = [change for change in changes if change.incident_id == self.incident_id]
-        if not mine:
+        if not mine or not self.alive:
             return
         if any(change.entity != "event" for change in mine):
             # (Events alone change nothing the form shows: a long timeline is not re-read
@@ -417,14 +425,20 @@ class PostMortemScreen(Screen[None]):
             await self._refresh_events(timeline, events)
 
     async def _refresh_events(self, timeline: Timeline, event_ids: Sequence[int]) -> None:
+        if not self.alive:
+            return
         if len(event_ids) > PAGE:
             fresh = await self.warroom.call(
                 lambda store: store.events_before(self.incident_id, None, limit=FIRST_PAGE)
             )
+            if not self.alive:
+                return
             timeline.show(fresh, has_older=len(fresh) == FIRST_PAGE, has_newer=False)
             return
         ids = sorted(set(event_ids))
         found = await self.warroom.call(lambda store: [store.get_event(i) for i in ids])
+        if not self.alive:
+            return
         for event in found:
             timeline.upsert(event)
 
@@ -453,6 +467,8 @@ class PostMortemScreen(Screen[None]):
 
     async def _apply_report(self, report: Report) -> None:
         """Show what was read; others' changes to fields not being edited here come in."""
+        if not self.alive:
+            return
         self.report = report
         self.query_one(ActionItemList).show(report.action_items)
         self.query_one(MetricsPanel).show(report.metrics, self.warroom.config.tz)
@@ -493,7 +509,7 @@ class PostMortemScreen(Screen[None]):
         return outage_duration(report.incident.detected_at, report.incident.resolved_at)
 
     async def _show_field(self, name: str) -> None:
-        if self.doc is None:
+        if self.doc is None or not self.alive:
             return
         draft = self.doc.draft
         if name == "title":
@@ -786,6 +802,8 @@ class PostMortemScreen(Screen[None]):
         self._schedule_save(delay)
 
     def _show_save_state(self) -> None:
+        if not self.alive:
+            return
         header = self.query_one(ReportHeader)
         if self.doc is None:
             header.show_save("")
@@ -933,7 +951,7 @@ class PostMortemScreen(Screen[None]):
     def _refresh_checks(self) -> None:
         self._checks_timer = None
         report = self._current_report()
-        if report is None:
+        if report is None or not self.alive:
             return
         self._problems = tuple(check_report(report, self.warroom.clock.now()))
         self.query_one(ChecksPanel).show(self._problems)
@@ -1190,6 +1208,8 @@ class PostMortemScreen(Screen[None]):
                 lambda store: store.events_after(self.incident_id, cursor, limit=PAGE)
             )
         except Exception:  # the timeline catches up with the next change
+            return
+        if not self.alive:
             return
         for event in events:
             timeline.upsert(event)
