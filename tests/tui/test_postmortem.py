@@ -134,8 +134,7 @@ async def test_leaving_a_field_saves_at_once(
         area = screen.query_one("#root-cause", TextArea)
         screen.set_focus(area)
         area.insert("The deploy tool accepted a migration without an index check.")
-        await pilot.pause()
-        assert "editing" in save_state(screen)
+        await until(pilot, lambda: "editing" in save_state(screen), "unsaved shown")
         assert stored(store, incident_id).root_cause == ""
         await pilot.press("tab")
         await until(
@@ -211,8 +210,8 @@ async def test_bad_numbers_and_dates_keep_the_text_and_save_nothing(
         assert "NOT SAVED: Users affected" in save_state(screen)
         date_field = screen.query_one("#report-date", Input)
         date_field.value = "15/03/2024"
-        await pilot.pause()
-        assert "YYYY-MM-DD" in str(screen.query_one("#report-date-hint").render())
+        date_hint = screen.query_one("#report-date-hint")
+        await until(pilot, lambda: "YYYY-MM-DD" in str(date_hint.render()), "the complaint")
         await pilot.press("tab")
         await pilot.pause()
         assert stored(store, incident_id).version == 0  # nothing was written
@@ -328,7 +327,7 @@ async def test_five_whys_as_a_guided_chain(
         )
         # once edited, it is the person's own
         second.question.value = "Why did the pool run dry?"
-        await pilot.pause()
+        await until(pilot, lambda: whys()[1].question == "Why did the pool run dry?", "save")
         first.answer.value = "The pool was exhausted."
         await until(pilot, lambda: whys()[0].answer == "The pool was exhausted.", "save")
         assert whys()[1].question == "Why did the pool run dry?"
@@ -476,7 +475,7 @@ async def test_a_conflict_shows_both_versions_and_mine_is_kept(
         area = screen.query_one("#summary", TextArea)
         screen.set_focus(area)
         area.insert("Checkout was down (mine).")
-        await pilot.pause()
+        await until(pilot, lambda: screen.dirty, "the edit")
         base = store.postmortem(incident_id)
         store.save_postmortem(replace(base, summary="Checkout was down (theirs)."), base=base)
         await pilot.press("ctrl+s")
@@ -510,7 +509,7 @@ async def test_a_conflict_resolved_with_theirs_or_an_edit(
         screen.set_focus(area)
         area.insert("mine")
         revenue.value = "none"  # a field only I changed: kept whatever is chosen
-        await pilot.pause()
+        await until(pilot, lambda: screen.dirty, "the edit")
         base = store.postmortem(incident_id)
         store.save_postmortem(replace(base, root_cause="theirs"), base=base)
         await pilot.press("ctrl+s")
@@ -522,7 +521,7 @@ async def test_a_conflict_resolved_with_theirs_or_an_edit(
         # again, merging the two by hand
         screen.set_focus(area)
         area.insert("mine: ")
-        await pilot.pause()
+        await until(pilot, lambda: screen.dirty, "the edit")
         base = store.postmortem(incident_id)
         store.save_postmortem(replace(base, root_cause="theirs, again"), base=base)
         await pilot.press("ctrl+s")
@@ -547,7 +546,7 @@ async def test_others_edits_of_other_fields_are_kept_and_shown(
         summary = screen.query_one("#summary", TextArea)
         screen.set_focus(summary)
         summary.insert("mine")
-        await pilot.pause()
+        await until(pilot, lambda: screen.dirty, "the edit")
         base = store.postmortem(incident_id)
         store.save_postmortem(replace(base, root_cause="theirs"), base=base)
         area = screen.query_one("#root-cause", TextArea)
@@ -779,7 +778,7 @@ async def test_a_title_changed_by_both_asks_which(
         title = screen.query_one("#title", Input)
         screen.set_focus(title)
         title.value = "Checkout outage (mine)"
-        await pilot.pause()
+        await until(pilot, lambda: screen.dirty, "the edit")
         store.rename_incident(incident_id, "Checkout outage (theirs)")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ConflictDialog), "the conflict")

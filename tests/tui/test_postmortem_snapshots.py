@@ -198,7 +198,7 @@ def test_conflict_dialog(
         screen.set_focus(area)
         area.move_cursor(area.document.end)
         area.insert(" Users saw errors at payment.")
-        await pilot.pause()
+        await until(pilot, lambda: screen.dirty, "the edit")
         base = store.postmortem(incident_id)
         theirs = "Checkout was down for 47 minutes; 12,500 users could not pay."
         store.save_postmortem(replace(base, summary=theirs), base=base)
