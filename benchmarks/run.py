@@ -296,7 +296,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--only",
+        choices=("startup", "log", "keystroke", "export"),
+        action="append",
+        help="run only these groups (repeatable); default: all",
+    )
     args = parser.parse_args()
+    groups = set(args.only or ("startup", "log", "keystroke", "export"))
     with tempfile.TemporaryDirectory(prefix="warroom-bench-") as directory:
         work = Path(directory)
         env = {
@@ -312,11 +319,13 @@ def main() -> int:
         generated = time.perf_counter() - started
         make_database(empty, 0)
         print(f"generated {args.events} events in {generated:.1f} s", flush=True)
-        rows = [
-            *bench_startup(work, env, big, empty, args.repeat, args.events),
-            *bench_log(work, env, empty, args.repeat),
-            *bench_keystroke(work, args.events),
-        ]
+        rows: list[Row] = []
+        if "startup" in groups:
+            rows += bench_startup(work, env, big, empty, args.repeat, args.events)
+        if "log" in groups:
+            rows += bench_log(work, env, empty, args.repeat)
+        if "keystroke" in groups:
+            rows += bench_keystroke(work, args.events)
     width = max(len(row.target) for row in rows)
     print()
     for row in rows:

@@ -105,10 +105,20 @@ class WarroomApp(App[int]):
         self.set_keymap(dict(self.config.keys))
         from warroom.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen(self._incidents))
-        if self._start_incident is not None:
+        if self._start_incident is None:
+            self.push_screen(HomeScreen(self._incidents))
+        else:  # straight into a war room; the list of incidents is made when it is asked for
             self.open_incident(self._start_incident, self._room)
         self.call_after_refresh(self._open_behind_the_first_screen)
+
+    def show_home(self) -> None:
+        """Back to the list of incidents (made now if the app opened straight into a room)."""
+        from warroom.screens.home import HomeScreen
+
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
 
     def open_incident(self, incident_id: int, preview: RoomPreview | None = None) -> None:
         from warroom.screens.war_room import WarRoomScreen

@@ -56,7 +56,7 @@ async def loaded(pilot: Pilot[object]) -> WarRoomScreen:
             isinstance(screen, WarRoomScreen)
             and screen.state is not None
             and screen.query_one("#timeline").row_count > 0  # type: ignore[attr-defined]
-            and len(screen.query("FooterKey")) > 0  # the footer has caught up too
+            and "Log" in str(screen.query_one("KeyBar").render())  # the keys are shown too
         )
 
     await until(pilot, ready, "the war room to load")

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from warroom.errors import BadInput, StorageError
 from warroom.model import Incident
 from warroom.severity import SEVERITIES
 from warroom.text import one_line
 from warroom.timefmt import date_time, duration
+from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class HomeScreen(Screen[None]):
         empty = Label("No incidents yet. Press n to declare one.", id="home-empty")
         empty.display = False  # until a read says so
         yield empty
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -57,12 +58,14 @@ class HomeScreen(Screen[None]):
         table.add_column("IC", key="ic")
         if self._first is not None:
             self.show(self._first)
+
+    def on_screen_resume(self) -> None:
+        """Read the list when the screen is shown (the quick read first, if there was one)."""
+        if self._first is not None:
+            self._first = None
             self.call_after_refresh(self.run_worker, self.reload())
         else:
             self.run_worker(self.reload())  # the screen is drawn at once; the list follows
-
-    async def on_screen_resume(self) -> None:
-        await self.reload()
 
     async def reload(self) -> None:
         try:

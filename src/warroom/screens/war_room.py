@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from warroom.cadence import ResponseStatus, next_update_due, response_status
 from warroom.errors import BadInput, Conflict
@@ -28,6 +28,7 @@ from warroom.severity import SEVERITIES, severity_label
 from warroom.updates import UpdateContext, compose_update
 from warroom.widgets.board import Board
 from warroom.widgets.countdown import Countdown
+from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.log_input import LogInput
 from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.timeline import PAGE, Timeline
@@ -110,7 +111,7 @@ class WarRoomScreen(Screen[None]):
             yield Timeline(tz, id="timeline")
         yield Board(id="board")
         yield LogInput(id="log", blink=self.warroom.blink)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self.set_focus(self.query_one(Timeline))
@@ -299,8 +300,7 @@ class WarRoomScreen(Screen[None]):
         self.query_one(LogInput).focus_input()
 
     def action_home(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
+        self.warroom.show_home()
 
     def action_severity(self) -> None:
         from warroom.screens.dialogs import SeverityDialog

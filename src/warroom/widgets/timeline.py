@@ -172,7 +172,7 @@ class Timeline(DataTable[Text]):
             self.add_row(*self._cells(event), key=str(event.id))
             self._trim_front()
             if follow:
-                self.move_cursor(row=len(self._events) - 1)
+                self.move_cursor(row=len(self._events) - 1, animate=False)
             return True
         oldest = self._events[0]
         if _order(event) < _order(oldest) and self.has_older:
@@ -186,18 +186,21 @@ class Timeline(DataTable[Text]):
     # ---- inside ---------------------------------------------------------------------------
 
     def _trim_front(self) -> None:
-        excess = len(self._events) - WINDOW
-        if excess > 0:
-            selected = self.selected
-            del self._events[:excess]
-            self._ids = {event.id for event in self._events}
+        """Keep the window its size as events arrive: drop the oldest rows one by one (cheap)
+        rather than rebuilding the table on every new event."""
+        while len(self._events) > WINDOW:
+            oldest = self._events.pop(0)
+            self._ids.discard(oldest.id)
+            row = self.cursor_row
+            self.remove_row(str(oldest.id))
+            if row > 0:
+                self.move_cursor(row=row - 1, animate=False)  # stay on the same event
             self.has_older = True
-            self._rebuild(selected.id if selected else None)
 
     def _rebuild(self, select: int | None) -> None:
         self.clear()
-        self.add_rows(self._cells(event) for event in self._events)
-        # keys: the rows were added in order, so row i is self._events[i]
+        for event in self._events:  # row i is self._events[i]; its key is the event id
+            self.add_row(*self._cells(event), key=str(event.id))
         if not self._events:
             return
         row = len(self._events) - 1
