@@ -12,7 +12,7 @@ from warroom.model import ActionItem, Event, EventKind, Incident, RoleAssignment
 if TYPE_CHECKING:
     from warroom.store import Store
 
-FIRST_PAGE = 200  # events the timeline opens with: the newest
+FIRST_PAGE = 60  # events the timeline opens with, the newest: more than a tall terminal shows
 
 
 @dataclass(frozen=True, slots=True)

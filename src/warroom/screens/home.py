@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -23,6 +24,18 @@ if TYPE_CHECKING:
     from warroom.app import WarroomApp
 
 
+COLUMNS = (
+    ("sev", "sev"),
+    ("id", "id"),
+    ("title", "title"),
+    ("status", "status"),
+    ("detected", "detected"),
+    ("age", "age"),
+    ("ic", "IC"),
+)
+MAX_COLUMN = 60
+
+
 class HomeScreen(Screen[None]):
     """Active incidents first, then past ones. `incidents`: a quick read to show at once."""
 
@@ -34,6 +47,7 @@ class HomeScreen(Screen[None]):
     def __init__(self, incidents: list[Incident] | None = None) -> None:
         super().__init__()
         self._first = incidents
+        self._shown: tuple[list[Incident], datetime] | None = None
 
     @property
     def warroom(self) -> WarroomApp:
@@ -47,15 +61,7 @@ class HomeScreen(Screen[None]):
         yield empty
         yield KeyBar()
 
-    async def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("sev", key="sev")
-        table.add_column("id", key="id")
-        table.add_column("title", key="title")
-        table.add_column("status", key="status")
-        table.add_column("detected", key="detected")
-        table.add_column("age", key="age")
-        table.add_column("IC", key="ic")
+    def on_mount(self) -> None:
         if self._first is not None:
             self.show(self._first)
 
@@ -80,14 +86,16 @@ class HomeScreen(Screen[None]):
 
     def show(self, incidents: Iterable[Incident]) -> None:
         incidents = sorted(incidents, key=lambda incident: (not incident.is_active, -incident.id))
+        now = self.warroom.clock.now()
+        shown = (incidents, now.replace(second=0, microsecond=0))
+        if shown == self._shown:
+            return  # nothing new: leave the table (and the cursor) as it is
+        self._shown = shown
         table = self.query_one(DataTable)
         selected = table.cursor_row
-        table.clear()
-        now = self.warroom.clock.now()
         tz = self.warroom.config.tz
-        for incident in incidents:
-            end = incident.resolved_at or now
-            table.add_row(
+        rows = [
+            (
                 Text(
                     f" {SEVERITIES[incident.severity].label} ",
                     style=severity_style(incident.severity),
@@ -99,10 +107,18 @@ class HomeScreen(Screen[None]):
                     style="" if incident.is_active else "dim",
                 ),
                 Text(date_time(incident.detected_at, tz), style="dim"),
-                Text(duration(end - incident.detected_at)),
+                Text(duration((incident.resolved_at or now) - incident.detected_at)),
                 Text(one_line(incident.commander or "—")),
-                key=str(incident.id),
             )
+            for incident in incidents
+        ]
+        # Columns sized from what they hold, here, rather than measured by the table later.
+        table.clear(columns=True)
+        for index, (key, label) in enumerate(COLUMNS):
+            width = max([len(label), *(row[index].cell_len for row in rows)])
+            table.add_column(label, key=key, width=min(width, MAX_COLUMN))
+        for incident, row in zip(incidents, rows, strict=True):
+            table.add_row(*row, key=str(incident.id))
         empty = table.row_count == 0
         self.query_one("#home-empty", Label).display = empty
         if not empty:

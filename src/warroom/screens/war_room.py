@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from warroom.cadence import ResponseStatus, next_update_due, response_status
 from warroom.errors import BadInput, Conflict
@@ -290,8 +290,9 @@ class WarRoomScreen(Screen[None]):
     # ---- keys -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While typing, a key is a letter, not a command.
-        return action == "home" or not isinstance(self.focused, (Input, TextArea))
+        # While typing, a key is a letter, not a command. (Dialogs with text areas are screens
+        # of their own: these bindings do not reach them.)
+        return action == "home" or not isinstance(self.focused, Input)
 
     def on_log_input_left(self) -> None:
         self.set_focus(self.query_one(Timeline))

@@ -95,10 +95,16 @@ class Timeline(DataTable[Text]):
 
     def on_mount(self) -> None:
         self.border_subtitle = "e edit · d delete · * star · h hide"
-        self.add_column("time", key="time")
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Every column has a set width: nothing for the table to measure, and the text
+        column takes what is left (the table never scrolls sideways)."""
+        time_width = len("03-15 14:23") if self.show_dates else len("14:23")
+        self.add_column("time", key="time", width=time_width)
         self.add_column("kind", key="kind", width=KIND_WIDTH)
         self.add_column("who", key="actor", width=ACTOR_WIDTH)
-        self.add_column("what", key="text")
+        self.add_column("what", key="text", width=self._text_width(time_width))
 
     # ---- what the screen calls ----------------------------------------------------------
 
@@ -198,7 +204,8 @@ class Timeline(DataTable[Text]):
             self.has_older = True
 
     def _rebuild(self, select: int | None) -> None:
-        self.clear()
+        self.clear(columns=True)
+        self._add_columns()  # the width left for text may have changed
         for event in self._events:  # row i is self._events[i]; its key is the event id
             self.add_row(*self._cells(event), key=str(event.id))
         if not self._events:
