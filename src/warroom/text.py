@@ -18,6 +18,14 @@ def _escape(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def is_control(char: str) -> bool:
+    """Whether a terminal would obey `char` rather than show it: a control character (C0, C1,
+    DEL), a bidi control or another format character (but the joiners), a lone surrogate."""
+    return char in _BIDI_CONTROLS or (
+        unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in _JOINERS
+    )
+
+
 def printable(text: str, *, keep_newlines: bool = False) -> str:
     """Escape control characters (C0, C1, DEL), bidi controls and other format characters
     so that printing the result shows them as `\\x1b`, `\\u202e`, ... instead of obeying them."""
@@ -25,9 +33,7 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     for char in text:
         if keep_newlines and char == "\n":
             out.append(char)
-        elif char in _BIDI_CONTROLS or (
-            unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in _JOINERS
-        ):
+        elif is_control(char):
             out.append(_escape(char))
         else:
             out.append(char)
