@@ -10,7 +10,7 @@ _BIDI_CONTROLS = frozenset(
 )
 
 # Joiners are format characters too, but harmless, and emoji sequences need them.
-_JOINERS = frozenset("\u200c\u200d")
+JOINERS = frozenset("\u200c\u200d")
 
 
 def _escape(char: str) -> str:
@@ -22,7 +22,7 @@ def is_control(char: str) -> bool:
     """Whether a terminal would obey `char` rather than show it: a control character (C0, C1,
     DEL), a bidi control or another format character (but the joiners), a lone surrogate."""
     return char in _BIDI_CONTROLS or (
-        unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in _JOINERS
+        unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in JOINERS
     )
 
 
@@ -38,6 +38,22 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def control_pictures(text: str) -> str:
+    """`text` with each character a terminal would obey replaced by one visible symbol (`␛`
+    for ESC, `␇` for BEL, `�` for the others): the same length, for a field being edited, where
+    each position in the text must stay a position on the screen."""
+    if text.isprintable():
+        return text
+    return "".join(_picture(char) if is_control(char) else char for char in text)
+
+
+def _picture(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␀ … ␟
+    return "\u2421" if code == 0x7F else "\ufffd"
 
 
 def one_line(text: str) -> str:

@@ -18,6 +18,7 @@ from warroom.errors import BadInput
 from warroom.model import ActionItem, ActionStatus, ActionType, Priority
 from warroom.screens.dialogs import prepare_fields
 from warroom.timeparse import parse_date
+from warroom.widgets.fields import TextField
 
 E = TypeVar("E", bound=Enum)
 
@@ -55,7 +56,7 @@ class ActionItemForm(ModalScreen[ActionDraft | None]):
             yield Label("Edit action item" if item else "New action item", classes="dialog-title")
             with Grid(id="action-grid"):
                 yield Label("Description")
-                yield Input(
+                yield TextField(
                     item.description if item else "",
                     id="description",
                     placeholder="required: what will be done",
@@ -68,7 +69,7 @@ class ActionItemForm(ModalScreen[ActionDraft | None]):
                     id="type",
                 )
                 yield Label("Owner")
-                yield Input(item.owner if item else "", id="owner", placeholder="who")
+                yield TextField(item.owner if item else "", id="owner", placeholder="who")
                 yield Label("Priority")
                 yield Select(
                     [(p.value, p) for p in Priority],
@@ -77,13 +78,15 @@ class ActionItemForm(ModalScreen[ActionDraft | None]):
                     id="priority",
                 )
                 yield Label("Due")
-                yield Input(
+                yield TextField(
                     item.due_date.isoformat() if item and item.due_date else "",
                     id="due",
                     placeholder="YYYY-MM-DD, MM-DD or +3d",
                 )
                 yield Label("Ticket")
-                yield Input(item.ticket if item else "", id="ticket", placeholder="e.g. PLAT-1234")
+                yield TextField(
+                    item.ticket if item else "", id="ticket", placeholder="e.g. PLAT-1234"
+                )
                 yield Label("Status")
                 yield Select(
                     [

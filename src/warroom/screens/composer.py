@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
+from warroom.widgets.fields import TextBox
+
 
 class UpdateComposer(ModalScreen[str | None]):
     """ctrl+s posts the text as it stands, Escape cancels."""
@@ -26,7 +28,7 @@ class UpdateComposer(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="composer", classes="dialog"):
             yield Label(f"Stakeholder update to {self.audience}", classes="dialog-title")
-            yield TextArea(self.draft, id="update-text", soft_wrap=True, show_line_numbers=False)
+            yield TextBox(self.draft, id="update-text", soft_wrap=True, show_line_numbers=False)
             yield Label("", id="composer-error", classes="form-error")
             yield Label(
                 "ctrl+s post (and copy to the clipboard) · Escape cancel", classes="dialog-help"

@@ -15,6 +15,7 @@ from warroom.errors import BadInput
 from warroom.logline import LogLine
 from warroom.model import Event
 from warroom.screens.dialogs import prepare_fields
+from warroom.widgets.fields import TextField
 
 
 class EditEventDialog(ModalScreen[LogLine | None]):
@@ -34,7 +35,7 @@ class EditEventDialog(ModalScreen[LogLine | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="edit-dialog"):
             yield Label(f"Edit {self.event.key}", classes="dialog-title")
-            yield Input(self.line, id="edit-line", select_on_focus=False)
+            yield TextField(self.line, id="edit-line", select_on_focus=False)
             yield Label("", id="edit-error", classes="form-error")
             yield Label(
                 "Enter save · Escape cancel · the previous text is kept in the history",

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Select
 
 from warroom.screens.dialogs import prepare_fields
 from warroom.severity import SEVERITIES
+from warroom.widgets.fields import TextField
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class NewIncidentDialog(ModalScreen[NewIncident | None]):
             yield Label("Declare an incident", classes="dialog-title")
             with Grid(id="new-grid"):
                 yield Label("Title")
-                yield Input(id="title", placeholder="what is broken, e.g. Checkout down")
+                yield TextField(id="title", placeholder="what is broken, e.g. Checkout down")
                 yield Label("Severity")
                 yield Select(
                     [(f"{s.label} {s.name}: {s.definition}", s.level) for s in SEVERITIES.values()],
@@ -44,7 +45,7 @@ class NewIncidentDialog(ModalScreen[NewIncident | None]):
                     id="severity",
                 )
                 yield Label("IC")
-                yield Input(self.commander, id="commander")
+                yield TextField(self.commander, id="commander")
             yield Label("", id="new-error", classes="form-error")
             yield Label("Enter declare · Escape cancel", classes="dialog-help")
 

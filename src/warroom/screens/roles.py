@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Select, Static
 from warroom.model import Role, RoleAssignment
 from warroom.screens.dialogs import prepare_fields
 from warroom.text import one_line
+from warroom.widgets.fields import TextField
 
 
 class RolesDialog(ModalScreen[tuple[Role, str] | None]):
@@ -38,7 +39,7 @@ class RolesDialog(ModalScreen[tuple[Role, str] | None]):
                     allow_blank=False,
                     id="role",
                 )
-                yield Input(placeholder="name", id="person")
+                yield TextField(placeholder="name", id="person")
             yield Label("", id="roles-error", classes="form-error")
             yield Label("Enter assign · Escape close · Tab switch field", classes="dialog-help")
 
