@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -11,12 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from warroom.errors import BadInput
 from warroom.model import ActionItem, ActionStatus, ActionType, Priority
-from warroom.screens.dialogs import prepare_fields
+from warroom.screens.dialogs import SavingDialog, prepare_fields
 from warroom.timeparse import parse_date
 from warroom.widgets.fields import TextField
 
@@ -36,16 +36,24 @@ class ActionDraft:
     status: ActionStatus
 
 
-class ActionItemForm(ModalScreen[ActionDraft | None]):
-    """Add (item None) or edit an action item. Enter (or ctrl+s) saves, Escape cancels."""
+class ActionItemForm(SavingDialog[ActionDraft]):
+    """Add (item None) or edit an action item. Enter (or ctrl+s) saves, Escape cancels; the
+    form closes once `save` has saved it."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, today: date, item: ActionItem | None = None, *, blink: bool = True):
-        super().__init__()
+    def __init__(
+        self,
+        today: date,
+        item: ActionItem | None = None,
+        *,
+        blink: bool = True,
+        save: Callable[[ActionDraft], Awaitable[bool]] | None = None,
+    ):
+        super().__init__(save)
         self.today = today
         self.item = item
         self._blink = blink
@@ -107,17 +115,17 @@ class ActionItemForm(ModalScreen[ActionDraft | None]):
         prepare_fields(self, blink=self._blink)
         self.set_focus(self.query_one("#description", Input))
 
-    def on_input_submitted(self, message: Input.Submitted) -> None:
+    async def on_input_submitted(self, message: Input.Submitted) -> None:
         message.stop()
-        self.action_save()
+        await self.action_save()
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
         try:
             draft = self._draft()
         except BadInput as error:
             self.query_one("#form-error", Label).update(Text(str(error)))
             return
-        self.dismiss(draft)
+        await self.finish(draft)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
