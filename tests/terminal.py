@@ -180,7 +180,7 @@ class Terminal:
         if pid == 0:  # the child: the pty is its controlling terminal and stdin/out/err
             try:
                 window_size(0, width, height)
-                os.execve(self.argv[0], self.argv, self.env)
+                os.execvpe(self.argv[0], self.argv, self.env)
             finally:
                 os._exit(127)
         self.pid, self._master = pid, master
