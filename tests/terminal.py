@@ -4,7 +4,9 @@
 its window size set with TIOCSWINSZ before it starts), reads everything it writes and keeps a
 `Screen`: a small model of a terminal that understands what Textual writes (cursor positioning,
 styles, modes) and lays text out by the same grapheme widths Textual uses. Tests type keys and
-wait, with a deadline, for the screen to show something: no sleeps.
+wait, with a deadline, for the screen to show something: no sleeps. It answers Textual's
+question about synchronized output as a modern terminal does, so that each frame arrives whole
+between two markers and a test never looks at a frame drawn in part.
 
 `Screen` also keeps every control sequence and control character it received, so that a test can
 tell whether anything but Textual's own drawing reached the terminal (`Screen.intrusions`).
@@ -35,6 +37,9 @@ _SEQUENCE = re.compile(
 )
 _INCOMPLETE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?)?\Z")
 _CUP = re.compile(r"\x1b\[(\d*)(?:;(\d*))?H")
+# Synchronized output: Textual asks whether the terminal has it, and uses it when it does.
+_SYNC_QUERY, _SYNC_SUPPORTED = "\x1b[?2026$p", b"\x1b[?2026;2$y"
+_BEGIN_UPDATE, _END_UPDATE = "\x1b[?2026h", "\x1b[?2026l"
 
 BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -58,6 +63,7 @@ class Screen:
     sequences: list[str] = field(default_factory=list)  # every escape sequence, in order
     controls: list[str] = field(default_factory=list)  # control characters outside them
     bidi: list[str] = field(default_factory=list)  # bidi controls in the text
+    updating: bool = False  # inside a synchronized update: a frame drawn only in part
     _cells: list[list[str]] = field(init=False)
     _pending: str = ""
 
@@ -84,6 +90,8 @@ class Screen:
             self.row = min(self.row + 1, self.height - 1)
         elif sequence.startswith("\x1b"):
             self.sequences.append(sequence)
+            if sequence in (_BEGIN_UPDATE, _END_UPDATE):
+                self.updating = sequence == _BEGIN_UPDATE
             move = _CUP.fullmatch(sequence)
             if move is not None:
                 self.row = min(max(int(move.group(1) or 1) - 1, 0), self.height - 1)
@@ -114,6 +122,11 @@ class Screen:
     @property
     def lines(self) -> list[str]:
         return ["".join(cells) for cells in self._cells]
+
+    @property
+    def cells(self) -> list[list[str]]:
+        """Each row's cells: a grapheme each (the right half of a wide one is "")."""
+        return [list(cells) for cells in self._cells]
 
     def text(self) -> str:
         return "\n".join(self.lines)
@@ -203,7 +216,10 @@ class Terminal:
             self._changed.set()
             return
         self.output += chunk
+        seen = len(self.screen.sequences)
         self.screen.feed(chunk)
+        if _SYNC_QUERY in self.screen.sequences[seen:]:  # as a modern terminal answers
+            self.type(_SYNC_SUPPORTED)
         for listener in self.listeners:
             listener(self.screen)
         self._changed.set()
@@ -238,7 +254,11 @@ class Terminal:
                 await asyncio.wait_for(self._changed.wait(), left)
 
     async def wait_for_text(self, text: str, timeout: float = 20.0) -> None:
-        await self.wait_for(lambda: text in self.screen.text(), repr(text), timeout)
+        """Until the screen shows `text`, in a whole frame."""
+        screen = self.screen
+        await self.wait_for(
+            lambda: text in screen.text() and not screen.updating, repr(text), timeout
+        )
 
     def kill(self) -> None:
         if self._pidfd >= 0:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Characters that can move the cursor, change the terminal or reorder what is shown.
 _BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+
+# Every character but printable ASCII: the only ones worth a closer look (text is mostly ASCII).
+_SUSPECT = re.compile(r"[^\x20-\x7e]+")
 
 # Joiners are format characters too, but harmless, and emoji sequences need them.
 JOINERS = frozenset("\u200c\u200d")
@@ -29,15 +33,15 @@ def is_control(char: str) -> bool:
 def printable(text: str, *, keep_newlines: bool = False) -> str:
     """Escape control characters (C0, C1, DEL), bidi controls and other format characters
     so that printing the result shows them as `\\x1b`, `\\u202e`, ... instead of obeying them."""
-    out: list[str] = []
-    for char in text:
-        if keep_newlines and char == "\n":
-            out.append(char)
-        elif is_control(char):
-            out.append(_escape(char))
-        else:
-            out.append(char)
-    return "".join(out)
+    if text.isprintable():
+        return text
+
+    def shown(char: str) -> str:
+        if (keep_newlines and char == "\n") or not is_control(char):
+            return char
+        return _escape(char)
+
+    return _SUSPECT.sub(lambda run: "".join(map(shown, run.group())), text)
 
 
 def control_pictures(text: str) -> str:
@@ -46,10 +50,12 @@ def control_pictures(text: str) -> str:
     each position in the text must stay a position on the screen."""
     if text.isprintable():
         return text
-    return "".join(_picture(char) if is_control(char) else char for char in text)
+    return _SUSPECT.sub(lambda run: "".join(map(_picture, run.group())), text)
 
 
 def _picture(char: str) -> str:
+    if not is_control(char):
+        return char
     code = ord(char)
     if code < 0x20:
         return chr(0x2400 + code)  # the Control Pictures block: ␀ … ␟
