@@ -22,7 +22,7 @@ from warroom.cadence import ResponseStatus, next_update_due, response_status
 from warroom.errors import BadInput, Conflict, DatabaseError, StorageError
 from warroom.lifecycle import Phase, postmortem_due
 from warroom.logline import LogLine, parse_log_line
-from warroom.model import ActionItem, Event, EventKind, Role
+from warroom.model import ActionItem, Event, EventKind, Incident, Role
 from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_state
 from warroom.severity import SEVERITIES, severity_label
 from warroom.text import printable
@@ -144,6 +144,14 @@ class WarRoomScreen(Screen[None]):
 
     def _tick(self) -> None:
         self.now = self.warroom.clock.now()
+        if self.state is not None:
+            self._date_the_timeline(self.state.incident, self.now)
+
+    def _date_the_timeline(self, incident: Incident, now: datetime) -> None:
+        """Dates in the timeline once the incident spans days (at midnight, as it passes)."""
+        tz = self.warroom.config.tz
+        detected_day = incident.detected_at.astimezone(tz).date()
+        self.query_one(Timeline).show_dates = detected_day != now.astimezone(tz).date()
 
     # ---- state ----------------------------------------------------------------------------
 
@@ -174,9 +182,7 @@ class WarRoomScreen(Screen[None]):
             )
         self.query_one(SeverityBanner).incident = incident
         self.query_one(Board).items = state.action_items
-        timeline = self.query_one(Timeline)
-        detected_day = incident.detected_at.astimezone(app.config.tz).date()
-        timeline.show_dates = detected_day != now.astimezone(app.config.tz).date()
+        self._date_the_timeline(incident, now)
 
     def _key_for(self, binding_id: str) -> str:
         for binding in self.BINDINGS:
