@@ -162,7 +162,8 @@ class Terminal:
     ) -> None:
         self.argv = list(argv)
         self.env = {**env, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
-        self.env.pop("NO_COLOR", None)
+        for name in ("NO_COLOR", "COLUMNS", "LINES"):  # the size is the pty's, set below
+            self.env.pop(name, None)
         self.size = size
         self.screen = Screen(*size)
         self.output = bytearray()

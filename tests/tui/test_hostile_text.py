@@ -377,7 +377,6 @@ async def test_a_new_incident_title_and_ic(make_app: AppFactory, store: Store) -
     [
         pytest.param((), id="war-room"),
         pytest.param(("u",), id="update-composer"),
-        pytest.param(("r",), id="roles"),
         pytest.param(("tab", "e"), id="action-item-form"),
     ],
 )

@@ -115,46 +115,52 @@ async def test_a_write_failing_half_way_leaves_nothing_half_written(
         assert screen.query_one(LogInput).input.value == "half"
 
 
-@pytest.mark.parametrize(
-    ("code", "message"),
-    [
-        (sqlite3.SQLITE_FULL, FULL),
-        (sqlite3.SQLITE_IOERR, "cannot write to {db}: disk I/O error"),
-        (
-            sqlite3.SQLITE_BUSY,
-            "{db} is busy: other writers kept it locked; nothing was written, try again",
-        ),
-        (
-            sqlite3.SQLITE_READONLY,
-            "cannot write to {db} (attempt to write a readonly database): check the permissions "
-            "of the file and its directory, and that its file system is writable",
-        ),
-        (
-            sqlite3.SQLITE_CORRUPT,
-            "{db} is damaged (database disk image is malformed): restore it from a backup",
-        ),
-    ],
-)
+KINDS = [
+    (sqlite3.SQLITE_FULL, FULL),
+    (sqlite3.SQLITE_IOERR, "cannot write to {db}: disk I/O error"),
+    (
+        sqlite3.SQLITE_BUSY,
+        "{db} is busy: other writers kept it locked; nothing was written, try again",
+    ),
+    (
+        sqlite3.SQLITE_READONLY,
+        "cannot write to {db} (attempt to write a readonly database): check the permissions "
+        "of the file and its directory, and that its file system is writable",
+    ),
+    (
+        sqlite3.SQLITE_CORRUPT,
+        "{db} is damaged (database disk image is malformed): restore it from a backup",
+    ),
+]
+
+
 async def test_each_kind_of_failure_says_why(
     make_app: AppFactory,
     store: Store,
     incident_id: int,
     db_path: Path,
-    code: int,
-    message: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Full, I/O error, busy, read-only, damaged: one after the other in one war room, each
+    with its own reason, the text kept through all of them."""
     # A busy database is retried for a while; this one never frees up: give up quickly.
     monkeypatch.setattr("warroom.store.store.WRITE_RETRY_SECONDS", 0.2)
     notes = Notes()
     app = make_app(incident_id)
     async with run(app, notes) as pilot:  # type: ignore[attr-defined]
         screen = await loaded(pilot)
-        with failing_writes(code):
-            await pilot.press("l", *"x", "enter")
-            await until(pilot, lambda: notes, "the notification")
-        assert notes.not_saved("log the event").message == message.format(db=db_path)
-        assert screen.query_one(LogInput).input.value == "x"
+        await pilot.press("l", *"x")
+        for count, (code, message) in enumerate(KINDS, start=1):
+            with failing_writes(code):
+                await pilot.press("enter")
+                await until(pilot, lambda count=count: len(notes) == count, "the notification")
+            assert (notes[-1].title, notes[-1].message) == (
+                "Could not log the event: nothing was saved",
+                message.format(db=db_path),
+            )
+            assert notes[-1].severity == "error"
+            assert screen.query_one(LogInput).input.value == "x"
+        assert texts(store, incident_id)[-1] != "x"
         assert app.is_running
 
 
