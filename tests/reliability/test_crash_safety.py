@@ -9,6 +9,7 @@ The default run takes a few seconds; `pytest --soak` runs each scenario for --so
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -301,15 +302,21 @@ def test_killed_war_rooms_lose_nothing_they_showed(
     def typist(number: int, job_rng: Random, slot: int) -> Job:
         return war_room(lines(number, job_rng))
 
-    # One war room typed to the end first: the harness learns how long one lives (start-up,
-    # the store opening behind the first screen, typing, quitting) and kills all the others.
-    first = war_room(lines(-1, rng))
-    whole = run_to_end(first)
-    assert (whole.returncode, whole.stderr) == (0, ""), whole.stdout
-    assert len(whole.acks) == LINES_PER_WAR_ROOM
-    lifetimes: Lifetimes = {first.kind: [whole.elapsed]}
+    # Two war rooms typed to the end first, side by side as in the campaign: the harness
+    # learns how long one lives (start-up, the store opening behind the first screen, typing,
+    # quitting) and kills all the others, most of them while typing and saving.
+    first = [war_room(lines(-number, rng)) for number in (1, 2)]
+
+    async def side_by_side() -> list[Outcome]:
+        return list(await asyncio.gather(*(job.run(None) for job in first)))
+
+    wholes = asyncio.run(side_by_side())
+    for whole in wholes:
+        assert (whole.returncode, whole.stderr) == (0, ""), whole.stdout
+        assert len(whole.acks) == LINES_PER_WAR_ROOM
+    lifetimes: Lifetimes = {"tui": [whole.elapsed for whole in wholes]}
     report = run_campaign(typist, rng, budget=budgets.typing, concurrency=2, lifetimes=lifetimes)
-    report.runs.insert(0, (first, whole))
+    report.runs[:0] = list(zip(first, wholes, strict=True))
     tell(report.summary())
     check_campaign(report)
     assert report.acks, report.summary()
