@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Label
 
-from warroom.errors import BadInput, StorageError
+from warroom.errors import BadInput, DatabaseError, StorageError
 from warroom.model import Incident
 from warroom.severity import SEVERITIES
-from warroom.text import one_line
+from warroom.text import one_line, printable
 from warroom.timefmt import date_time, duration
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
@@ -138,22 +138,45 @@ class HomeScreen(Screen[None]):
     def action_new(self) -> None:
         from warroom.screens.new_incident import NewIncident, NewIncidentDialog
 
-        async def declared(result: NewIncident | None) -> None:
-            if result is None:
-                return
-            app = self.warroom
-            incident = await app.call(
-                lambda store: store.create_incident(
-                    result.title,
-                    result.severity,
-                    commander=result.commander,
-                    actor=app.config.user,
+        app = self.warroom
+        created: list[int] = []
+
+        async def declare(result: NewIncident) -> bool:
+            try:
+                incident = await app.call(
+                    lambda store: store.create_incident(
+                        result.title,
+                        result.severity,
+                        commander=result.commander,
+                        actor=app.config.user,
+                    )
                 )
-            )
-            app.open_incident(incident.id)
+            except (StorageError, DatabaseError) as error:  # the dialog keeps what was typed
+                self.notify(
+                    printable(str(error)),
+                    title="Could not declare the incident: nothing was saved",
+                    severity="error",
+                    markup=False,
+                    timeout=15,
+                )
+                return False
+            except BadInput as error:
+                self.notify(
+                    str(error),
+                    title="Could not declare the incident",
+                    severity="warning",
+                    markup=False,
+                )
+                return False
+            created.append(incident.id)
+            return True
+
+        def declared(result: NewIncident | None) -> None:
+            if created:
+                app.open_incident(created[0])
 
         self.app.push_screen(
-            NewIncidentDialog(self.warroom.config.user, blink=self.warroom.blink), declared
+            NewIncidentDialog(app.config.user, blink=app.blink, save=declare), declared
         )
 
     def system_commands(self) -> Iterable[SystemCommand]:

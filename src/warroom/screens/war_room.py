@@ -7,7 +7,7 @@ the app's store thread). Its widgets are bound to that state and send messages b
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -19,12 +19,13 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from warroom.cadence import ResponseStatus, next_update_due, response_status
-from warroom.errors import BadInput, Conflict
+from warroom.errors import BadInput, Conflict, DatabaseError, StorageError
 from warroom.lifecycle import Phase, postmortem_due
 from warroom.logline import LogLine, parse_log_line
-from warroom.model import ActionItem, Event, EventKind, Role
+from warroom.model import ActionItem, Event, EventKind, Incident, Role
 from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_state
 from warroom.severity import SEVERITIES, severity_label
+from warroom.text import printable
 from warroom.updates import UpdateContext, compose_update
 from warroom.widgets.board import Board
 from warroom.widgets.countdown import Countdown
@@ -39,6 +40,14 @@ if TYPE_CHECKING:
     from warroom.store import Store
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class NotDone:
+    """A store call that failed; the user has been told why. `retry`: trying again can work,
+    so a dialog keeps what was typed for it (not after a conflict: what is stored changed)."""
+
+    retry: bool
 
 
 class WarRoomScreen(Screen[None]):
@@ -136,6 +145,14 @@ class WarRoomScreen(Screen[None]):
 
     def _tick(self) -> None:
         self.now = self.warroom.clock.now()
+        if self.state is not None:
+            self._date_the_timeline(self.state.incident, self.now)
+
+    def _date_the_timeline(self, incident: Incident, now: datetime) -> None:
+        """Dates in the timeline once the incident spans days (at midnight, as it passes)."""
+        tz = self.warroom.config.tz
+        detected_day = incident.detected_at.astimezone(tz).date()
+        self.query_one(Timeline).show_dates = detected_day != now.astimezone(tz).date()
 
     # ---- state ----------------------------------------------------------------------------
 
@@ -166,9 +183,7 @@ class WarRoomScreen(Screen[None]):
             )
         self.query_one(SeverityBanner).incident = incident
         self.query_one(Board).items = state.action_items
-        timeline = self.query_one(Timeline)
-        detected_day = incident.detected_at.astimezone(app.config.tz).date()
-        timeline.show_dates = detected_day != now.astimezone(app.config.tz).date()
+        self._date_the_timeline(incident, now)
 
     def _key_for(self, binding_id: str) -> str:
         for binding in self.BINDINGS:
@@ -264,11 +279,15 @@ class WarRoomScreen(Screen[None]):
             self.set_focus(self.query_one(Timeline))
 
     async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
-        """Run a store call; on failure tell the user what was not done, and return None."""
+        """Run a store call; on failure tell the user what was not done and why, and return
+        None."""
+        done = await self._try(what, work)
+        return None if isinstance(done, NotDone) else done
+
+    async def _try(self, what: str, work: Callable[[Store], T]) -> T | NotDone:
+        """Run a store call; on failure tell the user what was not done and why."""
         try:
             return await self.warroom.call(work)
-        except BadInput as error:
-            self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
         except Conflict as error:
             self.notify(
                 f"{error}. Showing what is stored now; make your change again if still needed.",
@@ -277,15 +296,32 @@ class WarRoomScreen(Screen[None]):
                 markup=False,
             )
             await self._after_change()
-        except Exception as error:  # the store's failures (disk full, locked, gone) end here
-            self.notify(
-                f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
-                title=f"Could not {what}: nothing was lost, try again",
-                severity="error",
-                markup=False,
-                timeout=15,
-            )
-        return None
+            return NotDone(retry=False)
+        except (StorageError, DatabaseError) as error:  # a full disk, busy, read-only, damaged
+            self._not_saved(what, str(error))
+        except BadInput as error:  # refused as it is: the user can change it
+            self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
+        except Exception as error:  # a bug: still, the app and what was typed stay
+            first = str(error).splitlines()[0] if str(error) else ""
+            self._not_saved(what, f"unexpected error: {type(error).__name__}: {first}")
+        return NotDone(retry=True)
+
+    def _not_saved(self, what: str, why: str) -> None:
+        self.notify(
+            printable(why),
+            title=f"Could not {what}: nothing was saved",
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
+
+    async def _saved(self, what: str, work: Callable[[Store], object]) -> bool:
+        """For a dialog's save: whether it may close (saved, or refused by a conflict)."""
+        done = await self._try(what, work)
+        if isinstance(done, NotDone):
+            return not done.retry
+        await self._after_change()
+        return True
 
     # ---- keys -----------------------------------------------------------------------------
 
@@ -398,9 +434,7 @@ class WarRoomScreen(Screen[None]):
             app.config.tz,
         )
 
-        async def posted(text: str | None) -> None:
-            if text is None:
-                return
+        async def post(text: str) -> bool:
             event = await self._attempt(
                 "post the update",
                 lambda store: store.log_event(
@@ -408,22 +442,18 @@ class WarRoomScreen(Screen[None]):
                 ),
             )
             if event is None:
-                return
+                return False  # the composer keeps the draft
             app.copy_to_clipboard(text)
             await self._after_change()
             self.notify("Update posted to the timeline and copied to the clipboard.")
+            return True
 
-        self.app.push_screen(
-            UpdateComposer(draft, SEVERITIES[incident.severity].audience, blink=app.blink),
-            posted,
-        )
+        audience = SEVERITIES[incident.severity].audience
+        self.app.push_screen(UpdateComposer(draft, audience, blink=app.blink, save=post))
 
     def action_add_action(self) -> None:
-
-        async def saved(draft: ActionDraft | None) -> None:
-            if draft is None:
-                return
-            item = await self._attempt(
+        async def save(draft: ActionDraft) -> bool:
+            return await self._saved(
                 "add the action item",
                 lambda store: store.add_action_item(
                     self.incident_id,
@@ -437,17 +467,17 @@ class WarRoomScreen(Screen[None]):
                     ticket=draft.ticket,
                 ),
             )
-            if item is not None:
-                await self._after_change()
 
-        self.app.push_screen(self._action_form(None), saved)
+        self.app.push_screen(self._action_form(None, save))
 
-    def _action_form(self, item: ActionItem | None) -> Screen[ActionDraft | None]:
+    def _action_form(
+        self, item: ActionItem | None, save: Callable[[ActionDraft], Awaitable[bool]]
+    ) -> Screen[ActionDraft | None]:
         from warroom.screens.action_form import ActionItemForm
 
         app = self.warroom
         today = app.clock.now().astimezone(app.config.tz).date()
-        return ActionItemForm(today, item, blink=app.blink)
+        return ActionItemForm(today, item, blink=app.blink, save=save)
 
     async def on_board_move_wanted(self, message: Board.MoveWanted) -> None:
         await self._save_item(replace(message.item, status=message.status))
@@ -455,31 +485,33 @@ class WarRoomScreen(Screen[None]):
     def on_board_edit_wanted(self, message: Board.EditWanted) -> None:
         item = message.item
 
-        async def saved(draft: ActionDraft | None) -> None:
-            if draft is not None:
-                await self._save_item(
-                    replace(
-                        item,
-                        description=draft.description,
-                        type=draft.type,
-                        owner=draft.owner,
-                        priority=draft.priority,
-                        due_date=draft.due_date,
-                        ticket=draft.ticket,
-                        status=draft.status,
-                    )
+        async def save(draft: ActionDraft) -> bool:
+            return await self._save_item(
+                replace(
+                    item,
+                    description=draft.description,
+                    type=draft.type,
+                    owner=draft.owner,
+                    priority=draft.priority,
+                    due_date=draft.due_date,
+                    ticket=draft.ticket,
+                    status=draft.status,
                 )
+            )
 
-        self.app.push_screen(self._action_form(item), saved)
+        self.app.push_screen(self._action_form(item, save))
 
-    async def _save_item(self, item: ActionItem) -> None:
-        saved = await self._attempt(
+    async def _save_item(self, item: ActionItem) -> bool:
+        """Save an edited item; whether a form may close (saved, or refused by a conflict)."""
+        saved = await self._try(
             "save the action item",
             lambda store: store.update_action_item(item, actor=self.warroom.config.user),
         )
-        if saved is not None:
-            await self._after_change()
-            self.set_focus(self.query_one(Board).column_of(saved.status))
+        if isinstance(saved, NotDone):
+            return not saved.retry
+        await self._after_change()
+        self.set_focus(self.query_one(Board).column_of(saved.status))
+        return True
 
     def action_roles(self) -> None:
         from warroom.screens.roles import RolesDialog
@@ -488,20 +520,16 @@ class WarRoomScreen(Screen[None]):
         if state is None:
             return
 
-        async def assigned(choice: tuple[Role, str] | None) -> None:
-            if choice is None:
-                return
+        async def assign(choice: tuple[Role, str]) -> bool:
             role, person = choice
-            done = await self._attempt(
+            return await self._saved(
                 "assign the role",
                 lambda store: store.assign_role(
                     self.incident_id, role, person, actor=self.warroom.config.user
                 ),
             )
-            if done is not None:
-                await self._after_change()
 
-        self.app.push_screen(RolesDialog(state.roles, blink=self.warroom.blink), assigned)
+        self.app.push_screen(RolesDialog(state.roles, blink=self.warroom.blink, save=assign))
 
     async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
         event = message.event
@@ -523,10 +551,8 @@ class WarRoomScreen(Screen[None]):
         def parse(text: str) -> LogLine:
             return self._parse(text, event.kind)
 
-        async def edited(result: LogLine | None) -> None:
-            if result is None:
-                return
-            saved = await self._attempt(
+        async def save(result: LogLine) -> bool:
+            saved = await self._try(
                 "edit the event",
                 lambda store: store.edit_event(
                     event.id,
@@ -536,10 +562,12 @@ class WarRoomScreen(Screen[None]):
                     occurred_at=result.occurred_at,
                 ),
             )
-            if saved is not None:
-                await self._show_event(saved)
+            if isinstance(saved, NotDone):
+                return not saved.retry
+            await self._show_event(saved)
+            return True
 
-        self.app.push_screen(EditEventDialog(event, line, parse, blink=app.blink), edited)
+        self.app.push_screen(EditEventDialog(event, line, parse, blink=app.blink, save=save))
 
     async def _delete_event(self, event: Event) -> None:
         from warroom.screens.dialogs import ConfirmDialog

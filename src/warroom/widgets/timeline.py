@@ -90,7 +90,7 @@ class Timeline(DataTable[Text]):
         self._ids: set[int] = set()
         self.has_older = False
         self.has_newer = False  # False: the window reaches the newest event (live)
-        self.show_dates = False
+        self._show_dates = False
         self._waiting = False
 
     def on_mount(self) -> None:
@@ -111,6 +111,18 @@ class Timeline(DataTable[Text]):
     @property
     def events(self) -> Sequence[Event]:
         return self._events
+
+    @property
+    def show_dates(self) -> bool:
+        """Whether the time column has dates (the incident spans days)."""
+        return self._show_dates
+
+    @show_dates.setter
+    def show_dates(self, show: bool) -> None:
+        if show != self._show_dates:
+            self._show_dates = show
+            if self._events:  # every row, not only those added from now on
+                self._rebuild(self.selected.id if self.selected else None)
 
     @property
     def selected(self) -> Event | None:
