@@ -1,8 +1,9 @@
-"""The home screen: active incidents first, then past ones."""
+"""The home screen: active incidents first, then past ones, kept live: an incident another
+process declares, escalates, hands over or resolves shows here within a second."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.widgets import DataTable, Footer, Label
 
 from warroom.errors import BadInput, StorageError
 from warroom.model import Incident
+from warroom.screens.live import Live
 from warroom.severity import SEVERITIES
 from warroom.text import one_line
 from warroom.timefmt import date_time, duration
@@ -20,6 +22,10 @@ from warroom.widgets.palette import severity_style
 
 if TYPE_CHECKING:
     from warroom.app import WarroomApp
+    from warroom.store import Change
+
+# What the list shows comes from these parts of the feed (the IC is a role).
+_LISTED = frozenset({"incident", "role"})
 
 
 class HomeScreen(Screen[None]):
@@ -33,6 +39,8 @@ class HomeScreen(Screen[None]):
     def __init__(self, incidents: list[Incident] | None = None) -> None:
         super().__init__()
         self._first = incidents
+        self._shown: dict[int, Incident] = {}
+        self._live: Live | None = None  # while the screen is shown
 
     @property
     def warroom(self) -> WarroomApp:
@@ -62,7 +70,39 @@ class HomeScreen(Screen[None]):
             self.run_worker(self.reload())  # the screen is drawn at once; the list follows
 
     async def on_screen_resume(self) -> None:
+        await self._stop_following()
+        live = self._live = Live(self, self._apply_changes)
+        await live.open()  # first: whatever is committed after the reload is news
         await self.reload()
+        await live.start()
+
+    async def on_screen_suspend(self) -> None:
+        await self._stop_following()  # covered by a war room: read it all again on return
+
+    async def on_unmount(self) -> None:
+        await self._stop_following()
+
+    async def _stop_following(self) -> None:
+        live, self._live = self._live, None
+        if live is not None:
+            await live.close()
+
+    def on_live_changed(self, message: Live.Changed) -> None:
+        if message.live is self._live:
+            self._live.wake()
+
+    async def _apply_changes(self, changes: Sequence[Change] | None) -> None:
+        """Read again the incidents the changes name, and only those."""
+        if changes is None:
+            await self.reload()
+            return
+        ids = sorted(
+            {c.incident_id for c in changes if c.entity in _LISTED and c.incident_id is not None}
+        )
+        if not ids:
+            return
+        fresh = await self.warroom.call(lambda store: [store.get_incident(i) for i in ids])
+        self.show([*{**self._shown, **{incident.id: incident for incident in fresh}}.values()])
 
     async def reload(self) -> None:
         try:
@@ -77,8 +117,10 @@ class HomeScreen(Screen[None]):
 
     def show(self, incidents: Iterable[Incident]) -> None:
         incidents = sorted(incidents, key=lambda incident: (not incident.is_active, -incident.id))
+        self._shown = {incident.id: incident for incident in incidents}
         table = self.query_one(DataTable)
         selected = table.cursor_row
+        selected_id = self._selected_id()
         table.clear()
         now = self.warroom.clock.now()
         tz = self.warroom.config.tz
@@ -103,18 +145,27 @@ class HomeScreen(Screen[None]):
         empty = table.row_count == 0
         self.query_one("#home-empty", Label).display = empty
         if not empty:
+            # The cursor stays on its incident when others' incidents come and go around it.
+            rows = [incident.id for incident in incidents]
+            if selected_id in rows:
+                selected = rows.index(selected_id)
             table.move_cursor(row=min(selected, table.row_count - 1))
+
+    def _selected_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         if message.row_key.value is not None:
             self.warroom.open_incident(int(message.row_key.value))
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key is not None:
-                self.warroom.open_incident(int(key))
+        incident_id = self._selected_id()
+        if incident_id is not None:
+            self.warroom.open_incident(incident_id)
 
     def action_new(self) -> None:
         from warroom.screens.new_incident import NewIncident, NewIncidentDialog
