@@ -20,14 +20,15 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input, Select
 
 from tests.conftest import Database
 from tests.tui.conftest import loaded, until
 from warroom.app import WarroomApp
 from warroom.clock import FrozenClock
 from warroom.config import Config
-from warroom.model import ActionStatus, Role
+from warroom.model import ActionStatus, Priority, Role
+from warroom.screens.conflict import ActionItemConflict
 from warroom.screens.home import HomeScreen
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import PRESENCE_TIMEOUT, Store
@@ -250,12 +251,141 @@ async def test_presence_on_a_frozen_clock(
         assert "1 here: Alice" in str(banner.render())
 
 
+async def edit_the_item(pilot: Pilot[object], room: WarRoomScreen, **fields: str) -> None:
+    """Open the form on the first open item and type new values into `fields` (not saved)."""
+    app = pilot.app
+    room.set_focus(room.query_one(Board).column_of(ActionStatus.OPEN))
+    await pilot.press("e")
+    await until(pilot, lambda: app.screen is not room, "the form")
+    for name, value in fields.items():
+        app.screen.query_one(f"#{name}", Input).value = value
+
+
 @pytest.fixture
 def other_store(db_path: Path, clock: FrozenClock) -> Iterator[Store]:
     """Another process's Store on the SQLite file of `store` (the conflict tests are about
     what the user is asked, which is the same on either database)."""
     with Store.open(str(db_path), clock) as opened:
         yield opened
+
+
+@pytest.fixture
+def item_room(store: Store) -> tuple[int, int]:
+    incident = store.create_incident("Checkout down", 1, commander="Alice", actor="Alice")
+    item = store.add_action_item(incident.id, "Add the index", actor="Alice", owner="Dave")
+    return incident.id, item.id
+
+
+async def test_edits_of_different_fields_merge_without_asking(
+    store: Store, other_store: Store, apps: Apps, item_room: tuple[int, int]
+) -> None:
+    mine, theirs = store, other_store
+    incident_id, item_id = item_room
+    app = apps(mine, "Alice", incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        room = await loaded(pilot)
+        await edit_the_item(pilot, room, ticket="PLAT-1")
+        (item,) = theirs.action_items(incident_id)
+        theirs.update_action_item(replace(item, owner="Carol"), actor="Carol", base=item)
+        await pilot.press("enter")
+        await soon(pilot, lambda: mine.action_items(incident_id)[0].ticket == "PLAT-1", "save")
+        assert app.screen is room  # nothing to ask
+        (saved,) = mine.action_items(incident_id)
+        assert (saved.id, saved.owner, saved.ticket) == (item_id, "Carol", "PLAT-1")
+        card = room.query_one(Board).column_of(ActionStatus.OPEN)
+        await soon(pilot, lambda: card.items == [saved], "the merged card")
+
+
+async def conflict_over_the_owner(
+    pilot: Pilot[object], room: WarRoomScreen, mine: Store, theirs: Store, incident_id: int
+) -> ActionItemConflict:
+    """Alice edits the owner and the ticket; meanwhile Carol saves another owner and a
+    priority; Alice saves: she is asked."""
+    await edit_the_item(pilot, room, owner="Alice", ticket="PLAT-1")
+    (item,) = theirs.action_items(incident_id)
+    theirs.update_action_item(
+        replace(item, owner="Carol", priority=Priority.P1), actor="Carol", base=item
+    )
+    await pilot.press("enter")
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, ActionItemConflict), "the question")
+    dialog = app.screen
+    assert isinstance(dialog, ActionItemConflict)
+    assert dialog.fields == ("owner",)
+    assert (dialog.theirs.owner, dialog.mine.owner) == ("Carol", "Alice")
+    assert (dialog.theirs.ticket, dialog.mine.ticket) == ("", "PLAT-1")
+    assert mine.action_items(incident_id)[0].owner == "Carol"  # nothing of Alice's written yet
+    return dialog
+
+
+@pytest.mark.parametrize(
+    ("key", "owner"),
+    [
+        ("y", "Alice"),  # her owner, on top of Carol's priority
+        ("t", "Carol"),  # Carol's owner; her other change, the ticket, still saved
+    ],
+)
+async def test_the_same_field_edited_twice_asks_which_to_keep(
+    store: Store,
+    other_store: Store,
+    apps: Apps,
+    item_room: tuple[int, int],
+    key: str,
+    owner: str,
+) -> None:
+    incident_id, _ = item_room
+    app = apps(store, "Alice", incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        room = await loaded(pilot)
+        await conflict_over_the_owner(pilot, room, store, other_store, incident_id)
+        await pilot.press(key)
+        await soon(pilot, lambda: store.action_items(incident_id)[0].ticket == "PLAT-1", "save")
+        await until(pilot, lambda: app.screen is room, "back in the war room")
+        (saved,) = store.action_items(incident_id)
+        assert (saved.owner, saved.priority, saved.ticket) == (owner, Priority.P1, "PLAT-1")
+        assert saved.version == 3  # Carol's save, then Alice's: nothing lost
+        card = room.query_one(Board).column_of(ActionStatus.OPEN)
+        await soon(pilot, lambda: card.items == [saved], "the card")
+
+
+async def test_a_conflict_can_be_edited_again_from_both_versions(
+    store: Store, other_store: Store, apps: Apps, item_room: tuple[int, int]
+) -> None:
+    incident_id, _ = item_room
+    app = apps(store, "Alice", incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        room = await loaded(pilot)
+        dialog = await conflict_over_the_owner(pilot, room, store, other_store, incident_id)
+        await pilot.press("e")
+        await until(pilot, lambda: app.screen is not dialog and app.screen is not room, "form")
+        form = app.screen
+        # Filled with Alice's edit on top of Carol's save.
+        assert form.query_one("#owner", Input).value == "Alice"
+        assert form.query_one("#ticket", Input).value == "PLAT-1"
+        assert form.query_one("#priority", Select).value is Priority.P1
+        form.query_one("#owner", Input).value = "Alice and Carol"
+        await pilot.press("ctrl+s")
+        await soon(
+            pilot, lambda: store.action_items(incident_id)[0].owner == "Alice and Carol", "save"
+        )
+        (saved,) = store.action_items(incident_id)
+        assert (saved.priority, saved.ticket, saved.version) == (Priority.P1, "PLAT-1", 3)
+
+
+async def test_a_conflict_left_unsettled_saves_nothing(
+    store: Store, other_store: Store, apps: Apps, item_room: tuple[int, int]
+) -> None:
+    incident_id, _ = item_room
+    app = apps(store, "Alice", incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        room = await loaded(pilot)
+        await conflict_over_the_owner(pilot, room, store, other_store, incident_id)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is room, "back in the war room")
+        (stored,) = store.action_items(incident_id)
+        assert (stored.owner, stored.ticket, stored.version) == ("Carol", "", 2)
+        card = room.query_one(Board).column_of(ActionStatus.OPEN)
+        await soon(pilot, lambda: card.items == [stored], "theirs on the board")
 
 
 async def test_trouble_reading_the_feed_is_told_once_and_tried_again(

@@ -9,7 +9,7 @@ second, and it keeps a presence heartbeat, so that the others see who is here.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -24,6 +24,7 @@ from warroom.cadence import ResponseStatus, next_update_due, response_status
 from warroom.errors import BadInput, Conflict
 from warroom.lifecycle import Phase, postmortem_due
 from warroom.logline import LogLine, parse_log_line
+from warroom.merge import settle
 from warroom.model import ActionItem, Event, EventKind, Presence, Role
 from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_news, read_state
 from warroom.screens.live import Live
@@ -38,6 +39,7 @@ from warroom.widgets.timeline import PAGE, Timeline
 if TYPE_CHECKING:
     from warroom.app import WarroomApp
     from warroom.screens.action_form import ActionDraft
+    from warroom.screens.conflict import ConflictChoice
     from warroom.store import Change, Heartbeat, Store
 
 T = TypeVar("T")
@@ -474,10 +476,13 @@ class WarRoomScreen(Screen[None]):
         return ActionItemForm(today, item, blink=app.blink)
 
     async def on_board_move_wanted(self, message: Board.MoveWanted) -> None:
-        await self._save_item(replace(message.item, status=message.status))
+        await self._save_item(replace(message.item, status=message.status), message.item)
 
     def on_board_edit_wanted(self, message: Board.EditWanted) -> None:
-        item = message.item
+        self._edit_item(message.item, base=message.item)
+
+    def _edit_item(self, item: ActionItem, *, base: ActionItem) -> None:
+        """The form, filled from `item`; saved as an edit of `base` (what is stored)."""
 
         async def saved(draft: ActionDraft | None) -> None:
             if draft is not None:
@@ -491,19 +496,51 @@ class WarRoomScreen(Screen[None]):
                         due_date=draft.due_date,
                         ticket=draft.ticket,
                         status=draft.status,
-                    )
+                    ),
+                    base,
                 )
 
         self.app.push_screen(self._action_form(item), saved)
 
-    async def _save_item(self, item: ActionItem) -> None:
+    async def _save_item(self, item: ActionItem, base: ActionItem) -> None:
+        """Save `item`, edited from `base`. When someone else saved the item meanwhile, the
+        fields each changed are merged; when both changed a field, the user decides."""
+        actor = self.warroom.config.user
         saved = await self._attempt(
             "save the action item",
-            lambda store: store.update_action_item(item, actor=self.warroom.config.user),
+            lambda store: _save_or_conflict(store, item, base, actor),
         )
-        if saved is not None:
+        if isinstance(saved, ItemConflict):
+            self._settle_conflict(saved, base)
+        elif saved is not None:
             await self._after_change()
             self.set_focus(self.query_one(Board).column_of(saved.status))
+
+    def _settle_conflict(self, conflict: ItemConflict, base: ActionItem) -> None:
+        from warroom.screens.conflict import ActionItemConflict, ConflictChoice
+
+        theirs, mine, fields = conflict.theirs, conflict.mine, conflict.fields
+
+        async def chosen(choice: ConflictChoice | None) -> None:
+            if choice is None:
+                self.notify("Your edit of the action item was not saved.", markup=False)
+                await self._after_change()
+                return
+            # What to save is built on theirs, and saved as an edit of theirs: should yet
+            # another save have come in meanwhile, that one is merged (or asked about) too.
+            settled = settle(
+                base, mine, theirs, fields, keep_mine=choice is not ConflictChoice.THEIRS
+            )
+            if choice is ConflictChoice.EDIT:
+                self._edit_item(settled, base=theirs)
+            elif settled == theirs:
+                await self._after_change()
+            else:
+                await self._save_item(settled, theirs)
+
+        self.app.push_screen(
+            ActionItemConflict(theirs, mine, fields, self.warroom.config.tz), chosen
+        )
 
     def action_roles(self) -> None:
         from warroom.screens.roles import RolesDialog
@@ -729,3 +766,25 @@ class WarRoomScreen(Screen[None]):
         )
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemConflict:
+    """Both saved the same action item, changing the same fields differently."""
+
+    theirs: ActionItem  # what is stored
+    mine: ActionItem  # what this save tried to store
+    fields: tuple[str, ...]
+
+
+def _save_or_conflict(
+    store: Store, item: ActionItem, base: ActionItem, actor: str
+) -> ActionItem | ItemConflict:
+    """Save an edited action item; a conflict for the user to settle is returned."""
+    try:
+        return store.update_action_item(item, actor=actor, base=base)
+    except Conflict as conflict:
+        theirs, mine = conflict.current, conflict.mine
+        if isinstance(theirs, ActionItem) and isinstance(mine, ActionItem):
+            return ItemConflict(theirs, mine, conflict.fields)
+        raise
