@@ -365,7 +365,7 @@ async def test_a_new_incident_title_and_ic(make_app: AppFactory, store: Store) -
         banner = app.screen.query_one(SeverityBanner).render()
         assert no_controls(banner.plain) == []
         assert "title: \\x1b[31;5mRED\\x1b[0m" in banner.plain
-        assert [line.count("\n") for line in banner.plain.split("\n")] == [0, 0, 0]
+        assert [line.count("\n") for line in banner.plain.split("\n")] == [0, 0, 0, 0]
         await pilot.press("escape")
         await until(pilot, lambda: app.screen.query(DataTable), "home")
         row = app.screen.query_one(DataTable).get_row_at(0)

@@ -1,9 +1,9 @@
-"""The home screen: active incidents first, then past ones."""
+"""The home screen: active incidents first, then past ones, kept live: an incident another
+process declares, escalates, hands over or resolves shows here within a second."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Label
 
 from warroom.errors import BadInput, DatabaseError, StorageError
 from warroom.model import Incident
+from warroom.screens.live import Live
 from warroom.severity import SEVERITIES
 from warroom.text import one_line, printable
 from warroom.timefmt import date_time, duration
@@ -22,6 +23,10 @@ from warroom.widgets.palette import severity_style
 
 if TYPE_CHECKING:
     from warroom.app import WarroomApp
+    from warroom.store import Change
+
+# What the list shows comes from these parts of the feed (the IC is a role).
+_LISTED = frozenset({"incident", "role"})
 
 
 COLUMNS = (
@@ -47,7 +52,8 @@ class HomeScreen(Screen[None]):
     def __init__(self, incidents: list[Incident] | None = None) -> None:
         super().__init__()
         self._first = incidents
-        self._shown: tuple[list[Incident], datetime] | None = None
+        self._shown: dict[int, Incident] = {}
+        self._live: Live | None = None  # while the screen is shown
 
     @property
     def warroom(self) -> WarroomApp:
@@ -66,12 +72,51 @@ class HomeScreen(Screen[None]):
             self.show(self._first)
 
     def on_screen_resume(self) -> None:
-        """Read the list when the screen is shown (the quick read first, if there was one)."""
+        """While shown, the list follows others' changes. After a quick first read, the store
+        is asked only once the screen is on the terminal."""
         if self._first is not None:
             self._first = None
-            self.call_after_refresh(self.run_worker, self.reload())
+            self.call_after_refresh(self._start_following)
         else:
-            self.run_worker(self.reload())  # the screen is drawn at once; the list follows
+            self._start_following()
+
+    def _start_following(self) -> None:
+        self.run_worker(self._follow(), group="follow", exclusive=True)
+
+    async def _follow(self) -> None:
+        await self._stop_following()
+        live = self._live = Live(self, self._apply_changes)
+        await live.open()  # first: whatever is committed after the reload is news
+        await self.reload()
+        await live.start()
+
+    async def on_screen_suspend(self) -> None:
+        await self._stop_following()  # covered by a war room: read it all again on return
+
+    async def on_unmount(self) -> None:
+        await self._stop_following()
+
+    async def _stop_following(self) -> None:
+        live, self._live = self._live, None
+        if live is not None:
+            await live.close()
+
+    def on_live_changed(self, message: Live.Changed) -> None:
+        if message.live is self._live:
+            self._live.wake()
+
+    async def _apply_changes(self, changes: Sequence[Change] | None) -> None:
+        """Read again the incidents the changes name, and only those."""
+        if changes is None:
+            await self.reload()
+            return
+        ids = sorted(
+            {c.incident_id for c in changes if c.entity in _LISTED and c.incident_id is not None}
+        )
+        if not ids:
+            return
+        fresh = await self.warroom.call(lambda store: [store.get_incident(i) for i in ids])
+        self.show([*{**self._shown, **{incident.id: incident for incident in fresh}}.values()])
 
     async def reload(self) -> None:
         try:
@@ -86,13 +131,11 @@ class HomeScreen(Screen[None]):
 
     def show(self, incidents: Iterable[Incident]) -> None:
         incidents = sorted(incidents, key=lambda incident: (not incident.is_active, -incident.id))
-        now = self.warroom.clock.now()
-        shown = (incidents, now.replace(second=0, microsecond=0))
-        if shown == self._shown:
-            return  # nothing new: leave the table (and the cursor) as it is
-        self._shown = shown
+        self._shown = {incident.id: incident for incident in incidents}
         table = self.query_one(DataTable)
         selected = table.cursor_row
+        selected_id = self._selected_id()
+        now = self.warroom.clock.now()
         tz = self.warroom.config.tz
         rows = [
             (
@@ -122,18 +165,27 @@ class HomeScreen(Screen[None]):
         empty = table.row_count == 0
         self.query_one("#home-empty", Label).display = empty
         if not empty:
+            # The cursor stays on its incident when others' incidents come and go around it.
+            ids = [incident.id for incident in incidents]
+            if selected_id in ids:
+                selected = ids.index(selected_id)
             table.move_cursor(row=min(selected, table.row_count - 1))
+
+    def _selected_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         if message.row_key.value is not None:
             self.warroom.open_incident(int(message.row_key.value))
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key is not None:
-                self.warroom.open_incident(int(key))
+        incident_id = self._selected_id()
+        if incident_id is not None:
+            self.warroom.open_incident(incident_id)
 
     def action_new(self) -> None:
         from warroom.screens.new_incident import NewIncident, NewIncidentDialog

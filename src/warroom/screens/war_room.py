@@ -1,14 +1,16 @@
 """The war room: the screen an incident commander lives in for hours.
 
 The screen owns the incident's state and is the only place that talks to the store (through
-the app's store thread). Its widgets are bound to that state and send messages back.
+the app's store thread). Its widgets are bound to that state and send messages back. While it
+is open it follows the change feed (screens/live.py): what others change appears within a
+second, and it keeps a presence heartbeat, so that the others see who is here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.app import ComposeResult, SystemCommand
@@ -22,8 +24,10 @@ from warroom.cadence import ResponseStatus, next_update_due, response_status
 from warroom.errors import BadInput, Conflict, DatabaseError, StorageError
 from warroom.lifecycle import Phase, postmortem_due
 from warroom.logline import LogLine, parse_log_line
-from warroom.model import ActionItem, Event, EventKind, Incident, Role
-from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_state
+from warroom.merge import settle
+from warroom.model import ActionItem, Event, EventKind, Incident, Presence, Role
+from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_news, read_state
+from warroom.screens.live import Live
 from warroom.severity import SEVERITIES, severity_label
 from warroom.text import printable
 from warroom.updates import UpdateContext, compose_update
@@ -37,9 +41,14 @@ from warroom.widgets.timeline import PAGE, Timeline
 if TYPE_CHECKING:
     from warroom.app import WarroomApp
     from warroom.screens.action_form import ActionDraft
-    from warroom.store import Store
+    from warroom.screens.conflict import ConflictChoice
+    from warroom.store import Change, Heartbeat, Store
 
 T = TypeVar("T")
+
+# Who is here is read again this often (and whenever someone opens or closes the war room):
+# someone whose warroom stopped stamping drops off by itself.
+PRESENCE_REFRESH = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ class WarRoomScreen(Screen[None]):
     now: reactive[datetime | None] = reactive(None, init=False)
     due: reactive[datetime | None] = reactive(None, init=False)
     response: reactive[ResponseStatus | None] = reactive(None, init=False)
+    here: reactive[tuple[Presence, ...]] = reactive((), init=False)  # who has the room open
 
     def __init__(self, incident_id: int, preview: RoomPreview | None = None) -> None:
         """`preview`: a quick read to draw the first screen from, before the store is open."""
@@ -105,6 +115,11 @@ class WarRoomScreen(Screen[None]):
         self.incident_id = incident_id
         self._preview = preview
         self._saving = False
+        self.live = Live(self, self._apply_changes)
+        self._heartbeat: Heartbeat | None = None  # set and cleared on the store thread
+        self._joined = False  # a heartbeat was asked for
+        self._left = False
+        self._presence_due: datetime | None = None
 
     @property
     def warroom(self) -> WarroomApp:
@@ -114,7 +129,9 @@ class WarRoomScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         tz = self.warroom.config.tz
-        yield SeverityBanner(id="banner").data_bind(WarRoomScreen.now, WarRoomScreen.response)
+        yield SeverityBanner(id="banner").data_bind(
+            WarRoomScreen.now, WarRoomScreen.response, WarRoomScreen.here
+        )
         yield Countdown(tz, id="countdown").data_bind(WarRoomScreen.now, WarRoomScreen.due)
         with Horizontal(id="room-body"):
             yield Timeline(tz, id="timeline")
@@ -125,11 +142,14 @@ class WarRoomScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.set_focus(self.query_one(Timeline))
         self.now = self.warroom.clock.now()
+        self.here = (self._me(),)
         self.set_interval(1.0, self._tick)
         preview = self._preview
         if preview is None:
+            await self.live.open()  # first: whatever is committed after the load is news
             await self._reload_state()
             await self._load_newest()
+            self.run_worker(self._go_live(), group="live")
             return
         self._preview = None
         self.state = preview.state
@@ -138,6 +158,11 @@ class WarRoomScreen(Screen[None]):
 
     async def _catch_up(self) -> None:
         """After a quick first screen: read it again through the store, once it is open."""
+        await self.live.open()
+        await self._reload_all()
+        await self._go_live()
+
+    async def _reload_all(self) -> None:
         timeline = self.query_one(Timeline)
         selected = timeline.selected
         await self._reload_state()
@@ -181,7 +206,9 @@ class WarRoomScreen(Screen[None]):
             self.due = next_update_due(
                 incident, last, state.severity_changes, app.config.schedule, app.config.tz
             )
-        self.query_one(SeverityBanner).incident = incident
+        banner = self.query_one(SeverityBanner)
+        banner.incident = incident
+        banner.roles = state.roles
         self.query_one(Board).items = state.action_items
         self._date_the_timeline(incident, now)
 
@@ -480,38 +507,83 @@ class WarRoomScreen(Screen[None]):
         return ActionItemForm(today, item, blink=app.blink, save=save)
 
     async def on_board_move_wanted(self, message: Board.MoveWanted) -> None:
-        await self._save_item(replace(message.item, status=message.status))
+        await self._save_item(replace(message.item, status=message.status), message.item)
 
     def on_board_edit_wanted(self, message: Board.EditWanted) -> None:
-        item = message.item
+        self._edit_item(message.item, base=message.item)
+
+    def _edit_item(self, item: ActionItem, *, base: ActionItem) -> None:
+        """The form, filled from `item`; saved as an edit of `base` (what is stored). A
+        conflict found on saving is asked about once the form has closed."""
+        conflicts: list[ItemConflict] = []
 
         async def save(draft: ActionDraft) -> bool:
-            return await self._save_item(
-                replace(
-                    item,
-                    description=draft.description,
-                    type=draft.type,
-                    owner=draft.owner,
-                    priority=draft.priority,
-                    due_date=draft.due_date,
-                    ticket=draft.ticket,
-                    status=draft.status,
-                )
+            edited = replace(
+                item,
+                description=draft.description,
+                type=draft.type,
+                owner=draft.owner,
+                priority=draft.priority,
+                due_date=draft.due_date,
+                ticket=draft.ticket,
+                status=draft.status,
             )
+            return await self._save_item(edited, base, conflicts=conflicts)
 
-        self.app.push_screen(self._action_form(item, save))
+        def closed(_draft: ActionDraft | None) -> None:
+            if conflicts:
+                self._settle_conflict(conflicts[0], base)
 
-    async def _save_item(self, item: ActionItem) -> bool:
-        """Save an edited item; whether a form may close (saved, or refused by a conflict)."""
+        self.app.push_screen(self._action_form(item, save), closed)
+
+    async def _save_item(
+        self, item: ActionItem, base: ActionItem, *, conflicts: list[ItemConflict] | None = None
+    ) -> bool:
+        """Save `item`, edited from `base`; whether a form may close. When someone else saved
+        the item meanwhile, the fields each changed are merged; when both changed a field, the
+        user decides: at once, or (`conflicts` given, from a form) once the form has closed."""
+        actor = self.warroom.config.user
         saved = await self._try(
             "save the action item",
-            lambda store: store.update_action_item(item, actor=self.warroom.config.user),
+            lambda store: _save_or_conflict(store, item, base, actor),
         )
         if isinstance(saved, NotDone):
             return not saved.retry
+        if isinstance(saved, ItemConflict):
+            if conflicts is None:
+                self._settle_conflict(saved, base)
+            else:
+                conflicts.append(saved)
+            return True
         await self._after_change()
         self.set_focus(self.query_one(Board).column_of(saved.status))
         return True
+
+    def _settle_conflict(self, conflict: ItemConflict, base: ActionItem) -> None:
+        from warroom.screens.conflict import ActionItemConflict, ConflictChoice
+
+        theirs, mine, fields = conflict.theirs, conflict.mine, conflict.fields
+
+        async def chosen(choice: ConflictChoice | None) -> None:
+            if choice is None:
+                self.notify("Your edit of the action item was not saved.", markup=False)
+                await self._after_change()
+                return
+            # What to save is built on theirs, and saved as an edit of theirs: should yet
+            # another save have come in meanwhile, that one is merged (or asked about) too.
+            settled = settle(
+                base, mine, theirs, fields, keep_mine=choice is not ConflictChoice.THEIRS
+            )
+            if choice is ConflictChoice.EDIT:
+                self._edit_item(settled, base=theirs)
+            elif settled == theirs:
+                await self._after_change()
+            else:
+                await self._save_item(settled, theirs)
+
+        self.app.push_screen(
+            ActionItemConflict(theirs, mine, fields, self.warroom.config.tz), chosen
+        )
 
     def action_roles(self) -> None:
         from warroom.screens.roles import RolesDialog
@@ -599,6 +671,121 @@ class WarRoomScreen(Screen[None]):
         if flagged is not None:
             await self._show_event(flagged)
 
+    # ---- live: what others change, and who is here ----------------------------------------
+
+    async def _go_live(self) -> None:
+        """Once the screen has loaded through the store: follow the feed, and join."""
+        await self.live.start()
+        await self._join()
+        self.set_interval(1.0, self._presence_tick)
+
+    def on_live_changed(self, _message: Live.Changed) -> None:
+        self.live.wake()
+
+    async def _apply_changes(self, changes: Sequence[Change] | None) -> None:
+        """Show what the feed says changed (others' writes, and this app's own coming back):
+        re-read only that. None: the place in the feed was lost, read everything again."""
+        if changes is None:
+            await self._reload_all()
+            await self._read_presence()
+            return
+        if not any(change.incident_id == self.incident_id for change in changes):
+            return
+        state = self.state
+        last_update = state.last_update if state else None
+        news = await self.warroom.call(
+            lambda store: read_news(store, self.incident_id, changes, last_update)
+        )
+        if self.state is not None:
+            self.state = news.applied_to(self.state)
+        if news.many_events:
+            await self._reload_window()
+        else:
+            self._show_changed_events(news.events)
+        if news.presence:
+            await self._read_presence()
+
+    def _show_changed_events(self, events: Sequence[Event]) -> None:
+        """Upsert the events that differ from what is shown, in the timeline's window (an event
+        beyond it is shown when the window gets there)."""
+        timeline = self.query_one(Timeline)
+        shown = {event.id: event for event in timeline.events}
+        for event in events:
+            if shown.get(event.id) != event:
+                timeline.upsert(event)
+
+    async def _reload_window(self) -> None:
+        timeline = self.query_one(Timeline)
+        if timeline.has_newer:
+            return  # reading old events: the newest are read when the window gets there
+        selected = timeline.selected
+        if selected is None or selected == timeline.events[-1]:
+            await self._load_newest()  # following the newest: go on following it
+        else:
+            await self._load_newest(select=selected.id)
+
+    async def _join(self) -> None:
+        """Keep a heartbeat that lists this user as here (started once; its stamps failing
+        is told), and read who else is."""
+        from warroom.store import Heartbeat
+
+        incident_id, user = self.incident_id, self.warroom.config.user
+
+        def join(store: Store) -> Exception | None:
+            # On the store thread, as leaving is: a join still queued when the screen closes
+            # runs before the leave, so no heartbeat outlives the screen.
+            if self._heartbeat is None and not self._left:
+                heartbeat = Heartbeat(store, incident_id, user)
+                heartbeat.start()
+                self._heartbeat = heartbeat
+            return self._heartbeat.error if self._heartbeat else None
+
+        self._joined = True
+        try:
+            failing = await self.warroom.call(join)
+        except Exception as error:  # the store's failures: told once, tried again
+            failing = error
+        if failing is not None:
+            self.live.report("heartbeat", failing)
+        else:
+            self.live.settled("heartbeat")
+        await self._read_presence()
+
+    async def _read_presence(self) -> None:
+        app = self.warroom
+        self._presence_due = app.clock.now() + PRESENCE_REFRESH
+        try:
+            people = await app.call(lambda store: store.present(self.incident_id))
+        except Exception as error:  # the store's failures: told once, tried again
+            self.live.report("presence", error)
+            return
+        self.live.settled("presence")
+        if all(person.person != app.config.user for person in people):
+            people.append(self._me())  # this war room is open: its user is here
+        self.here = tuple(people)
+
+    def _me(self) -> Presence:
+        now = self.warroom.clock.now()
+        return Presence(self.warroom.config.user, since=now, last_seen=now)
+
+    async def _presence_tick(self) -> None:
+        due = self._presence_due
+        if due is not None and self.warroom.clock.now() >= due:
+            await self._join()
+
+    async def on_unmount(self) -> None:
+        """Leave: stop the heartbeat (the others see this user go) and the feed."""
+        self._left = True
+        await self.live.close()
+
+        def leave(_store: Store) -> None:
+            heartbeat, self._heartbeat = self._heartbeat, None
+            if heartbeat is not None:
+                heartbeat.stop()
+
+        if self._joined and self.warroom.failed is None:
+            await self.warroom.call(leave)
+
     # ---- the command palette --------------------------------------------------------------
 
     def system_commands(self) -> Iterable[SystemCommand]:
@@ -618,3 +805,25 @@ class WarRoomScreen(Screen[None]):
         )
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemConflict:
+    """Both saved the same action item, changing the same fields differently."""
+
+    theirs: ActionItem  # what is stored
+    mine: ActionItem  # what this save tried to store
+    fields: tuple[str, ...]
+
+
+def _save_or_conflict(
+    store: Store, item: ActionItem, base: ActionItem, actor: str
+) -> ActionItem | ItemConflict:
+    """Save an edited action item; a conflict for the user to settle is returned."""
+    try:
+        return store.update_action_item(item, actor=actor, base=base)
+    except Conflict as conflict:
+        theirs, mine = conflict.current, conflict.mine
+        if isinstance(theirs, ActionItem) and isinstance(mine, ActionItem):
+            return ItemConflict(theirs, mine, conflict.fields)
+        raise

@@ -552,6 +552,20 @@ class Store:
         with self._read() as session:
             return converters.event(self._event_row(session, event_id))
 
+    def events_by_id(self, event_ids: Iterable[int]) -> list[Event]:
+        """The events with these ids, in timeline order; deleted ones too (a live view must
+        learn of a deletion). Ids that name no event are left out."""
+        wanted = sorted(set(event_ids))
+        if not wanted:
+            return []
+        with self._read() as session:
+            rows = session.exec(
+                select(EventRow)
+                .where(col(EventRow.id).in_(wanted))
+                .order_by(col(EventRow.occurred_at), col(EventRow.id))
+            ).all()
+            return [converters.event(row) for row in rows]
+
     def _event_row(self, session: Session, event_id: int, *, lock: bool = False) -> EventRow:
         statement = select(EventRow).where(EventRow.id == event_id)
         if lock:
