@@ -48,7 +48,8 @@ async def until(pilot: Pilot[object], condition: Callable[[], object], what: str
 
 
 async def loaded(pilot: Pilot[object]) -> WarRoomScreen:
-    """The war room, once its state and timeline are on screen."""
+    """The war room, once its state and timeline are on screen and it has joined (its user is
+    listed as here): nothing it does on opening is left to happen during the test."""
 
     def ready() -> bool:
         screen = pilot.app.screen
@@ -57,6 +58,7 @@ async def loaded(pilot: Pilot[object]) -> WarRoomScreen:
             and screen.state is not None
             and screen.query_one("#timeline").row_count > 0  # type: ignore[attr-defined]
             and "Log" in str(screen.query_one("KeyBar").render())  # the keys are shown too
+            and screen.joined  # the heartbeat has stamped: nothing of opening is left to run
         )
 
     await until(pilot, ready, "the war room to load")

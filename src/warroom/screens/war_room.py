@@ -751,6 +751,11 @@ class WarRoomScreen(Screen[None]):
             self.live.settled("heartbeat")
         await self._read_presence()
 
+    @property
+    def joined(self) -> bool:
+        """This user's heartbeat has stamped once: the others see them here."""
+        return self._heartbeat is not None
+
     async def _read_presence(self) -> None:
         app = self.warroom
         self._presence_due = app.clock.now() + PRESENCE_REFRESH
