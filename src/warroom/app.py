@@ -1,9 +1,9 @@
 """The Textual app: screens, global keys, the command palette, and the one thread the store
 is used from.
 
-The store is opened on that thread, after the first screen is drawn: the first screen comes
-from a quick read (store/preview.py) while SQLAlchemy loads. Store calls asked for in the
-meantime wait their turn behind the opening.
+The store is opened on that thread by the first store call: a screen drawn from the quick
+read (store/preview.py) makes its first call once it is on the terminal, so SQLAlchemy loads
+behind it. Store calls asked for in the meantime wait their turn behind the opening.
 """
 
 from __future__ import annotations
@@ -105,20 +105,26 @@ class WarroomApp(App[int]):
                 raise
         return self._store
 
-    def _open_behind_the_first_screen(self) -> None:
-        self._io.submit(self._with_store, lambda store: store)
-
     def on_mount(self) -> None:
         self._event_loop = asyncio.get_running_loop()
         self.set_keymap(dict(self.config.keys))
         from warroom.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen(self._incidents))
-        if self._start_incident is not None:
+        if self._start_incident is None:
+            self.push_screen(HomeScreen(self._incidents))
+        else:  # straight into a war room; the list of incidents is made when it is asked for
             self.open_incident(self._start_incident, self._room)
             if self._postmortem:
                 self.open_postmortem(self._start_incident)
-        self.call_after_refresh(self._open_behind_the_first_screen)
+
+    def show_home(self) -> None:
+        """Back to the list of incidents (made now if the app opened straight into a room)."""
+        from warroom.screens.home import HomeScreen
+
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
 
     def open_incident(self, incident_id: int, preview: RoomPreview | None = None) -> None:
         from warroom.screens.war_room import WarRoomScreen

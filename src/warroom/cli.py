@@ -9,7 +9,6 @@ and friends start as fast as the database layer allows.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -198,6 +197,8 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         incidents = []
     incidents.sort(key=lambda incident: (not incident.is_active, -incident.id))
     if args.json:
+        import json
+
         _out(json.dumps([_incident_json(incident) for incident in incidents], indent=2))
         return EXIT_OK
     tz = ctx.config.tz

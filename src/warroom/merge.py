@@ -46,3 +46,24 @@ def merge(
     )
     updates = {name: getattr(mine, name) for name in mine_changed if name not in conflicts}
     return replace(theirs, **updates), conflicts
+
+
+def settle(
+    base: Record,
+    mine: Record,
+    theirs: Record,
+    fields: tuple[str, ...],
+    *,
+    keep_mine: bool,
+    ignore: frozenset[str] = frozenset(),
+) -> Record:
+    """A person's answer to a conflict on `fields`: `theirs` with every change `mine` made since
+    `base`, and on the conflicting fields `mine`'s values (`keep_mine`) or `theirs`'."""
+    if keep_mine:
+        base = replace(base, **{name: getattr(theirs, name) for name in fields})
+    else:
+        mine = replace(mine, **{name: getattr(base, name) for name in fields})
+    merged, conflicts = merge(base, mine, theirs, ignore=ignore)
+    if conflicts:
+        raise ValueError(f"fields {', '.join(conflicts)} conflict too, not only {fields}")
+    return merged

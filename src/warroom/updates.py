@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 
 from warroom.model import ActionItem, ActionStatus, Event, EventKind, Incident
 from warroom.severity import SEVERITIES, severity_label
+from warroom.text import printable
 from warroom.timefmt import clock_time, date_time, duration
 
 # A flood of alerts should not bury the update: the newest developments, and a count.
@@ -36,7 +37,7 @@ def compose_update(context: UpdateContext, tz: tzinfo) -> str:
         f"[{severity_label(incident.severity)}] {incident.key} {_one_line(incident.title)}",
         f"Status: {incident.status}, {incident.phase.title} "
         f"({duration(context.now - incident.detected_at)} since detection). "
-        f"IC: {incident.commander or 'unassigned'}.",
+        f"IC: {_one_line(incident.commander or 'unassigned')}.",
         f"Impact: {level.name}: {level.definition.lower()}.",
         "",
         f"Since the last update ({clock_time(context.since, tz)}):"
@@ -62,4 +63,5 @@ def compose_update(context: UpdateContext, tz: tzinfo) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """User text on one line, shown literally: escapes as `\\x1b`, never obeyed."""
+    return printable(" ".join(text.split()))

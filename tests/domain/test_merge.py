@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from warroom.merge import changed_fields, merge
+from warroom.merge import changed_fields, merge, settle
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,25 @@ def test_ignored_fields_are_never_merged() -> None:
     merged, conflicts = merge(Doc("t"), mine, theirs, ignore=frozenset({"version"}))
     assert (merged.version, conflicts) == (5, ())
     assert changed_fields(Doc(version=1), Doc(version=2), ignore=frozenset({"version"})) == ()
+
+
+# Both changed the title; I also changed the body, they the tags.
+MINE = Doc("mine", "B", ("x",))
+THEIRS = Doc("theirs", "b", ("x", "y"), version=2)
+
+
+def test_settle_keeping_mine_takes_my_contested_fields_on_top_of_theirs() -> None:
+    assert merge(BASE, MINE, THEIRS)[1] == ("title",)
+    settled = settle(BASE, MINE, THEIRS, ("title",), keep_mine=True)
+    assert settled == Doc("mine", "B", ("x", "y"), version=2)
+
+
+def test_settle_keeping_theirs_still_keeps_my_other_changes() -> None:
+    settled = settle(BASE, MINE, THEIRS, ("title",), keep_mine=False)
+    assert settled == Doc("theirs", "B", ("x", "y"), version=2)
+
+
+def test_settle_refuses_to_hide_a_conflict_it_was_not_told_of() -> None:
+    mine = Doc("mine", "B", ("z",))
+    with pytest.raises(ValueError, match="tags"):
+        settle(BASE, mine, THEIRS, ("title",), keep_mine=True)

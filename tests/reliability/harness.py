@@ -8,8 +8,9 @@ the event id it printed, which it prints only once the event is committed.
 - `ForkedCliJob` runs the same command line through `warroom.cli.main` in a process forked from
   the test process, where warroom is already imported: the same process from `main` on, without
   half a second of imports in which a kill can find nothing to break. Most kills are spent there.
-- A job that drives the full-screen app through a pseudo-terminal (typing an event, reading it
-  back off the screen as the acknowledgement) plugs in by implementing `Job.run` and `kind`.
+- `TuiJob` (tui.py) drives the full-screen app through a pseudo-terminal, typing events and
+  reading each back off the screen as its acknowledgement; any other job plugs in the same way,
+  by implementing `Job.run` and `kind`.
 
 Kill moments follow the processes: the harness learns how long an unkilled process takes and
 kills most of the others close to that moment, when they are opening the database, writing and

@@ -1,14 +1,15 @@
 """Nothing acknowledged is ever lost: real warroom processes, several at once on one database,
 killed with SIGKILL at random moments (while logging, while creating the database, while
-migrating an old one). Afterwards every event whose id was printed is there with its exact
-text, nothing is half-written, the file passes PRAGMA integrity_check, and the next warroom
-opens it.
+migrating an old one, while a person types in the war room). Afterwards every event whose id
+was printed, or whose text the war room showed in its timeline, is there with its exact text,
+nothing is half-written, the file passes PRAGMA integrity_check, and the next warroom opens it.
 
 The default run takes a few seconds; `pytest --soak` runs each scenario for --soak-seconds.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -35,6 +36,7 @@ from tests.reliability.harness import (
     warroom,
 )
 from tests.reliability.old_schema import OLD_EVENTS, make_old_database
+from tests.reliability.tui import TuiJob
 from warroom.clock import SystemClock
 from warroom.store import Store
 from warroom.store.engine import HEAD, REVISIONS
@@ -69,6 +71,7 @@ class Budgets:
     logging: Budget
     creating: Budget
     migrating: Budget
+    typing: Budget  # the full-screen app
     exec_in_rounds: bool  # a real `python -m warroom` in every 4th round of creating/migrating
 
 
@@ -81,11 +84,13 @@ def budgets(request: pytest.FixtureRequest) -> Budgets:
             logging=Budget(seconds=2.0, processes=1000),
             creating=Budget(seconds=2.0, processes=1000),
             migrating=Budget(seconds=1.5, processes=1000),
+            typing=Budget(seconds=5.0, processes=1000),
             exec_in_rounds=False,
         )
     seconds = request.config.getoption("--soak-seconds")
     many = 10_000_000
-    return Budgets(Budget(seconds, many), Budget(seconds, many), Budget(seconds, many), True)
+    soak = Budget(seconds, many)
+    return Budgets(soak, soak, soak, soak, exec_in_rounds=True)
 
 
 def check_campaign(report: Report) -> None:
@@ -254,3 +259,78 @@ def test_killed_while_migrating_an_old_database(
         assert sorted(p.name for p in directory.iterdir()) == sorted(["w.db", backup_name])
     tell(f"{len(rounds)} rounds; " + Report([run for r in rounds for run in r.runs]).summary())
     assert any(report.killed for report in rounds)
+
+
+# ---- typing in the war room -----------------------------------------------------------------
+
+# What a person can type (no escapes: a terminal sends those as keys), markup that must stay
+# text (one would quit the app if it were obeyed), wide and combined characters.
+TYPED = [
+    "db cpu 95%",
+    "[bold]markup[/bold]",
+    "[@click=app.quit]q[/]",
+    "[link=https://evil.example]x[/link]",
+    "日本語のログ",
+    "👩‍💻🔥",
+    "e\u0301",
+    "'; DROP TABLE event; --",
+    "<script>alert(1)</script>",
+    "$var \\ back",
+]
+LINES_PER_WAR_ROOM = 5
+
+
+def test_killed_war_rooms_lose_nothing_they_showed(
+    tmp_path: Path, rng: Random, budgets: Budgets, env: dict[str, str], tell: Callable[[str], None]
+) -> None:
+    """The real app on a pseudo-terminal, two at once, typing events and killed at random
+    moments: an event is acknowledged once the war room shows it in its timeline."""
+    db = tmp_path / "w.db"
+    with Store.open(str(db), SystemClock()) as store:
+        incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+
+    def war_room(lines: list[str]) -> TuiJob:
+        argv = warroom(db, "open", incident.key)
+        return TuiJob(argv, lines, env, actor="tester", ready=incident.key)
+
+    def lines(number: int, job_rng: Random) -> list[str]:
+        return [
+            f"#{number}.{line} " + " ".join(job_rng.sample(TYPED, 2))
+            for line in range(LINES_PER_WAR_ROOM)
+        ]
+
+    def typist(number: int, job_rng: Random, slot: int) -> Job:
+        return war_room(lines(number, job_rng))
+
+    # Two war rooms typed to the end first, side by side as in the campaign: the harness
+    # learns how long one lives (start-up, the store opening behind the first screen, typing,
+    # quitting) and kills all the others, most of them while typing and saving.
+    first = [war_room(lines(-number, rng)) for number in (1, 2)]
+
+    async def side_by_side() -> list[Outcome]:
+        return list(await asyncio.gather(*(job.run(None) for job in first)))
+
+    wholes = asyncio.run(side_by_side())
+    for whole in wholes:
+        assert (whole.returncode, whole.stderr) == (0, ""), whole.stdout
+        assert len(whole.acks) == LINES_PER_WAR_ROOM
+    lifetimes: Lifetimes = {"tui": [whole.elapsed for whole in wholes]}
+    report = run_campaign(typist, rng, budget=budgets.typing, concurrency=2, lifetimes=lifetimes)
+    report.runs[:0] = list(zip(first, wholes, strict=True))
+    tell(report.summary())
+    check_campaign(report)
+    assert report.acks, report.summary()
+
+    contents = dbcheck.read(db)
+    assert contents.sound, contents.integrity
+    assert contents.events_without_change == []
+    logged = [text for (_incident, text, actor) in contents.events.values() if actor == "tester"]
+    for ack in report.acks:
+        assert ack.text in logged, f"{ack.text!r} was shown in the timeline, then lost"
+    typed = {line for job, _ in report.runs for line in job.text.split("\n")}
+    assert set(logged) <= typed  # nothing but what was typed
+    assert len(logged) == len(set(logged))  # each once
+
+    after = run_to_end(war_room(["after the storm"]))  # the next war room opens and works
+    assert (after.returncode, after.stderr) == (0, ""), after.stdout
+    assert [ack.text for ack in after.acks] == ["after the storm"]

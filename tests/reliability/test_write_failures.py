@@ -1,5 +1,6 @@
 """When a write fails (a full disk, an I/O error): one clear `error:` line, no id printed, the
-database as it was, and once the cause is gone warroom writes again.
+database as it was, and once the cause is gone warroom writes again. The war room, open when the
+disk fills up, says so and keeps what was typed (more in tests/tui/test_write_failures.py).
 
 For real on a small tmpfs in a private mount namespace when the machine allows one; always by
 making SQLite's writes fail at the store boundary (tests/faults.py), which is also how the
@@ -8,6 +9,7 @@ full-screen app's tests make them fail.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import os
 import sqlite3
@@ -20,6 +22,8 @@ from tests.faults import failing_writes
 from tests.reliability import dbcheck
 from tests.reliability.commands import Result, run_elsewhere
 from tests.reliability.sandbox import MountNamespace
+from tests.reliability.tui import shown_in_timeline
+from tests.terminal import Terminal
 from warroom.cli import main
 from warroom.clock import FrozenClock
 from warroom.errors import DatabaseError, StorageError
@@ -191,3 +195,49 @@ def test_log_on_a_full_tmpfs(tmp_path: Path, mount_namespace: MountNamespace) ->
     for attempt, leave in zip(attempts, (0, 40 * 1024), strict=True):
         assert (f"with {leave} bytes free" in texts) == (attempt.code == 0)
     assert int(after.stdout.strip()[3:]) in contents.events
+
+
+def test_the_war_room_on_a_full_tmpfs(
+    tmp_path: Path, mount_namespace: MountNamespace, env: dict[str, str]
+) -> None:
+    """The real app on a pseudo-terminal, its database on a small disk that fills up while it
+    is open: the event typed then is refused, said so, kept in the input, and saved by Enter
+    once there is room again."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mount_namespace.tmpfs(disk, 1 << 20)
+    db = disk / "w.db"
+    (created,) = run_elsewhere(mount_namespace.run, [["--db", str(db), "new", "x", "--detach"]])
+    assert (created.code, created.stdout) == (0, "INC-1\n")
+    argv = mount_namespace.command([sys.executable, "-m", "warroom", "--db", str(db), "open", "1"])
+
+    async def scenario() -> int:
+        async with Terminal(argv, env, (160, 30)) as terminal:
+            screen = terminal.screen
+
+            async def shown(text: str) -> None:
+                await terminal.wait_for(
+                    lambda: shown_in_timeline(screen, "tester", text), repr(text), 30
+                )
+
+            await terminal.wait_for_text("Log", 30)
+            terminal.type("lbefore the disk filled\r")
+            await shown("before the disk filled")
+            filler = fill(mount_namespace.inside(disk), 0)
+            terminal.type("lwith the disk full\r")
+            await terminal.wait_for_text("Could not log the event: nothing was saved")
+            await terminal.wait_for(lambda: "disk is full" in " ".join(screen.lines), "why", 30)
+            assert any("› note" in line and "with the disk full" in line for line in screen.lines)
+            assert not shown_in_timeline(screen, "tester", "with the disk full")
+            filler.unlink()
+            terminal.type("\r")
+            await shown("with the disk full")
+            terminal.type("q")
+            return await terminal.wait(30)
+
+    assert asyncio.run(scenario()) == 0
+    check = mount_namespace.run([sys.executable, dbcheck.__file__, str(db)])
+    contents = dbcheck.from_json(check.stdout)
+    assert contents.sound, contents.integrity
+    logged = [text for (_incident, text, _actor) in contents.events.values()]
+    assert logged[1:] == ["before the disk filled", "with the disk full"]

@@ -53,7 +53,8 @@ async def until(pilot: Pilot[object], condition: Callable[[], object], what: str
 
 
 async def loaded(pilot: Pilot[object]) -> WarRoomScreen:
-    """The war room, once its state and timeline are on screen."""
+    """The war room, once its state and timeline are on screen and it has joined (its user is
+    listed as here): nothing it does on opening is left to happen during the test."""
 
     def ready() -> bool:
         screen = pilot.app.screen
@@ -61,7 +62,8 @@ async def loaded(pilot: Pilot[object]) -> WarRoomScreen:
             isinstance(screen, WarRoomScreen)
             and screen.state is not None
             and screen.query_one("#timeline").row_count > 0  # type: ignore[attr-defined]
-            and len(screen.query("FooterKey")) > 0  # the footer has caught up too
+            and "Log" in str(screen.query_one("KeyBar").render())  # the keys are shown too
+            and screen.joined  # the heartbeat has stamped: nothing of opening is left to run
         )
 
     await until(pilot, ready, "the war room to load")
@@ -79,7 +81,7 @@ async def pm_loaded(pilot: Pilot[object]) -> PostMortemScreen:
             isinstance(screen, PostMortemScreen)
             and screen.report is not None
             and not screen.query_one("#pm-form").loading
-            and len(screen.query("FooterKey")) > 0
+            and "Checks" in str(screen.query_one("KeyBar").render())  # the keys are shown too
         )
 
     await until(pilot, ready, "the post-mortem to load")

@@ -488,7 +488,7 @@ async def test_a_conflict_shows_both_versions_and_mine_is_kept(
             "Checkout was down (mine).",
         )
         assert stored(store, incident_id).summary == "Checkout was down (theirs)."
-        await pilot.press("m")
+        await pilot.press("y")
         await until(
             pilot,
             lambda: stored(store, incident_id).summary == "Checkout was down (mine).",

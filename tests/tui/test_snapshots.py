@@ -218,7 +218,7 @@ def test_home_screen(
     async def run_before(pilot: Pilot[object]) -> None:
         from textual.widgets import DataTable
 
-        await until(pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == 3, "the list")
+        await until(pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == 3, "list")
 
     assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run_before)
 

@@ -441,6 +441,7 @@ async def test_escape_goes_home(make_app: AppFactory, incident_id: int) -> None:
 async def test_timeline_is_a_window_that_pages(
     make_app: AppFactory, store: Store, incident_id: int, clock: FrozenClock
 ) -> None:
+    from warroom.room import FIRST_PAGE
     from warroom.widgets.timeline import PAGE, WINDOW
 
     total = WINDOW + 2 * PAGE
@@ -457,7 +458,7 @@ async def test_timeline_is_a_window_that_pages(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await loaded(pilot)
         timeline = screen.query_one(Timeline)
-        assert len(timeline.events) == 2 * PAGE
+        assert len(timeline.events) == FIRST_PAGE
         assert timeline.events[-1].text == f"alert {total - 1}"
         assert timeline.has_older
         assert not timeline.has_newer
@@ -469,7 +470,8 @@ async def test_timeline_is_a_window_that_pages(
             await until(pilot, lambda o=oldest: timeline.events[0].id != o, "an older page")
             pages += 1
             assert len(timeline.events) <= WINDOW
-        assert pages == 4  # 501 events: 200 on opening, then 100, 100, 100 and the last 1
+        # 501 events (the declaration too): FIRST_PAGE on opening, then pages of PAGE
+        assert pages == -(-(total + 1 - FIRST_PAGE) // PAGE)
         assert timeline.has_newer  # the newest events slid out of the window
         assert timeline.events[0].text == "Incident declared: SEV-1 (Critical), IC Bob Chen"
         assert not timeline.has_older

@@ -6,11 +6,16 @@ stays readable, diffs line by line, and is encoded by the json module's fast enc
 TOML uses its own types where it has them: `date` and `dueDate` are TOML dates, timeline `time`
 a TOML date-time (`2024-03-15T14:15:00Z`); TOML has no null, so unknown values are left out
 (the importer reads a missing key as null).
+
+Neither format lets user text act on a terminal (`warroom export` writes to stdout): characters
+a terminal would obey (C1 controls, DEL, bidi controls; C0 controls already are) are written as
+`\\u` escapes, which read back as exactly the same text.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,12 +23,13 @@ import tomli_w
 
 from warroom.exporters.document import to_document, without_nulls
 from warroom.postmortem import Report
+from warroom.text import is_control
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 def to_json(report: Report) -> str:
-    return "".join(_json(to_document(report), "")) + "\n"
+    return _escape_controls("".join(_json(to_document(report), "")), _json_escape) + "\n"
 
 
 def _json(value: Any, indent: str) -> list[str]:
@@ -52,7 +58,26 @@ def to_toml(report: Report) -> str:
         if "dueDate" in item:
             item["dueDate"] = date.fromisoformat(item["dueDate"])
     result: str = tomli_w.dumps(document)
-    return result
+    return _escape_controls(result, _toml_escape)
+
+
+def _escape_controls(text: str, escape: Callable[[str], str]) -> str:
+    """`text` with each character a terminal would obey written as `escape` writes it. Such a
+    character can only be inside a string: both formats escape newlines there, so lines that
+    are all printable (nearly all of them) are left as they are, at C speed."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not line.isprintable():
+            lines[index] = "".join(escape(char) if is_control(char) else char for char in line)
+    return "\n".join(lines)
+
+
+def _json_escape(char: str) -> str:
+    return json.dumps(char)[1:-1]  # \u009b; a character beyond the BMP as its surrogate pair
+
+
+def _toml_escape(char: str) -> str:
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
 
 
 def _toml_time(moment: datetime) -> datetime:

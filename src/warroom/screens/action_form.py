@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -11,13 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from warroom.errors import BadInput
 from warroom.model import ActionItem, ActionStatus, ActionType, Priority
-from warroom.screens.dialogs import prepare_fields
+from warroom.screens.dialogs import SavingDialog, prepare_fields
 from warroom.timeparse import parse_date
+from warroom.widgets.fields import TextField
 
 E = TypeVar("E", bound=Enum)
 
@@ -35,16 +36,24 @@ class ActionDraft:
     status: ActionStatus
 
 
-class ActionItemForm(ModalScreen[ActionDraft | None]):
-    """Add (item None) or edit an action item. Enter (or ctrl+s) saves, Escape cancels."""
+class ActionItemForm(SavingDialog[ActionDraft]):
+    """Add (item None) or edit an action item. Enter (or ctrl+s) saves, Escape cancels; the
+    form closes once `save` has saved it."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, today: date, item: ActionItem | None = None, *, blink: bool = True):
-        super().__init__()
+    def __init__(
+        self,
+        today: date,
+        item: ActionItem | None = None,
+        *,
+        blink: bool = True,
+        save: Callable[[ActionDraft], Awaitable[bool]] | None = None,
+    ):
+        super().__init__(save)
         self.today = today
         self.item = item
         self._blink = blink
@@ -55,7 +64,7 @@ class ActionItemForm(ModalScreen[ActionDraft | None]):
             yield Label("Edit action item" if item else "New action item", classes="dialog-title")
             with Grid(id="action-grid"):
                 yield Label("Description")
-                yield Input(
+                yield TextField(
                     item.description if item else "",
                     id="description",
                     placeholder="required: what will be done",
@@ -68,7 +77,7 @@ class ActionItemForm(ModalScreen[ActionDraft | None]):
                     id="type",
                 )
                 yield Label("Owner")
-                yield Input(item.owner if item else "", id="owner", placeholder="who")
+                yield TextField(item.owner if item else "", id="owner", placeholder="who")
                 yield Label("Priority")
                 yield Select(
                     [(p.value, p) for p in Priority],
@@ -77,13 +86,15 @@ class ActionItemForm(ModalScreen[ActionDraft | None]):
                     id="priority",
                 )
                 yield Label("Due")
-                yield Input(
+                yield TextField(
                     item.due_date.isoformat() if item and item.due_date else "",
                     id="due",
                     placeholder="YYYY-MM-DD, MM-DD or +3d",
                 )
                 yield Label("Ticket")
-                yield Input(item.ticket if item else "", id="ticket", placeholder="e.g. PLAT-1234")
+                yield TextField(
+                    item.ticket if item else "", id="ticket", placeholder="e.g. PLAT-1234"
+                )
                 yield Label("Status")
                 yield Select(
                     [
@@ -104,17 +115,17 @@ class ActionItemForm(ModalScreen[ActionDraft | None]):
         prepare_fields(self, blink=self._blink)
         self.set_focus(self.query_one("#description", Input))
 
-    def on_input_submitted(self, message: Input.Submitted) -> None:
+    async def on_input_submitted(self, message: Input.Submitted) -> None:
         message.stop()
-        self.action_save()
+        await self.action_save()
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
         try:
             draft = self._draft()
         except BadInput as error:
             self.query_one("#form-error", Label).update(Text(str(error)))
             return
-        self.dismiss(draft)
+        await self.finish(draft)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

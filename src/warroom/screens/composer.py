@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
+from warroom.screens.dialogs import SavingDialog
+from warroom.widgets.fields import TextBox
 
-class UpdateComposer(ModalScreen[str | None]):
-    """ctrl+s posts the text as it stands, Escape cancels."""
+
+class UpdateComposer(SavingDialog[str]):
+    """ctrl+s posts the text as it stands (through `save`; the draft stays until it is
+    posted), Escape cancels."""
 
     BINDINGS = [
         Binding("ctrl+s", "post", "Post update", priority=True),
         Binding("escape", "cancel", "Cancel", priority=True),
     ]
 
-    def __init__(self, draft: str, audience: str, *, blink: bool = True) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        draft: str,
+        audience: str,
+        *,
+        blink: bool = True,
+        save: Callable[[str], Awaitable[bool]] | None = None,
+    ) -> None:
+        super().__init__(save)
         self.draft = draft
         self.audience = audience
         self._blink = blink
@@ -26,7 +38,7 @@ class UpdateComposer(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="composer", classes="dialog"):
             yield Label(f"Stakeholder update to {self.audience}", classes="dialog-title")
-            yield TextArea(self.draft, id="update-text", soft_wrap=True, show_line_numbers=False)
+            yield TextBox(self.draft, id="update-text", soft_wrap=True, show_line_numbers=False)
             yield Label("", id="composer-error", classes="form-error")
             yield Label(
                 "ctrl+s post (and copy to the clipboard) · Escape cancel", classes="dialog-help"
@@ -37,12 +49,12 @@ class UpdateComposer(ModalScreen[str | None]):
         area.cursor_blink = self._blink
         self.set_focus(area)
 
-    def action_post(self) -> None:
+    async def action_post(self) -> None:
         text = self.query_one(TextArea).text
         if not text.strip():
             self.query_one("#composer-error", Label).update("the update is empty")
             return
-        self.dismiss(text)
+        await self.finish(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

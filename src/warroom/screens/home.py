@@ -1,25 +1,44 @@
-"""The home screen: active incidents first, then past ones."""
+"""The home screen: active incidents first, then past ones, kept live: an incident another
+process declares, escalates, hands over or resolves shows here within a second."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
-from warroom.errors import BadInput, StorageError
+from warroom.errors import BadInput, DatabaseError, StorageError
 from warroom.model import Incident
+from warroom.screens.live import Live
 from warroom.severity import SEVERITIES
-from warroom.text import one_line
+from warroom.text import one_line, printable
 from warroom.timefmt import date_time, duration
+from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
 
 if TYPE_CHECKING:
     from warroom.app import WarroomApp
+    from warroom.store import Change
+
+# What the list shows comes from these parts of the feed (the IC is a role).
+_LISTED = frozenset({"incident", "role"})
+
+
+COLUMNS = (
+    ("sev", "sev"),
+    ("id", "id"),
+    ("title", "title"),
+    ("status", "status"),
+    ("detected", "detected"),
+    ("age", "age"),
+    ("ic", "IC"),
+)
+MAX_COLUMN = 60
 
 
 class HomeScreen(Screen[None]):
@@ -33,6 +52,8 @@ class HomeScreen(Screen[None]):
     def __init__(self, incidents: list[Incident] | None = None) -> None:
         super().__init__()
         self._first = incidents
+        self._shown: dict[int, Incident] = {}
+        self._live: Live | None = None  # while the screen is shown
 
     @property
     def warroom(self) -> WarroomApp:
@@ -44,25 +65,58 @@ class HomeScreen(Screen[None]):
         empty = Label("No incidents yet. Press n to declare one.", id="home-empty")
         empty.display = False  # until a read says so
         yield empty
-        yield Footer()
+        yield KeyBar()
 
-    async def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("sev", key="sev")
-        table.add_column("id", key="id")
-        table.add_column("title", key="title")
-        table.add_column("status", key="status")
-        table.add_column("detected", key="detected")
-        table.add_column("age", key="age")
-        table.add_column("IC", key="ic")
+    def on_mount(self) -> None:
         if self._first is not None:
             self.show(self._first)
-            self.call_after_refresh(self.run_worker, self.reload())
-        else:
-            self.run_worker(self.reload())  # the screen is drawn at once; the list follows
 
-    async def on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:
+        """While shown, the list follows others' changes. After a quick first read, the store
+        is asked only once the screen is on the terminal."""
+        if self._first is not None:
+            self._first = None
+            self.call_after_refresh(self._start_following)
+        else:
+            self._start_following()
+
+    def _start_following(self) -> None:
+        self.run_worker(self._follow(), group="follow", exclusive=True)
+
+    async def _follow(self) -> None:
+        await self._stop_following()
+        live = self._live = Live(self, self._apply_changes)
+        await live.open()  # first: whatever is committed after the reload is news
         await self.reload()
+        await live.start()
+
+    async def on_screen_suspend(self) -> None:
+        await self._stop_following()  # covered by a war room: read it all again on return
+
+    async def on_unmount(self) -> None:
+        await self._stop_following()
+
+    async def _stop_following(self) -> None:
+        live, self._live = self._live, None
+        if live is not None:
+            await live.close()
+
+    def on_live_changed(self, message: Live.Changed) -> None:
+        if message.live is self._live:
+            self._live.wake()
+
+    async def _apply_changes(self, changes: Sequence[Change] | None) -> None:
+        """Read again the incidents the changes name, and only those."""
+        if changes is None:
+            await self.reload()
+            return
+        ids = sorted(
+            {c.incident_id for c in changes if c.entity in _LISTED and c.incident_id is not None}
+        )
+        if not ids:
+            return
+        fresh = await self.warroom.call(lambda store: [store.get_incident(i) for i in ids])
+        self.show([*{**self._shown, **{incident.id: incident for incident in fresh}}.values()])
 
     async def reload(self) -> None:
         try:
@@ -77,14 +131,14 @@ class HomeScreen(Screen[None]):
 
     def show(self, incidents: Iterable[Incident]) -> None:
         incidents = sorted(incidents, key=lambda incident: (not incident.is_active, -incident.id))
+        self._shown = {incident.id: incident for incident in incidents}
         table = self.query_one(DataTable)
         selected = table.cursor_row
-        table.clear()
+        selected_id = self._selected_id()
         now = self.warroom.clock.now()
         tz = self.warroom.config.tz
-        for incident in incidents:
-            end = incident.resolved_at or now
-            table.add_row(
+        rows = [
+            (
                 Text(
                     f" {SEVERITIES[incident.severity].label} ",
                     style=severity_style(incident.severity),
@@ -96,45 +150,85 @@ class HomeScreen(Screen[None]):
                     style="" if incident.is_active else "dim",
                 ),
                 Text(date_time(incident.detected_at, tz), style="dim"),
-                Text(duration(end - incident.detected_at)),
+                Text(duration((incident.resolved_at or now) - incident.detected_at)),
                 Text(one_line(incident.commander or "—")),
-                key=str(incident.id),
             )
+            for incident in incidents
+        ]
+        # Columns sized from what they hold, here, rather than measured by the table later.
+        table.clear(columns=True)
+        for index, (key, label) in enumerate(COLUMNS):
+            width = max([len(label), *(row[index].cell_len for row in rows)])
+            table.add_column(label, key=key, width=min(width, MAX_COLUMN))
+        for incident, row in zip(incidents, rows, strict=True):
+            table.add_row(*row, key=str(incident.id))
         empty = table.row_count == 0
         self.query_one("#home-empty", Label).display = empty
         if not empty:
+            # The cursor stays on its incident when others' incidents come and go around it.
+            ids = [incident.id for incident in incidents]
+            if selected_id in ids:
+                selected = ids.index(selected_id)
             table.move_cursor(row=min(selected, table.row_count - 1))
+
+    def _selected_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         if message.row_key.value is not None:
             self.warroom.open_incident(int(message.row_key.value))
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key is not None:
-                self.warroom.open_incident(int(key))
+        incident_id = self._selected_id()
+        if incident_id is not None:
+            self.warroom.open_incident(incident_id)
 
     def action_new(self) -> None:
         from warroom.screens.new_incident import NewIncident, NewIncidentDialog
 
-        async def declared(result: NewIncident | None) -> None:
-            if result is None:
-                return
-            app = self.warroom
-            incident = await app.call(
-                lambda store: store.create_incident(
-                    result.title,
-                    result.severity,
-                    commander=result.commander,
-                    actor=app.config.user,
+        app = self.warroom
+        created: list[int] = []
+
+        async def declare(result: NewIncident) -> bool:
+            try:
+                incident = await app.call(
+                    lambda store: store.create_incident(
+                        result.title,
+                        result.severity,
+                        commander=result.commander,
+                        actor=app.config.user,
+                    )
                 )
-            )
-            app.open_incident(incident.id)
+            except (StorageError, DatabaseError) as error:  # the dialog keeps what was typed
+                self.notify(
+                    printable(str(error)),
+                    title="Could not declare the incident: nothing was saved",
+                    severity="error",
+                    markup=False,
+                    timeout=15,
+                )
+                return False
+            except BadInput as error:
+                self.notify(
+                    str(error),
+                    title="Could not declare the incident",
+                    severity="warning",
+                    markup=False,
+                )
+                return False
+            created.append(incident.id)
+            return True
+
+        def declared(result: NewIncident | None) -> None:
+            if created:
+                app.open_incident(created[0])
 
         self.app.push_screen(
-            NewIncidentDialog(self.warroom.config.user, blink=self.warroom.blink), declared
+            NewIncidentDialog(app.config.user, blink=app.blink, save=declare), declared
         )
 
     def system_commands(self) -> Iterable[SystemCommand]:

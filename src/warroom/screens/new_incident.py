@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
-from warroom.screens.dialogs import prepare_fields
+from warroom.screens.dialogs import SavingDialog, prepare_fields
 from warroom.severity import SEVERITIES
+from warroom.widgets.fields import TextField
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +23,17 @@ class NewIncident:
     commander: str
 
 
-class NewIncidentDialog(ModalScreen[NewIncident | None]):
+class NewIncidentDialog(SavingDialog[NewIncident]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Declare")]
 
-    def __init__(self, commander: str, *, blink: bool = True) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        commander: str,
+        *,
+        blink: bool = True,
+        save: Callable[[NewIncident], Awaitable[bool]] | None = None,
+    ) -> None:
+        super().__init__(save)
         self.commander = commander
         self._blink = blink
 
@@ -35,7 +42,7 @@ class NewIncidentDialog(ModalScreen[NewIncident | None]):
             yield Label("Declare an incident", classes="dialog-title")
             with Grid(id="new-grid"):
                 yield Label("Title")
-                yield Input(id="title", placeholder="what is broken, e.g. Checkout down")
+                yield TextField(id="title", placeholder="what is broken, e.g. Checkout down")
                 yield Label("Severity")
                 yield Select(
                     [(f"{s.label} {s.name}: {s.definition}", s.level) for s in SEVERITIES.values()],
@@ -44,7 +51,7 @@ class NewIncidentDialog(ModalScreen[NewIncident | None]):
                     id="severity",
                 )
                 yield Label("IC")
-                yield Input(self.commander, id="commander")
+                yield TextField(self.commander, id="commander")
             yield Label("", id="new-error", classes="form-error")
             yield Label("Enter declare · Escape cancel", classes="dialog-help")
 
@@ -52,11 +59,11 @@ class NewIncidentDialog(ModalScreen[NewIncident | None]):
         prepare_fields(self, blink=self._blink)
         self.set_focus(self.query_one("#title", Input))
 
-    def on_input_submitted(self, message: Input.Submitted) -> None:
+    async def on_input_submitted(self, message: Input.Submitted) -> None:
         message.stop()
-        self.action_save()
+        await self.action_save()
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
         title = self.query_one("#title", Input).value.strip()
         commander = self.query_one("#commander", Input).value.strip()
         level = self.query_one("#severity", Select).value
@@ -67,7 +74,7 @@ class NewIncidentDialog(ModalScreen[NewIncident | None]):
             self.query_one("#new-error", Label).update(Text("the IC is required"))
             return
         if isinstance(level, int):
-            self.dismiss(NewIncident(title, level, commander))
+            await self.finish(NewIncident(title, level, commander))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

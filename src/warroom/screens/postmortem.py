@@ -31,7 +31,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from warroom.checks import Problem, blocking, check_report
 from warroom.errors import BadInput, Conflict, DatabaseError
@@ -65,6 +65,7 @@ from warroom.text import printable
 from warroom.widgets.action_list import ActionItemList
 from warroom.widgets.checks_panel import ChecksPanel
 from warroom.widgets.five_whys import FiveWhysEditor
+from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.list_editor import Entry, ListEditor
 from warroom.widgets.metrics_panel import MetricsPanel
 from warroom.widgets.report_header import STATUS_NAMES, ReportHeader
@@ -287,7 +288,7 @@ class PostMortemScreen(Screen[None]):
             with VerticalScroll(id="pm-side"):
                 yield ChecksPanel(id="checks")
                 yield MetricsPanel(id="metrics")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @staticmethod
     def _section(title: str) -> Label:

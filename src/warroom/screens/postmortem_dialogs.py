@@ -93,12 +93,12 @@ class Choice:
 class ConflictDialog(ModalScreen[Choice | None]):
     """Someone else saved the same field first: both versions, and the person decides.
 
-    t keeps theirs, m keeps mine, b keeps both (lists), e edits a text from both (ctrl+s
+    t keeps theirs, y keeps yours, b keeps both (lists), e edits a text from both (ctrl+s
     keeps it). Escape decides later: nothing is saved meanwhile, and nothing is lost."""
 
     BINDINGS = [
         Binding("t", "keep('theirs')", "Theirs"),
-        Binding("m", "keep('mine')", "Mine"),
+        Binding("y", "keep('mine')", "Yours"),
         Binding("b", "keep('both')", "Both"),
         Binding("e", "edit", "Edit both"),
         Binding("ctrl+s", "save_edit", "Keep this text", priority=True),
@@ -114,6 +114,7 @@ class ConflictDialog(ModalScreen[Choice | None]):
         self.mine = mine
         self.merge = merge
         self._blink = blink
+        self._editing = False  # the text from both versions is being edited
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="conflict-dialog"):
@@ -123,7 +124,7 @@ class ConflictDialog(ModalScreen[Choice | None]):
                     theirs.border_title = "t  theirs (saved)"
                     yield Static(Text(printable(self.theirs, keep_newlines=True)))
                 with VerticalScroll(classes="conflict-version", id="conflict-mine") as mine:
-                    mine.border_title = "m  yours (not saved yet)"
+                    mine.border_title = "y  yours (not saved yet)"
                     yield Static(Text(printable(self.mine, keep_newlines=True)))
             editor = TextArea(f"{self.theirs}\n{self.mine}", id="conflict-edit", soft_wrap=True)
             editor.display = False
@@ -131,7 +132,7 @@ class ConflictDialog(ModalScreen[Choice | None]):
             yield Label(Text(self._help()), classes="dialog-help", id="conflict-help")
 
     def _help(self) -> str:
-        keys = ["t keep theirs", "m keep yours"]
+        keys = ["t keep theirs", "y keep yours"]
         if self.merge is Merge.LIST:
             keys.append("b keep both")
         if self.merge is Merge.TEXT:
@@ -143,7 +144,7 @@ class ConflictDialog(ModalScreen[Choice | None]):
         self.query_one(TextArea).cursor_blink = self._blink
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        editing = self.query_one(TextArea).display
+        editing = self._editing
         if action == "save_edit":
             return editing
         if action in ("keep", "edit"):
@@ -161,6 +162,7 @@ class ConflictDialog(ModalScreen[Choice | None]):
     def action_edit(self) -> None:
         editor = self.query_one(TextArea)
         editor.display = True
+        self._editing = True
         self.query_one("#conflict-help", Label).update(
             Text("ctrl+s keep this text · Escape decide later")
         )

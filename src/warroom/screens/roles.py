@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from warroom.model import Role, RoleAssignment
-from warroom.screens.dialogs import prepare_fields
+from warroom.screens.dialogs import SavingDialog, prepare_fields
 from warroom.text import one_line
+from warroom.widgets.fields import TextField
 
 
-class RolesDialog(ModalScreen[tuple[Role, str] | None]):
+class RolesDialog(SavingDialog[tuple[Role, str]]):
     """Shows who holds which role; Enter assigns the chosen role to the named person.
     Assigning the IC (or scribe, or comms liaison) hands the role over."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, roles: Sequence[RoleAssignment], *, blink: bool = True) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        roles: Sequence[RoleAssignment],
+        *,
+        blink: bool = True,
+        save: Callable[[tuple[Role, str]], Awaitable[bool]] | None = None,
+    ) -> None:
+        super().__init__(save)
         self.roles = roles
         self._blink = blink
 
@@ -38,7 +44,7 @@ class RolesDialog(ModalScreen[tuple[Role, str] | None]):
                     allow_blank=False,
                     id="role",
                 )
-                yield Input(placeholder="name", id="person")
+                yield TextField(placeholder="name", id="person")
             yield Label("", id="roles-error", classes="form-error")
             yield Label("Enter assign · Escape close · Tab switch field", classes="dialog-help")
 
@@ -56,7 +62,7 @@ class RolesDialog(ModalScreen[tuple[Role, str] | None]):
         prepare_fields(self, blink=self._blink)
         self.set_focus(self.query_one("#person", Input))
 
-    def on_input_submitted(self, message: Input.Submitted) -> None:
+    async def on_input_submitted(self, message: Input.Submitted) -> None:
         message.stop()
         person = message.value.strip()
         if not person:
@@ -64,7 +70,7 @@ class RolesDialog(ModalScreen[tuple[Role, str] | None]):
             return
         role = self.query_one("#role", Select).value
         if isinstance(role, Role):
-            self.dismiss((role, person))
+            await self.finish((role, person))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,14 +1,16 @@
 """The war room: the screen an incident commander lives in for hours.
 
 The screen owns the incident's state and is the only place that talks to the store (through
-the app's store thread). Its widgets are bound to that state and send messages back.
+the app's store thread). Its widgets are bound to that state and send messages back. While it
+is open it follows the change feed (screens/live.py): what others change appears within a
+second, and it keeps a presence heartbeat, so that the others see who is here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.app import ComposeResult, SystemCommand
@@ -16,18 +18,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Input
 
 from warroom.cadence import ResponseStatus, next_update_due, response_status
-from warroom.errors import BadInput, Conflict
+from warroom.errors import BadInput, Conflict, DatabaseError, StorageError
 from warroom.lifecycle import Phase, postmortem_due
 from warroom.logline import LogLine, parse_log_line
-from warroom.model import ActionItem, Event, EventKind, Role
-from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_state
+from warroom.merge import settle
+from warroom.model import ActionItem, Event, EventKind, Incident, Presence, Role
+from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_news, read_state
+from warroom.screens.live import Live
 from warroom.severity import SEVERITIES, severity_label
+from warroom.text import printable
 from warroom.updates import UpdateContext, compose_update
 from warroom.widgets.board import Board
 from warroom.widgets.countdown import Countdown
+from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.log_input import LogInput
 from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.timeline import PAGE, Timeline
@@ -35,9 +41,22 @@ from warroom.widgets.timeline import PAGE, Timeline
 if TYPE_CHECKING:
     from warroom.app import WarroomApp
     from warroom.screens.action_form import ActionDraft
-    from warroom.store import Store
+    from warroom.screens.conflict import ConflictChoice
+    from warroom.store import Change, Heartbeat, Store
 
 T = TypeVar("T")
+
+# Who is here is read again this often (and whenever someone opens or closes the war room):
+# someone whose warroom stopped stamping drops off by itself.
+PRESENCE_REFRESH = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class NotDone:
+    """A store call that failed; the user has been told why. `retry`: trying again can work,
+    so a dialog keeps what was typed for it (not after a conflict: what is stored changed)."""
+
+    retry: bool
 
 
 class WarRoomScreen(Screen[None]):
@@ -96,6 +115,7 @@ class WarRoomScreen(Screen[None]):
     now: reactive[datetime | None] = reactive(None, init=False)
     due: reactive[datetime | None] = reactive(None, init=False)
     response: reactive[ResponseStatus | None] = reactive(None, init=False)
+    here: reactive[tuple[Presence, ...]] = reactive((), init=False)  # who has the room open
 
     def __init__(self, incident_id: int, preview: RoomPreview | None = None) -> None:
         """`preview`: a quick read to draw the first screen from, before the store is open."""
@@ -103,6 +123,11 @@ class WarRoomScreen(Screen[None]):
         self.incident_id = incident_id
         self._preview = preview
         self._saving = False
+        self.live = Live(self, self._apply_changes)
+        self._heartbeat: Heartbeat | None = None  # set and cleared on the store thread
+        self._joined = False  # a heartbeat was asked for
+        self._left = False
+        self._presence_due: datetime | None = None
 
     @property
     def warroom(self) -> WarroomApp:
@@ -112,22 +137,27 @@ class WarRoomScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         tz = self.warroom.config.tz
-        yield SeverityBanner(id="banner").data_bind(WarRoomScreen.now, WarRoomScreen.response)
+        yield SeverityBanner(id="banner").data_bind(
+            WarRoomScreen.now, WarRoomScreen.response, WarRoomScreen.here
+        )
         yield Countdown(tz, id="countdown").data_bind(WarRoomScreen.now, WarRoomScreen.due)
         with Horizontal(id="room-body"):
             yield Timeline(tz, id="timeline")
         yield Board(id="board")
         yield LogInput(id="log", blink=self.warroom.blink)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self.set_focus(self.query_one(Timeline))
         self.now = self.warroom.clock.now()
+        self.here = (self._me(),)
         self.set_interval(1.0, self._tick)
         preview = self._preview
         if preview is None:
+            await self.live.open()  # first: whatever is committed after the load is news
             await self._reload_state()
             await self._load_newest()
+            self.run_worker(self._go_live(), group="live")
             return
         self._preview = None
         self.state = preview.state
@@ -136,6 +166,11 @@ class WarRoomScreen(Screen[None]):
 
     async def _catch_up(self) -> None:
         """After a quick first screen: read it again through the store, once it is open."""
+        await self.live.open()
+        await self._reload_all()
+        await self._go_live()
+
+    async def _reload_all(self) -> None:
         timeline = self.query_one(Timeline)
         selected = timeline.selected
         await self._reload_state()
@@ -143,6 +178,14 @@ class WarRoomScreen(Screen[None]):
 
     def _tick(self) -> None:
         self.now = self.warroom.clock.now()
+        if self.state is not None:
+            self._date_the_timeline(self.state.incident, self.now)
+
+    def _date_the_timeline(self, incident: Incident, now: datetime) -> None:
+        """Dates in the timeline once the incident spans days (at midnight, as it passes)."""
+        tz = self.warroom.config.tz
+        detected_day = incident.detected_at.astimezone(tz).date()
+        self.query_one(Timeline).show_dates = detected_day != now.astimezone(tz).date()
 
     # ---- state ----------------------------------------------------------------------------
 
@@ -171,11 +214,11 @@ class WarRoomScreen(Screen[None]):
             self.due = next_update_due(
                 incident, last, state.severity_changes, app.config.schedule, app.config.tz
             )
-        self.query_one(SeverityBanner).incident = incident
+        banner = self.query_one(SeverityBanner)
+        banner.incident = incident
+        banner.roles = state.roles
         self.query_one(Board).items = state.action_items
-        timeline = self.query_one(Timeline)
-        detected_day = incident.detected_at.astimezone(app.config.tz).date()
-        timeline.show_dates = detected_day != now.astimezone(app.config.tz).date()
+        self._date_the_timeline(incident, now)
 
     def _key_for(self, binding_id: str) -> str:
         for binding in self.BINDINGS:
@@ -271,11 +314,15 @@ class WarRoomScreen(Screen[None]):
             self.set_focus(self.query_one(Timeline))
 
     async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
-        """Run a store call; on failure tell the user what was not done, and return None."""
+        """Run a store call; on failure tell the user what was not done and why, and return
+        None."""
+        done = await self._try(what, work)
+        return None if isinstance(done, NotDone) else done
+
+    async def _try(self, what: str, work: Callable[[Store], T]) -> T | NotDone:
+        """Run a store call; on failure tell the user what was not done and why."""
         try:
             return await self.warroom.call(work)
-        except BadInput as error:
-            self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
         except Conflict as error:
             self.notify(
                 f"{error}. Showing what is stored now; make your change again if still needed.",
@@ -284,21 +331,39 @@ class WarRoomScreen(Screen[None]):
                 markup=False,
             )
             await self._after_change()
-        except Exception as error:  # the store's failures (disk full, locked, gone) end here
-            self.notify(
-                f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
-                title=f"Could not {what}: nothing was lost, try again",
-                severity="error",
-                markup=False,
-                timeout=15,
-            )
-        return None
+            return NotDone(retry=False)
+        except (StorageError, DatabaseError) as error:  # a full disk, busy, read-only, damaged
+            self._not_saved(what, str(error))
+        except BadInput as error:  # refused as it is: the user can change it
+            self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
+        except Exception as error:  # a bug: still, the app and what was typed stay
+            first = str(error).splitlines()[0] if str(error) else ""
+            self._not_saved(what, f"unexpected error: {type(error).__name__}: {first}")
+        return NotDone(retry=True)
+
+    def _not_saved(self, what: str, why: str) -> None:
+        self.notify(
+            printable(why),
+            title=f"Could not {what}: nothing was saved",
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
+
+    async def _saved(self, what: str, work: Callable[[Store], object]) -> bool:
+        """For a dialog's save: whether it may close (saved, or refused by a conflict)."""
+        done = await self._try(what, work)
+        if isinstance(done, NotDone):
+            return not done.retry
+        await self._after_change()
+        return True
 
     # ---- keys -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While typing, a key is a letter, not a command.
-        return action == "home" or not isinstance(self.focused, (Input, TextArea))
+        # While typing, a key is a letter, not a command. (Dialogs with text areas are screens
+        # of their own: these bindings do not reach them.)
+        return action == "home" or not isinstance(self.focused, Input)
 
     def on_log_input_left(self) -> None:
         self.set_focus(self.query_one(Timeline))
@@ -307,8 +372,7 @@ class WarRoomScreen(Screen[None]):
         self.query_one(LogInput).focus_input()
 
     def action_home(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
+        self.warroom.show_home()
 
     def action_severity(self) -> None:
         from warroom.screens.dialogs import SeverityDialog
@@ -405,9 +469,7 @@ class WarRoomScreen(Screen[None]):
             app.config.tz,
         )
 
-        async def posted(text: str | None) -> None:
-            if text is None:
-                return
+        async def post(text: str) -> bool:
             event = await self._attempt(
                 "post the update",
                 lambda store: store.log_event(
@@ -415,22 +477,18 @@ class WarRoomScreen(Screen[None]):
                 ),
             )
             if event is None:
-                return
+                return False  # the composer keeps the draft
             app.copy_to_clipboard(text)
             await self._after_change()
             self.notify("Update posted to the timeline and copied to the clipboard.")
+            return True
 
-        self.app.push_screen(
-            UpdateComposer(draft, SEVERITIES[incident.severity].audience, blink=app.blink),
-            posted,
-        )
+        audience = SEVERITIES[incident.severity].audience
+        self.app.push_screen(UpdateComposer(draft, audience, blink=app.blink, save=post))
 
     def action_add_action(self) -> None:
-
-        async def saved(draft: ActionDraft | None) -> None:
-            if draft is None:
-                return
-            item = await self._attempt(
+        async def save(draft: ActionDraft) -> bool:
+            return await self._saved(
                 "add the action item",
                 lambda store: store.add_action_item(
                     self.incident_id,
@@ -444,49 +502,96 @@ class WarRoomScreen(Screen[None]):
                     ticket=draft.ticket,
                 ),
             )
-            if item is not None:
-                await self._after_change()
 
-        self.app.push_screen(self._action_form(None), saved)
+        self.app.push_screen(self._action_form(None, save))
 
-    def _action_form(self, item: ActionItem | None) -> Screen[ActionDraft | None]:
+    def _action_form(
+        self, item: ActionItem | None, save: Callable[[ActionDraft], Awaitable[bool]]
+    ) -> Screen[ActionDraft | None]:
         from warroom.screens.action_form import ActionItemForm
 
         app = self.warroom
         today = app.clock.now().astimezone(app.config.tz).date()
-        return ActionItemForm(today, item, blink=app.blink)
+        return ActionItemForm(today, item, blink=app.blink, save=save)
 
     async def on_board_move_wanted(self, message: Board.MoveWanted) -> None:
-        await self._save_item(replace(message.item, status=message.status))
+        await self._save_item(replace(message.item, status=message.status), message.item)
 
     def on_board_edit_wanted(self, message: Board.EditWanted) -> None:
-        item = message.item
+        self._edit_item(message.item, base=message.item)
 
-        async def saved(draft: ActionDraft | None) -> None:
-            if draft is not None:
-                await self._save_item(
-                    replace(
-                        item,
-                        description=draft.description,
-                        type=draft.type,
-                        owner=draft.owner,
-                        priority=draft.priority,
-                        due_date=draft.due_date,
-                        ticket=draft.ticket,
-                        status=draft.status,
-                    )
-                )
+    def _edit_item(self, item: ActionItem, *, base: ActionItem) -> None:
+        """The form, filled from `item`; saved as an edit of `base` (what is stored). A
+        conflict found on saving is asked about once the form has closed."""
+        conflicts: list[ItemConflict] = []
 
-        self.app.push_screen(self._action_form(item), saved)
+        async def save(draft: ActionDraft) -> bool:
+            edited = replace(
+                item,
+                description=draft.description,
+                type=draft.type,
+                owner=draft.owner,
+                priority=draft.priority,
+                due_date=draft.due_date,
+                ticket=draft.ticket,
+                status=draft.status,
+            )
+            return await self._save_item(edited, base, conflicts=conflicts)
 
-    async def _save_item(self, item: ActionItem) -> None:
-        saved = await self._attempt(
+        def closed(_draft: ActionDraft | None) -> None:
+            if conflicts:
+                self._settle_conflict(conflicts[0], base)
+
+        self.app.push_screen(self._action_form(item, save), closed)
+
+    async def _save_item(
+        self, item: ActionItem, base: ActionItem, *, conflicts: list[ItemConflict] | None = None
+    ) -> bool:
+        """Save `item`, edited from `base`; whether a form may close. When someone else saved
+        the item meanwhile, the fields each changed are merged; when both changed a field, the
+        user decides: at once, or (`conflicts` given, from a form) once the form has closed."""
+        actor = self.warroom.config.user
+        saved = await self._try(
             "save the action item",
-            lambda store: store.update_action_item(item, actor=self.warroom.config.user),
+            lambda store: _save_or_conflict(store, item, base, actor),
         )
-        if saved is not None:
-            await self._after_change()
-            self.set_focus(self.query_one(Board).column_of(saved.status))
+        if isinstance(saved, NotDone):
+            return not saved.retry
+        if isinstance(saved, ItemConflict):
+            if conflicts is None:
+                self._settle_conflict(saved, base)
+            else:
+                conflicts.append(saved)
+            return True
+        await self._after_change()
+        self.set_focus(self.query_one(Board).column_of(saved.status))
+        return True
+
+    def _settle_conflict(self, conflict: ItemConflict, base: ActionItem) -> None:
+        from warroom.screens.conflict import ActionItemConflict, ConflictChoice
+
+        theirs, mine, fields = conflict.theirs, conflict.mine, conflict.fields
+
+        async def chosen(choice: ConflictChoice | None) -> None:
+            if choice is None:
+                self.notify("Your edit of the action item was not saved.", markup=False)
+                await self._after_change()
+                return
+            # What to save is built on theirs, and saved as an edit of theirs: should yet
+            # another save have come in meanwhile, that one is merged (or asked about) too.
+            settled = settle(
+                base, mine, theirs, fields, keep_mine=choice is not ConflictChoice.THEIRS
+            )
+            if choice is ConflictChoice.EDIT:
+                self._edit_item(settled, base=theirs)
+            elif settled == theirs:
+                await self._after_change()
+            else:
+                await self._save_item(settled, theirs)
+
+        self.app.push_screen(
+            ActionItemConflict(theirs, mine, fields, self.warroom.config.tz), chosen
+        )
 
     def action_postmortem(self) -> None:
         self.warroom.open_postmortem(self.incident_id)
@@ -498,20 +603,16 @@ class WarRoomScreen(Screen[None]):
         if state is None:
             return
 
-        async def assigned(choice: tuple[Role, str] | None) -> None:
-            if choice is None:
-                return
+        async def assign(choice: tuple[Role, str]) -> bool:
             role, person = choice
-            done = await self._attempt(
+            return await self._saved(
                 "assign the role",
                 lambda store: store.assign_role(
                     self.incident_id, role, person, actor=self.warroom.config.user
                 ),
             )
-            if done is not None:
-                await self._after_change()
 
-        self.app.push_screen(RolesDialog(state.roles, blink=self.warroom.blink), assigned)
+        self.app.push_screen(RolesDialog(state.roles, blink=self.warroom.blink, save=assign))
 
     async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
         event = message.event
@@ -533,10 +634,8 @@ class WarRoomScreen(Screen[None]):
         def parse(text: str) -> LogLine:
             return self._parse(text, event.kind)
 
-        async def edited(result: LogLine | None) -> None:
-            if result is None:
-                return
-            saved = await self._attempt(
+        async def save(result: LogLine) -> bool:
+            saved = await self._try(
                 "edit the event",
                 lambda store: store.edit_event(
                     event.id,
@@ -546,10 +645,12 @@ class WarRoomScreen(Screen[None]):
                     occurred_at=result.occurred_at,
                 ),
             )
-            if saved is not None:
-                await self._show_event(saved)
+            if isinstance(saved, NotDone):
+                return not saved.retry
+            await self._show_event(saved)
+            return True
 
-        self.app.push_screen(EditEventDialog(event, line, parse, blink=app.blink), edited)
+        self.app.push_screen(EditEventDialog(event, line, parse, blink=app.blink, save=save))
 
     async def _delete_event(self, event: Event) -> None:
         from warroom.screens.dialogs import ConfirmDialog
@@ -581,6 +682,126 @@ class WarRoomScreen(Screen[None]):
         if flagged is not None:
             await self._show_event(flagged)
 
+    # ---- live: what others change, and who is here ----------------------------------------
+
+    async def _go_live(self) -> None:
+        """Once the screen has loaded through the store: follow the feed, and join."""
+        await self.live.start()
+        await self._join()
+        self.set_interval(1.0, self._presence_tick)
+
+    def on_live_changed(self, _message: Live.Changed) -> None:
+        self.live.wake()
+
+    async def _apply_changes(self, changes: Sequence[Change] | None) -> None:
+        """Show what the feed says changed (others' writes, and this app's own coming back):
+        re-read only that. None: the place in the feed was lost, read everything again."""
+        if changes is None:
+            await self._reload_all()
+            await self._read_presence()
+            return
+        if not any(change.incident_id == self.incident_id for change in changes):
+            return
+        state = self.state
+        last_update = state.last_update if state else None
+        news = await self.warroom.call(
+            lambda store: read_news(store, self.incident_id, changes, last_update)
+        )
+        if self.state is not None:
+            self.state = news.applied_to(self.state)
+        if news.many_events:
+            await self._reload_window()
+        else:
+            self._show_changed_events(news.events)
+        if news.presence:
+            await self._read_presence()
+
+    def _show_changed_events(self, events: Sequence[Event]) -> None:
+        """Upsert the events that differ from what is shown, in the timeline's window (an event
+        beyond it is shown when the window gets there)."""
+        timeline = self.query_one(Timeline)
+        shown = {event.id: event for event in timeline.events}
+        for event in events:
+            if shown.get(event.id) != event:
+                timeline.upsert(event)
+
+    async def _reload_window(self) -> None:
+        timeline = self.query_one(Timeline)
+        if timeline.has_newer:
+            return  # reading old events: the newest are read when the window gets there
+        selected = timeline.selected
+        if selected is None or selected == timeline.events[-1]:
+            await self._load_newest()  # following the newest: go on following it
+        else:
+            await self._load_newest(select=selected.id)
+
+    async def _join(self) -> None:
+        """Keep a heartbeat that lists this user as here (started once; its stamps failing
+        is told), and read who else is."""
+        from warroom.store import Heartbeat
+
+        incident_id, user = self.incident_id, self.warroom.config.user
+
+        def join(store: Store) -> Exception | None:
+            # On the store thread, as leaving is: a join still queued when the screen closes
+            # runs before the leave, so no heartbeat outlives the screen.
+            if self._heartbeat is None and not self._left:
+                heartbeat = Heartbeat(store, incident_id, user)
+                heartbeat.start()
+                self._heartbeat = heartbeat
+            return self._heartbeat.error if self._heartbeat else None
+
+        self._joined = True
+        try:
+            failing = await self.warroom.call(join)
+        except Exception as error:  # the store's failures: told once, tried again
+            failing = error
+        if failing is not None:
+            self.live.report("heartbeat", failing)
+        else:
+            self.live.settled("heartbeat")
+        await self._read_presence()
+
+    @property
+    def joined(self) -> bool:
+        """This user's heartbeat has stamped once: the others see them here."""
+        return self._heartbeat is not None
+
+    async def _read_presence(self) -> None:
+        app = self.warroom
+        self._presence_due = app.clock.now() + PRESENCE_REFRESH
+        try:
+            people = await app.call(lambda store: store.present(self.incident_id))
+        except Exception as error:  # the store's failures: told once, tried again
+            self.live.report("presence", error)
+            return
+        self.live.settled("presence")
+        if all(person.person != app.config.user for person in people):
+            people.append(self._me())  # this war room is open: its user is here
+        self.here = tuple(people)
+
+    def _me(self) -> Presence:
+        now = self.warroom.clock.now()
+        return Presence(self.warroom.config.user, since=now, last_seen=now)
+
+    async def _presence_tick(self) -> None:
+        due = self._presence_due
+        if due is not None and self.warroom.clock.now() >= due:
+            await self._join()
+
+    async def on_unmount(self) -> None:
+        """Leave: stop the heartbeat (the others see this user go) and the feed."""
+        self._left = True
+        await self.live.close()
+
+        def leave(_store: Store) -> None:
+            heartbeat, self._heartbeat = self._heartbeat, None
+            if heartbeat is not None:
+                heartbeat.stop()
+
+        if self._joined and self.warroom.failed is None:
+            await self.warroom.call(leave)
+
     # ---- the command palette --------------------------------------------------------------
 
     def system_commands(self) -> Iterable[SystemCommand]:
@@ -601,3 +822,25 @@ class WarRoomScreen(Screen[None]):
         )
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemConflict:
+    """Both saved the same action item, changing the same fields differently."""
+
+    theirs: ActionItem  # what is stored
+    mine: ActionItem  # what this save tried to store
+    fields: tuple[str, ...]
+
+
+def _save_or_conflict(
+    store: Store, item: ActionItem, base: ActionItem, actor: str
+) -> ActionItem | ItemConflict:
+    """Save an edited action item; a conflict for the user to settle is returned."""
+    try:
+        return store.update_action_item(item, actor=actor, base=base)
+    except Conflict as conflict:
+        theirs, mine = conflict.current, conflict.mine
+        if isinstance(theirs, ActionItem) and isinstance(mine, ActionItem):
+            return ItemConflict(theirs, mine, conflict.fields)
+        raise

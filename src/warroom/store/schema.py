@@ -3,5 +3,5 @@
 
 # Every alembic revision this warroom knows, oldest first. A test checks it against the
 # migration scripts, so the common path (schema already at HEAD) never imports alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]

@@ -238,11 +238,13 @@ class Store:
                 sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOCK_KEY}
             )
         now = self._clock.now()
-        for incident_id, entity, entity_id in noted:
-            session.add(
-                ChangeRow(incident_id=incident_id, entity=entity, entity_id=entity_id, at=now)
-            )
-        session.flush()
+        session.execute(
+            insert(ChangeRow),
+            [
+                {"incident_id": incident_id, "entity": entity, "entity_id": entity_id, "at": now}
+                for incident_id, entity, entity_id in noted
+            ],
+        )
         if self._postgres:
             session.execute(sql_text(f"NOTIFY {CHANGE_CHANNEL}"))
 
@@ -487,11 +489,33 @@ class Store:
         """Append an event; returns only once it is committed."""
         text = require_text(text, "the event text")
         actor = require_text(actor, "the actor")
-        at = require_instant(occurred_at) if occurred_at else self._clock.now()
+        recorded = self._clock.now()
+        at = require_instant(occurred_at) if occurred_at else recorded
 
+        # The keystroke path: Core statements, no ORM objects to build, flush and refresh.
         def write(session: Session) -> Event:
-            self._incident_row(session, incident_id)
-            return converters.event(self._add_event(session, incident_id, kind, actor, text, at))
+            known = session.execute(
+                sql.select(col(IncidentRow.id)).where(col(IncidentRow.id) == incident_id)
+            ).first()
+            if known is None:
+                raise UnknownIncident(incident_key(incident_id))
+            inserted = session.connection().execute(
+                insert(EventRow).values(
+                    incident_id=incident_id,
+                    kind=kind.value,
+                    actor=actor,
+                    text=text,
+                    occurred_at=at,
+                    recorded_at=recorded,
+                    starred=False,
+                    hidden=False,
+                )
+            )
+            (event_id,) = inserted.inserted_primary_key or (None,)
+            if event_id is None:
+                raise RuntimeError("the database returned no id for the new event")
+            self._changed(session, incident_id, "event", event_id)
+            return Event(int(event_id), incident_id, kind, actor, text, at, recorded)
 
         return self._write(write)
 
@@ -547,6 +571,20 @@ class Store:
     def get_event(self, event_id: int) -> Event:
         with self._read() as session:
             return converters.event(self._event_row(session, event_id))
+
+    def events_by_id(self, event_ids: Iterable[int]) -> list[Event]:
+        """The events with these ids, in timeline order; deleted ones too (a live view must
+        learn of a deletion). Ids that name no event are left out."""
+        wanted = sorted(set(event_ids))
+        if not wanted:
+            return []
+        with self._read() as session:
+            rows = session.exec(
+                select(EventRow)
+                .where(col(EventRow.id).in_(wanted))
+                .order_by(col(EventRow.occurred_at), col(EventRow.id))
+            ).all()
+            return [converters.event(row) for row in rows]
 
     def _event_row(self, session: Session, event_id: int, *, lock: bool = False) -> EventRow:
         statement = select(EventRow).where(EventRow.id == event_id)

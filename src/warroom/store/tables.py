@@ -35,7 +35,10 @@ class MilestoneRow(SQLModel, table=True):
 
 class EventRow(SQLModel, table=True):
     __tablename__: ClassVar[str] = "event"
-    __table_args__ = (Index("ix_event_incident_time", "incident_id", "occurred_at", "id"),)
+    __table_args__ = (
+        Index("ix_event_incident_time", "incident_id", "occurred_at", "id"),
+        Index("ix_event_incident_kind_time", "incident_id", "kind", "occurred_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id")

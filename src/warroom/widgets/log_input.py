@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 
 from warroom.logline import next_kind
 from warroom.model import EventKind
+from warroom.widgets.fields import TextField
 
 PLACEHOLDER = "what happened? Enter saves · '14:15 …' / '-5m …' backdate · 'alert: …' sets the kind"
 
@@ -53,7 +54,7 @@ class LogInput(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(self._kind_label(), id="log-kind")
-        yield Input(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False)
+        yield TextField(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False)
 
     def on_mount(self) -> None:
         self.input.cursor_blink = self._blink

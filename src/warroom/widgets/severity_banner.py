@@ -1,4 +1,5 @@
-"""The severity banner: what is on fire, how badly, who leads, for how long, where we stand."""
+"""The severity banner: what is on fire, how badly, who leads, for how long, where we stand,
+and who is in the room."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.widget import Widget
 
 from warroom.cadence import ResponseStatus
 from warroom.lifecycle import PHASES, Phase
-from warroom.model import Incident
+from warroom.model import Incident, Presence, Role, RoleAssignment
 from warroom.severity import SEVERITIES
 from warroom.text import one_line
 from warroom.timefmt import duration
@@ -26,12 +27,23 @@ _SHORT_PHASE = {
 }
 
 
+_ROLE_LABEL = {
+    Role.COMMANDER: "IC",
+    Role.SCRIBE: "scribe",
+    Role.COMMS: "comms",
+    Role.EXPERT: "experts",
+}
+
+
 class SeverityBanner(Widget):
-    """Three lines in the severity's colour (a CSS class per level). The screen owns the data."""
+    """Four lines in the severity's colour (a CSS class per level). The screen owns the data:
+    the incident, its roles, and who has the war room open (`here`)."""
 
     incident: reactive[Incident | None] = reactive(None)
     response: reactive[ResponseStatus | None] = reactive(None)
     now: reactive[datetime | None] = reactive(None)
+    roles: reactive[tuple[RoleAssignment, ...]] = reactive(())
+    here: reactive[tuple[Presence, ...]] = reactive(())
 
     def watch_incident(self, incident: Incident | None) -> None:
         for level in SEVERITIES:
@@ -49,8 +61,7 @@ class SeverityBanner(Widget):
         head.append(f"  {incident.key} ", style="bold")
         head.append(one_line(incident.title), style="bold")
         elapsed = (incident.resolved_at or now) - incident.detected_at
-        tail = Text(f"IC {one_line(incident.commander or 'unassigned')}  ")
-        tail.append(
+        tail = Text(
             f"{'lasted' if incident.resolved_at else 'elapsed'} {duration(elapsed)} ",
             style="bold",
         )
@@ -58,7 +69,12 @@ class SeverityBanner(Widget):
         facts.append_text(self._response_mark(now))
         facts.append(f"  ·  {level.definition}")
         banner = Text("\n").join(
-            [_spread(head, tail, width), facts, _lifecycle_strip(incident.phase, width)]
+            [
+                _spread(head, tail, width),
+                facts,
+                _lifecycle_strip(incident.phase, width),
+                self._crew(incident, now, width),
+            ]
         )
         banner.no_wrap = True
         banner.overflow = "ellipsis"
@@ -73,6 +89,51 @@ class SeverityBanner(Widget):
         if response.missed_by(now):
             return Text(": MISSED ✗", style="bold")
         return Text(": waiting for acknowledgement")
+
+    def _crew(self, incident: Incident, now: datetime, width: int) -> Text:
+        """Who holds each role, and who is here. When the width allows, the people here are on
+        the right with how long they have been; else after the roles, the experts left out if
+        need be, and what does not fit is cut with an ellipsis."""
+        holders = {
+            role: [one_line(r.person) for r in self.roles if r.role is role] for role in Role
+        }
+        if not holders[Role.COMMANDER] and incident.commander:
+            holders[Role.COMMANDER] = [one_line(incident.commander)]
+        here = self.here
+        roles = _roles(holders, experts=True)
+        if not here:
+            return roles
+        wide = Text(f"{len(here)} here: ")
+        for index, person in enumerate(here):
+            if index:
+                wide.append(" · ")
+            wide.append(one_line(person.person), style="bold")
+            wide.append(f" ({duration(now - person.since)})")
+        wide.append(" ")
+        if roles.cell_len + 2 + wide.cell_len <= width:
+            return _spread(roles, wide, width)
+        compact = Text(f" · {len(here)} here: ")
+        compact.append(", ".join(one_line(person.person) for person in here), style="bold")
+        if roles.cell_len + compact.cell_len > width:
+            roles = _roles(holders, experts=False)
+        roles.append_text(compact)
+        return roles
+
+
+def _roles(holders: dict[Role, list[str]], *, experts: bool) -> Text:
+    line = Text(" ")
+    for role in Role:
+        people = holders[role]
+        if role is Role.EXPERT and (not experts or not people):
+            continue
+        if len(line) > 1:
+            line.append(" · ")
+        line.append(f"{_ROLE_LABEL[role]} ")
+        if people:
+            line.append(", ".join(people), style="bold")
+        else:
+            line.append("—")
+    return line
 
 
 def _lifecycle_strip(current: Phase, width: int) -> Text:

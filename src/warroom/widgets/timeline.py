@@ -90,21 +90,39 @@ class Timeline(DataTable[Text]):
         self._ids: set[int] = set()
         self.has_older = False
         self.has_newer = False  # False: the window reaches the newest event (live)
-        self.show_dates = False
+        self._show_dates = False
         self._waiting = False
 
     def on_mount(self) -> None:
         self.border_subtitle = "e edit · d delete · * star · h hide"
-        self.add_column("time", key="time")
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Every column has a set width: nothing for the table to measure, and the text
+        column takes what is left (the table never scrolls sideways)."""
+        time_width = len("03-15 14:23") if self.show_dates else len("14:23")
+        self.add_column("time", key="time", width=time_width)
         self.add_column("kind", key="kind", width=KIND_WIDTH)
         self.add_column("who", key="actor", width=ACTOR_WIDTH)
-        self.add_column("what", key="text")
+        self.add_column("what", key="text", width=self._text_width(time_width))
 
     # ---- what the screen calls ----------------------------------------------------------
 
     @property
     def events(self) -> Sequence[Event]:
         return self._events
+
+    @property
+    def show_dates(self) -> bool:
+        """Whether the time column has dates (the incident spans days)."""
+        return self._show_dates
+
+    @show_dates.setter
+    def show_dates(self, show: bool) -> None:
+        if show != self._show_dates:
+            self._show_dates = show
+            if self._events:  # every row, not only those added from now on
+                self._rebuild(self.selected.id if self.selected else None)
 
     @property
     def selected(self) -> Event | None:
@@ -172,7 +190,7 @@ class Timeline(DataTable[Text]):
             self.add_row(*self._cells(event), key=str(event.id))
             self._trim_front()
             if follow:
-                self.move_cursor(row=len(self._events) - 1)
+                self.move_cursor(row=len(self._events) - 1, animate=False)
             return True
         oldest = self._events[0]
         if _order(event) < _order(oldest) and self.has_older:
@@ -186,18 +204,22 @@ class Timeline(DataTable[Text]):
     # ---- inside ---------------------------------------------------------------------------
 
     def _trim_front(self) -> None:
-        excess = len(self._events) - WINDOW
-        if excess > 0:
-            selected = self.selected
-            del self._events[:excess]
-            self._ids = {event.id for event in self._events}
+        """Keep the window its size as events arrive: drop the oldest rows one by one (cheap)
+        rather than rebuilding the table on every new event."""
+        while len(self._events) > WINDOW:
+            oldest = self._events.pop(0)
+            self._ids.discard(oldest.id)
+            row = self.cursor_row
+            self.remove_row(str(oldest.id))
+            if row > 0:
+                self.move_cursor(row=row - 1, animate=False)  # stay on the same event
             self.has_older = True
-            self._rebuild(selected.id if selected else None)
 
     def _rebuild(self, select: int | None) -> None:
-        self.clear()
-        self.add_rows(self._cells(event) for event in self._events)
-        # keys: the rows were added in order, so row i is self._events[i]
+        self.clear(columns=True)
+        self._add_columns()  # the width left for text may have changed
+        for event in self._events:  # row i is self._events[i]; its key is the event id
+            self.add_row(*self._cells(event), key=str(event.id))
         if not self._events:
             return
         row = len(self._events) - 1

@@ -1,0 +1,61 @@
+"""Fields a person types into: what is typed is what is saved, and what is shown never acts on
+the terminal.
+
+- Characters a terminal would obey (ESC, BEL, C1 controls, bidi overrides), whether pasted or
+  already in the text being edited, are shown as visible symbols (`␛`, `�`), one for one, so
+  that the cursor stays where it is in the text. The text itself is kept as it is.
+- A zero-width joiner typed inside an emoji sequence (👩‍💻) arrives as a key of its own, which
+  Textual's fields drop as unprintable: these keep it, in its place.
+"""
+
+from __future__ import annotations
+
+from rich.highlighter import Highlighter
+from rich.text import Text
+from textual import events
+from textual.widgets import Input, TextArea
+
+from warroom.text import JOINERS, control_pictures
+
+
+class ControlPictures(Highlighter):
+    """Shows the text with control characters as visible symbols; styles stay in place."""
+
+    def __call__(self, text: str | Text) -> Text:
+        shown = Text(text) if isinstance(text, str) else text.copy()
+        shown.plain = control_pictures(shown.plain)
+        return shown
+
+    def highlight(self, text: Text) -> None:
+        """Nothing to colour: `__call__` does the work."""
+
+
+class TextField(Input):
+    """A one-line field (an `Input`) for user text."""
+
+    def __init__(self, value: str | None = None, **kwargs: object) -> None:
+        super().__init__(value, highlighter=ControlPictures(), **kwargs)  # type: ignore[arg-type]
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character in JOINERS:
+            event.stop()
+            event.prevent_default()
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, *self.selection)
+
+
+class TextBox(TextArea):
+    """A text area for user text."""
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        line.plain = control_pictures(line.plain)
+        return line
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character in JOINERS and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            self.replace(event.character, *self.selection, maintain_selection_offset=False)
