@@ -9,9 +9,11 @@ and friends start as fast as the database layer allows.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -363,6 +365,20 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_PROBLEMS if blocking(problems) else EXIT_OK
 
 
+@contextmanager
+def _batch() -> Iterator[None]:
+    """Work on a whole report at once: up to 100,000 timeline entries, made and dropped, in
+    no reference cycles. Python's cycle collector would walk them over and over as they are
+    made, for nothing to collect (a fifth of an export's time); it is off meanwhile."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     incident_id = parse_incident_ref(args.id)
     from warroom.checks import check_report
@@ -374,9 +390,9 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     output = Path(args.output) if args.output is not None else None
     if output is not None:
         refuse_existing(output, force=args.force)
-    with ctx.open_store(create=False) as store:
+    with _batch(), ctx.open_store(create=False) as store:
         report = load_report(store, incident_id, _report_settings(ctx))
-    content = render(report, name)
+        content = render(report, name)
     if output is not None:
         write_private(output, content, force=args.force)
     else:
@@ -390,9 +406,10 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from warroom.exporters.importer import read_postmortem
 
-    record = read_postmortem(Path(args.file))  # validated whole before anything is opened
-    with ctx.open_store() as store:
-        incident = store.import_incident(record)
+    with _batch():
+        record = read_postmortem(Path(args.file))  # validated whole before anything is opened
+        with ctx.open_store() as store:
+            incident = store.import_incident(record)
     _out(incident.key)
     return EXIT_OK
 

@@ -20,7 +20,7 @@ key as null. Everything else warroom keeps is under the one extra key `warroom`:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -144,17 +144,26 @@ def _warroom(report: Report) -> dict[str, Any]:
 
 def _iso(moment: datetime) -> str:
     """`2024-03-15T14:15:00Z`, as `timefmt.iso_utc` (without strftime: 100,000 of these)."""
-    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")[:-6] + "Z"  # "+00:00" off
 
 
 def _seconds(delta: timedelta | None) -> int | None:
     return None if delta is None else int(delta.total_seconds())
 
 
-def without_nulls(value: Any) -> Any:
-    """The same structure with every null left out (TOML has no null)."""
+def without_nulls(value: Any, *, keep: Sequence[tuple[str, ...]] = ()) -> Any:
+    """The same structure with every null left out (TOML has no null). The values at the
+    paths in `keep` are taken as they are (lists known to hold no nulls, and long)."""
     if isinstance(value, Mapping):
-        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+        return {
+            key: item
+            if (key,) in keep
+            else without_nulls(item, keep=[path[1:] for path in keep if path[0] == key])
+            for key, item in value.items()
+            if item is not None
+        }
     if isinstance(value, list):
         return [without_nulls(item) for item in value]
     return value

@@ -45,9 +45,16 @@ def _underscores(match: re.Match[str]) -> str:
     return "\\_" * (end - start)
 
 
+# Any character escape_line may escape; a line without one (most) is taken as it is.
+_MAY_ESCAPE = re.compile(r"[\\`*\[\]<|~_&]|^[#>+=\-0-9]|#$")
+
+
 def escape_line(line: str) -> str:
     """One line of user text, safe anywhere inline."""
-    escaped = visible(line).strip().translate(_PUNCTUATION)
+    escaped = visible(line).strip()
+    if _MAY_ESCAPE.search(escaped) is None:
+        return escaped
+    escaped = escaped.translate(_PUNCTUATION)
     if "_" in escaped:
         escaped = _UNDERSCORES.sub(_underscores, escaped)
     if "&" in escaped:
@@ -178,12 +185,16 @@ def _timeline(report: Report) -> Iterator[str]:
     yield _row(["Time (UTC)", "Event", "Actor"])
     yield _row(["---"] * 3)
     starred = False
+    actors: dict[str, str] = {}  # a few people and tools write most of a long timeline
     for entry in report.timeline:
         event = inline(entry.text)
         if entry.starred:
             starred = True
             event = f"★ **{event}**"
-        yield _row([clock(entry.at, same_day), event, inline(entry.actor)])
+        actor = actors.get(entry.actor)
+        if actor is None:
+            actor = actors[entry.actor] = inline(entry.actor)
+        yield _row([clock(entry.at, same_day), event, actor])
     yield "\n"
     if starred:
         yield "★ marks the key moments.\n\n"

@@ -16,11 +16,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def _clean(value: str) -> str:
     if "\x00" in value:
         raise PydanticCustomError("text", "must not contain NUL characters")
-    if any("\ud800" <= char <= "\udfff" for char in value):
+    if _SURROGATE.search(value):
         raise PydanticCustomError("text", "must not contain unpaired surrogates")
     return value
 
