@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,6 +22,7 @@ from textual.screen import Screen
 from warroom.clock import Clock
 from warroom.config import Config
 from warroom.errors import BadInput
+from warroom.pacing import IdleCollector
 
 if TYPE_CHECKING:
     from warroom.model import Incident
@@ -70,6 +72,8 @@ class WarroomApp(App[int]):
         # Every store call runs on this one thread, in the order it was asked for: writes
         # never race each other and the event loop never waits on the disk.
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-store")
+        self.collector = IdleCollector()  # garbage collected in pauses, not mid-keystroke
+        self._closing = False
         if config.theme in self.available_themes:
             self.theme = config.theme
         if not blink:
@@ -103,10 +107,14 @@ class WarroomApp(App[int]):
                 # for this thread (quitting waits for the store thread to finish).
                 self._event_loop.call_soon_threadsafe(partial(self.exit, return_code=2))
                 raise
+            # Up and open (Textual, SQLAlchemy, the first screen): freeze that heap, and
+            # collect garbage in pauses from now on.
+            self._event_loop.call_soon_threadsafe(self._collect_in_pauses)
         return self._store
 
     def on_mount(self) -> None:
         self._event_loop = asyncio.get_running_loop()
+        self.set_interval(0.25, self.collector.tick)
         self.set_keymap(dict(self.config.keys))
         from warroom.screens.home import HomeScreen
 
@@ -160,7 +168,18 @@ class WarroomApp(App[int]):
             yield from commands()
         yield from super().get_system_commands(screen)
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste, events.MouseEvent)):
+            self.collector.typed()
+        await super().on_event(event)
+
+    def _collect_in_pauses(self) -> None:
+        if not self._closing:  # not once the app has ended: collecting is Python's again
+            self.collector.start()
+
     def on_unmount(self) -> None:
+        self._closing = True
+        self.collector.stop()
         self._io.submit(self._close_store)
         self._io.shutdown(wait=True)
 

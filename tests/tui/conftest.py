@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,15 @@ AppFactory = Callable[..., WarroomApp]
 
 # The lesson's full example post-mortem, in the JSON export format.
 LESSON = Path(__file__).parents[1] / "data" / "checkout-outage.json"
+
+
+@pytest.fixture(autouse=True)
+def collecting_given_back() -> Iterator[None]:
+    """An app collects garbage in pauses while it runs (warroom.pacing); once it has ended,
+    collecting is Python's again, for the rest of the test run."""
+    yield
+    assert gc.isenabled(), "an app left Python's garbage collector off"
+    assert gc.get_freeze_count() == 0, "an app left objects frozen"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -63,6 +64,27 @@ async def test_log_an_event(make_app: AppFactory, store: Store, incident_id: int
         assert timeline.events[-1] == event
         assert screen.query_one(LogInput).input.value == ""
         assert app.focused is timeline
+
+
+async def test_a_logged_event_is_shown_even_while_reading_older_ones(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """The cursor was up in the history (the table scrolled away from the newest): the line
+    just typed is still put in view and selected, so the person sees it went in."""
+    for n in range(40):
+        store.log_event(incident_id, f"older {n}", actor="bob")
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        await pilot.press("up", "up", "up", "up", "pageup", "pageup")
+        assert timeline.cursor_row < len(timeline.events) - 20
+        await pilot.press("l", *"db cpu 95%", "enter")
+        await until(pilot, lambda: timeline.selected is not None, "a selection")
+        await until(pilot, lambda: timeline.selected.text == "db cpu 95%", "the new event")  # type: ignore[union-attr]
+        await pilot.pause()
+        row_top = timeline.cursor_row - timeline.scroll_offset.y + 1  # + the header
+        assert 0 < row_top < timeline.size.height  # in view
 
 
 async def test_markup_is_stored_and_shown_literally(
@@ -548,3 +570,18 @@ async def test_a_store_that_cannot_open_ends_the_app_with_its_error(
         await until(pilot, lambda: app.failed is not None, "the failure")
     assert app.return_code == 2
     assert "damaged" in str(app.failed)
+
+
+async def test_garbage_is_collected_in_pauses_while_the_war_room_is_open(
+    make_app: AppFactory, incident_id: int
+) -> None:
+    """Once the store is open, the app collects garbage itself, between keystrokes; when it
+    ends, collecting is Python's again (the autouse fixture checks that)."""
+    app = make_app(incident_id)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await until(pilot, lambda: app.collector.running, "the collector to take over")
+        assert not gc.isenabled()
+        await pilot.press("l", *"db cpu 95%", "enter")
+        assert app.collector.running
+    assert not app.collector.running

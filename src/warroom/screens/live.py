@@ -32,7 +32,7 @@ from textual.timer import Timer
 
 if TYPE_CHECKING:
     from warroom.app import WarroomApp
-    from warroom.store import Change, ChangeFeed
+    from warroom.store import Change, ChangeFeed, Store
 
 # Trying again after trouble, this often (seconds).
 RETRY_SECONDS = 2.0
@@ -94,14 +94,20 @@ class Live:
         self._opened = True
         if self._feed is not None or self._closed:
             return
-        from warroom.store import ChangeFeed
 
         def on_change() -> None:  # on the watcher thread: quick, and never raises
             if not self._closed:
                 self._screen.post_message(Live.Changed(self))
 
+        def feed(store: Store) -> ChangeFeed:
+            # Imported on the store thread: the first import of the store's code (SQLAlchemy)
+            # takes half a second, which the screen spends drawing and answering keys.
+            from warroom.store import ChangeFeed
+
+            return ChangeFeed(store, on_change=on_change)
+
         try:
-            self._feed = await self.app.call(lambda store: ChangeFeed(store, on_change=on_change))
+            self._feed = await self.app.call(feed)
         except Exception as error:  # the store's failures: told once, tried again
             self._lost_place = True
             self.report("feed", error)

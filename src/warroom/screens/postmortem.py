@@ -380,9 +380,9 @@ class PostMortemScreen(Screen[None]):
         await self._watch_changes(cursor)
 
     async def _watch_changes(self, cursor: int) -> None:
-        from warroom.store import ChangeFeed
-
         def start(store: Store) -> ChangeFeed:
+            from warroom.store import ChangeFeed  # on the store thread, as every store import
+
             feed = ChangeFeed(store, since=cursor, on_change=self._news)
             feed.start()
             return feed

@@ -171,10 +171,8 @@ class WarRoomScreen(Screen[None]):
         await self._go_live()
 
     async def _reload_all(self) -> None:
-        timeline = self.query_one(Timeline)
-        selected = timeline.selected
         await self._reload_state()
-        await self._load_newest(select=selected.id if selected else None)
+        await self._load_newest(keep=True)
 
     def _tick(self) -> None:
         self.now = self.warroom.clock.now()
@@ -229,10 +227,19 @@ class WarRoomScreen(Screen[None]):
 
     # ---- the timeline ---------------------------------------------------------------------
 
-    async def _load_newest(self, select: int | None = None) -> None:
+    async def _load_newest(self, select: int | None = None, *, keep: bool = False) -> None:
+        """The newest page, the cursor on `select` (default: the newest event). `keep`: on
+        the event the cursor is on when the page arrives, unless that is the newest (then
+        on the newest: following it). Decided on arrival, not before the read: an event
+        typed and shown meanwhile is not scrolled away from."""
         events = await self.warroom.call(
             lambda store: store.events_before(self.incident_id, None, limit=FIRST_PAGE)
         )
+        if keep:
+            timeline = self.query_one(Timeline)
+            current = timeline.selected
+            if current is not None and current != timeline.events[-1]:
+                select = current.id
         self._show_newest(events, select)
 
     def _show_newest(self, events: Sequence[Event], select: int | None = None) -> None:
@@ -309,6 +316,8 @@ class WarRoomScreen(Screen[None]):
             return  # not saved: the text stays in the input, the user has been told
         message.log_input.saved(message.text)
         await self._show_event(event)
+        # What was just typed is shown, wherever the cursor was: a person checks it went in.
+        self.query_one(Timeline).reveal(event.id)
         if not message.log_input.input.value:
             # Saved: back to the keys (l logs the next one). Anything typed meanwhile keeps focus.
             self.set_focus(self.query_one(Timeline))
@@ -729,20 +738,16 @@ class WarRoomScreen(Screen[None]):
         timeline = self.query_one(Timeline)
         if timeline.has_newer:
             return  # reading old events: the newest are read when the window gets there
-        selected = timeline.selected
-        if selected is None or selected == timeline.events[-1]:
-            await self._load_newest()  # following the newest: go on following it
-        else:
-            await self._load_newest(select=selected.id)
+        await self._load_newest(keep=True)  # following the newest goes on following it
 
     async def _join(self) -> None:
         """Keep a heartbeat that lists this user as here (started once; its stamps failing
         is told), and read who else is."""
-        from warroom.store import Heartbeat
-
         incident_id, user = self.incident_id, self.warroom.config.user
 
         def join(store: Store) -> Exception | None:
+            from warroom.store import Heartbeat  # on the store thread, as every store import
+
             # On the store thread, as leaving is: a join still queued when the screen closes
             # runs before the leave, so no heartbeat outlives the screen.
             if self._heartbeat is None and not self._left:

@@ -130,6 +130,15 @@ class Timeline(DataTable[Text]):
             return None
         return self._events[self.cursor_row]
 
+    def reveal(self, event_id: int) -> bool:
+        """Put the cursor on an event in the window (scrolled into view). Returns whether
+        the event is in the window."""
+        row = next((i for i, event in enumerate(self._events) if event.id == event_id), None)
+        if row is None:
+            return False
+        self.move_cursor(row=row, animate=False)
+        return True
+
     def show(
         self,
         events: Sequence[Event],

@@ -1,0 +1,78 @@
+"""Python's cycle collector, run while the person at the keyboard pauses.
+
+A war room holds a large heap for hours (Textual, SQLAlchemy, the timeline on screen) and every
+keystroke makes some cyclic garbage. Left to itself, Python collects in the middle of whatever
+runs when a count is reached: a full collection walks the whole heap and stalls a keystroke for
+100 ms or more, six frames. So the app freezes what exists once it is up (never collected:
+modules, styles, the first screen), turns automatic collection off, and collects when input
+has been quiet for a moment: the young generations at each pause, everything now and then.
+Someone who never pauses still gets the young generations collected, in small steps, once
+enough garbage is waiting.
+
+Not Textual: the app calls `typed()` on input and `tick()` from a timer.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+
+class IdleCollector:
+    QUIET = 0.3  # seconds without input before collecting
+    FULL_EVERY = 30.0  # seconds between full collections (in quiet moments)
+    BACKLOG = 20_000  # young objects waiting: collect them now, typing or not
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        self._running = False
+        self._last_input = self._last_full = monotonic()
+        self._pause_collected = False
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def start(self) -> None:
+        """Freeze what exists and take collecting over (the process's collector is off).
+        Whatever garbage exists then is frozen with the rest: a little, once."""
+        if self._running or not gc.isenabled():
+            return  # someone else has taken it over already: leave it to them
+        gc.freeze()
+        gc.disable()
+        self._running = True
+        self._last_input = self._last_full = self._monotonic()
+
+    def stop(self) -> None:
+        """Give collecting back to Python, as it was before `start()`."""
+        if not self._running:
+            return
+        self._running = False
+        gc.unfreeze()
+        gc.enable()
+
+    def typed(self) -> None:
+        """Input arrived: no collecting for a moment, unless too much garbage is waiting."""
+        self._last_input = self._monotonic()
+        self._pause_collected = False
+        if self._running and gc.get_count()[0] > self.BACKLOG:
+            gc.collect(0)
+
+    def tick(self) -> int | None:
+        """Collect if input has been quiet long enough; returns the generation collected."""
+        if not self._running:
+            return None
+        now = self._monotonic()
+        if now - self._last_input < self.QUIET:
+            return None
+        if now - self._last_full >= self.FULL_EVERY:
+            self._last_full = now
+            generation = 2
+        elif not self._pause_collected:
+            generation = 1
+        else:
+            return None  # collected in this pause already
+        self._pause_collected = True
+        gc.collect(generation)
+        return generation

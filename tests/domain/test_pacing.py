@@ -1,0 +1,109 @@
+"""Garbage collected while the person at the keyboard pauses, and given back to Python after."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from warroom.pacing import IdleCollector
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def ticks() -> Ticks:
+    return Ticks()
+
+
+@pytest.fixture
+def collector(ticks: Ticks) -> Iterator[IdleCollector]:
+    assert gc.isenabled()
+    collector = IdleCollector(ticks)
+    yield collector
+    collector.stop()
+    assert gc.isenabled()
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def cycles(count: int) -> list[weakref.ref[Node]]:
+    """Leave `count` young objects that only the cycle collector can free."""
+    return [weakref.ref(Node()) for _ in range(count)]
+
+
+def alive(refs: list[weakref.ref[Node]]) -> int:
+    return sum(ref() is not None for ref in refs)
+
+
+def test_it_takes_collecting_over_and_gives_it_back(collector: IdleCollector) -> None:
+    frozen_before = gc.get_freeze_count()
+    collector.start()
+    assert collector.running
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() > frozen_before  # what existed is out of every collection
+    collector.stop()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert not collector.running
+
+
+def test_nothing_is_collected_while_input_keeps_coming(
+    collector: IdleCollector, ticks: Ticks
+) -> None:
+    collector.start()
+    garbage = cycles(10)
+    collector.typed()
+    ticks.now += IdleCollector.QUIET / 2
+    assert collector.tick() is None
+    assert alive(garbage) == 10  # still waiting
+
+
+def test_a_pause_collects_the_young_and_now_and_then_everything(
+    collector: IdleCollector, ticks: Ticks
+) -> None:
+    collector.start()
+    collector.typed()
+    garbage = cycles(10)
+    ticks.now += IdleCollector.QUIET + 0.01
+    assert collector.tick() == 1
+    assert alive(garbage) == 0
+    assert collector.tick() is None  # once a pause
+    ticks.now += IdleCollector.FULL_EVERY
+    assert collector.tick() == 2
+
+
+def test_typing_without_pause_still_collects_once_garbage_piles_up(
+    collector: IdleCollector,
+) -> None:
+    collector.start()
+    garbage = cycles(IdleCollector.BACKLOG + 100)
+    collector.typed()
+    assert alive(garbage) == 0
+
+
+def test_it_leaves_a_collector_someone_else_turned_off_alone(collector: IdleCollector) -> None:
+    gc.disable()
+    try:
+        collector.start()
+        assert not collector.running
+        assert collector.tick() is None
+    finally:
+        gc.enable()
+
+
+def test_nothing_happens_before_it_starts(collector: IdleCollector, ticks: Ticks) -> None:
+    ticks.now += IdleCollector.FULL_EVERY
+    assert collector.tick() is None
+    assert gc.isenabled()
