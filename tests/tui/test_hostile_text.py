@@ -38,9 +38,10 @@ from warroom.screens.roles import RolesDialog
 from warroom.store import Store
 from warroom.text import is_control, one_line
 from warroom.widgets.board import Board
-from warroom.widgets.fields import TextBox, TextField
+from warroom.widgets.fields import TextField
 from warroom.widgets.log_input import LogInput
 from warroom.widgets.severity_banner import SeverityBanner
+from warroom.widgets.text_box import TextBox
 from warroom.widgets.timeline import Timeline
 
 # One of each; short enough that a few fit on a line of 80 columns.

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, TextArea
 
 from warroom.screens.dialogs import SavingDialog
-from warroom.widgets.fields import TextBox
+from warroom.widgets.text_box import TextBox
 
 
 class UpdateComposer(SavingDialog[str]):

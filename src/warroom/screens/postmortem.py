@@ -128,6 +128,7 @@ Timeline:  * star · h hide from the report
 class PostMortemScreen(Screen[None]):
     """The post-mortem of one incident. Escape goes back to the war room."""
 
+    CSS_PATH = "postmortem.tcss"
     SAVE_DELAY = 0.4  # seconds after the last keystroke
     RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)  # after failed saves, then every 30 s
     HELP_NOTES = HELP_NOTES

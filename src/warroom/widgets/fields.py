@@ -1,5 +1,6 @@
 """Fields a person types into: what is typed is what is saved, and what is shown never acts on
-the terminal.
+the terminal. (The many-line field, `TextBox`, is in `text_box.py`: Textual's TextArea is not
+imported before a screen needs one.)
 
 - Characters a terminal would obey (ESC, BEL, C1 controls, bidi overrides), whether pasted or
   already in the text being edited, are shown as visible symbols (`␛`, `�`), one for one, so
@@ -13,7 +14,7 @@ from __future__ import annotations
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from warroom.text import JOINERS, control_pictures
 
@@ -44,18 +45,3 @@ class TextField(Input):
                 self.insert_text_at_cursor(event.character)
             else:
                 self.replace(event.character, *self.selection)
-
-
-class TextBox(TextArea):
-    """A text area for user text."""
-
-    def get_line(self, line_index: int) -> Text:
-        line = super().get_line(line_index)
-        line.plain = control_pictures(line.plain)
-        return line
-
-    def on_key(self, event: events.Key) -> None:
-        if event.character is not None and event.character in JOINERS and not self.read_only:
-            event.stop()
-            event.prevent_default()
-            self.replace(event.character, *self.selection, maintain_selection_offset=False)

@@ -1,0 +1,24 @@
+"""A text area for user text: what `fields.py` says of fields, for many lines."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.widgets import TextArea
+
+from warroom.text import JOINERS, control_pictures
+
+
+class TextBox(TextArea):
+    """A text area for user text."""
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        line.plain = control_pictures(line.plain)
+        return line
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character in JOINERS and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            self.replace(event.character, *self.selection, maintain_selection_offset=False)
