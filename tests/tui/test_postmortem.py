@@ -221,6 +221,26 @@ async def test_bad_numbers_and_dates_keep_the_text_and_save_nothing(
         assert "NOT SAVED: Date" in save_state(screen)
 
 
+async def test_a_complaint_stays_while_others_changes_arrive(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """A date that cannot be saved keeps saying why when someone else's save is shown."""
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await pm_loaded(pilot)
+        date_field = screen.query_one("#report-date", Input)
+        screen.set_focus(date_field)
+        date_field.value = "15/03/2024"
+        date_hint = screen.query_one("#report-date-hint")
+        await until(pilot, lambda: "YYYY-MM-DD" in str(date_hint.render()), "the complaint")
+        base = stored(store, incident_id)
+        store.save_postmortem(replace(base, lucky_breaks=("Low traffic",)), base=base)
+        lucky = screen.query_one("#lucky-breaks", ListEditor)
+        await eventually(pilot, lambda: lucky.rows[0].input.value == "Low traffic", "theirs")
+        assert "YYYY-MM-DD" in str(date_hint.render())
+        assert date_field.value == "15/03/2024"
+
+
 async def test_a_list_add_edit_reorder_remove(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:

@@ -204,6 +204,7 @@ class PostMortemScreen(Screen[None]):
         self._failure: str | None = None  # why the last save failed (None: it did not)
         self._refused: str | None = None  # a save the store refused as bad input
         self._invalid: dict[str, str] = {}  # field label -> why what it holds cannot be saved
+        self._error_hints: set[str] = set()  # hints saying why a field cannot be saved
         self._deciding = False  # a conflict is being decided: saving waits
         self._undecided = False  # a conflict was left for later: saving waits for ctrl+s
         self._feed: ChangeFeed | None = None
@@ -582,6 +583,8 @@ class PostMortemScreen(Screen[None]):
         self._hint("sla", sla_hint)
 
     def _hint(self, name: str, text: str, *, error: bool = False) -> None:
+        if not error and name in self._error_hints:
+            return  # what is typed there cannot be saved: that stays said until it can
         label = self.query_one(f"#{name}-hint", Label)
         label.update(Text(text))
         label.set_class(error, "-error")
@@ -622,7 +625,7 @@ class PostMortemScreen(Screen[None]):
             except BadInput as error:
                 self._invalid_field("Date", "report-date", error)
                 return
-            self._valid_field("Date")
+            self._valid_field("Date", "report-date")
             if typed != (draft.report_date or self._detection_date()):
                 self._edit(report_date=None if typed == self._detection_date() else typed)
                 self._date_typed()
@@ -637,7 +640,7 @@ class PostMortemScreen(Screen[None]):
             except BadInput as error:
                 self._invalid_field("Users affected", "users", error)
                 return
-            self._valid_field("Users affected")
+            self._valid_field("Users affected", "users")
             self._hint("users", "")
             self._edit(users_affected=users)
         elif field.id == "revenue":
@@ -646,12 +649,16 @@ class PostMortemScreen(Screen[None]):
     def _invalid_field(self, label: str, hint: str, error: BadInput) -> None:
         """What the field holds cannot be saved: it stays on screen, marked, unsaved."""
         self._invalid[label] = str(error)
+        self._error_hints.add(hint)
         self._hint(hint, str(error), error=True)
         self._show_save_state()
 
-    def _valid_field(self, label: str) -> None:
+    def _valid_field(self, label: str, hint: str) -> None:
+        self._error_hints.discard(hint)
         if self._invalid.pop(label, None) is not None:
+            self._hint(hint, "")
             self._show_save_state()
+            self._show_hints()
 
     def _hint_title_error(self) -> None:
         self.notify("The title must not be empty: the last one is kept.", severity="warning")
