@@ -432,3 +432,37 @@ async def test_trouble_reading_the_feed_is_told_once_and_tried_again(
         ),
         ("", "Seeing others' changes again."),
     ]
+
+
+async def test_a_war_room_does_not_read_back_the_lines_it_logged(
+    stores: tuple[Store, Store], apps: Apps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What it saved and showed is not read again when the feed reports it (the store thread
+    stays free for the next line); an edit of such a line by someone else still is news."""
+    from warroom.screens import war_room
+
+    alice_store, carol_store = stores
+    incident = alice_store.create_incident("Checkout down", 1, commander="Alice", actor="Alice")
+    reads: list[list[str]] = []
+    real_read_news = war_room.read_news
+
+    def counting(store: Store, incident_id: int, changes, last_update):  # type: ignore[no-untyped-def]
+        reads.append([change.entity for change in changes])
+        return real_read_news(store, incident_id, changes, last_update)
+
+    monkeypatch.setattr(war_room, "read_news", counting)
+    alice = apps(alice_store, "Alice", incident.id)
+    async with alice.run_test(size=(100, 30)) as pilot:
+        room = await loaded(pilot)
+        await caught_up(pilot, room, alice_store)
+        reads.clear()
+        for line in ("db cpu 95%", "pool exhausted", "rolling back"):
+            await pilot.press("l", *line, "enter")
+            await until(pilot, lambda line=line: texts(room)[-1] == line, "the line")
+        await caught_up(pilot, room, alice_store)
+        assert reads == []
+        logged = alice_store.iter_events(incident.id)
+        (mine,) = [event for event in logged if event.text == "pool exhausted"]
+        carol_store.edit_event(mine.id, text="pool exhausted (50 of 50)", actor="Carol")
+        await soon(pilot, lambda: "pool exhausted (50 of 50)" in texts(room), "Carol's edit")
+        assert reads == [["event"]]

@@ -127,6 +127,9 @@ class WarRoomScreen(Screen[None]):
         self._heartbeat: Heartbeat | None = None  # set and cleared on the store thread
         self._joined = False  # a heartbeat was asked for
         self._left = False
+        # Events this war room logged and showed itself: the feed's news of their creation is
+        # not read again (the store thread stays free for the next line).
+        self._logged_here: set[int] = set()
         self._presence_due: datetime | None = None
 
     @property
@@ -315,6 +318,7 @@ class WarRoomScreen(Screen[None]):
         if event is None:
             return  # not saved: the text stays in the input, the user has been told
         message.log_input.saved(message.text)
+        self._logged_here.add(event.id)
         await self._show_event(event)
         # What was just typed is shown, wherever the cursor was: a person checks it went in.
         self.query_one(Timeline).reveal(event.id)
@@ -709,6 +713,7 @@ class WarRoomScreen(Screen[None]):
             await self._reload_all()
             await self._read_presence()
             return
+        changes = [change for change in changes if not self._shown_already(change)]
         if not any(change.incident_id == self.incident_id for change in changes):
             return
         state = self.state
@@ -724,6 +729,14 @@ class WarRoomScreen(Screen[None]):
             self._show_changed_events(news.events)
         if news.presence:
             await self._read_presence()
+
+    def _shown_already(self, change: Change) -> bool:
+        """The creation of an event logged here (shown when it was saved). Only that first
+        change: an edit of it, by anyone, is news."""
+        if change.entity != "event" or change.entity_id not in self._logged_here:
+            return False
+        self._logged_here.discard(change.entity_id)
+        return True
 
     def _show_changed_events(self, events: Sequence[Event]) -> None:
         """Upsert the events that differ from what is shown, in the timeline's window (an event
