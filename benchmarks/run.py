@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import fcntl
 import os
 import pty
@@ -377,6 +378,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     groups = set(args.only or ("startup", "log", "keystroke", "export"))
+    # warroom as installed: a regular install compiles its bytecode, while an editable one
+    # (or PYTHONDONTWRITEBYTECODE) would compile every changed module again on every run.
+    import warroom
+
+    compileall.compile_dir(Path(warroom.__file__).parent, quiet=1)
     with tempfile.TemporaryDirectory(prefix="warroom-bench-") as directory:
         work = Path(directory)
         env = {

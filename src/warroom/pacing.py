@@ -29,6 +29,7 @@ class IdleCollector:
         self._running = False
         self._last_input = self._last_full = monotonic()
         self._pause_collected = False
+        self._enable_at_stop = True
 
     @property
     def running(self) -> bool:
@@ -36,21 +37,24 @@ class IdleCollector:
 
     def start(self) -> None:
         """Freeze what exists and take collecting over (the process's collector is off).
-        Whatever garbage exists then is frozen with the rest: a little, once."""
-        if self._running or not gc.isenabled():
-            return  # someone else has taken it over already: leave it to them
+        Whatever garbage exists then is frozen with the rest: a little, once. (Start-up may
+        have turned automatic collection off already, to load without pauses.)"""
+        if self._running:
+            return
+        self._enable_at_stop = gc.isenabled()
         gc.freeze()
         gc.disable()
         self._running = True
         self._last_input = self._last_full = self._monotonic()
 
     def stop(self) -> None:
-        """Give collecting back to Python, as it was before `start()`."""
+        """Give collecting back, as it was before `start()`."""
         if not self._running:
             return
         self._running = False
         gc.unfreeze()
-        gc.enable()
+        if self._enable_at_stop:
+            gc.enable()
 
     def typed(self) -> None:
         """Input arrived: no collecting for a moment, unless too much garbage is waiting."""

@@ -93,12 +93,22 @@ def test_typing_without_pause_still_collects_once_garbage_piles_up(
     assert alive(garbage) == 0
 
 
-def test_it_leaves_a_collector_someone_else_turned_off_alone(collector: IdleCollector) -> None:
+def test_collecting_turned_off_before_it_starts_is_off_after_it_stops(
+    collector: IdleCollector, ticks: Ticks
+) -> None:
+    """Start-up turns automatic collection off to load without pauses; the collector still
+    collects in pauses, and leaves collection as it found it."""
     gc.disable()
     try:
         collector.start()
-        assert not collector.running
-        assert collector.tick() is None
+        assert collector.running
+        garbage = cycles(10)
+        ticks.now += IdleCollector.QUIET + 0.01
+        assert collector.tick() == 1
+        assert alive(garbage) == 0
+        collector.stop()
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == 0
     finally:
         gc.enable()
 
