@@ -9,11 +9,9 @@ and friends start as fast as the database layer allows.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +23,7 @@ from warroom.config import Config, config_path, default_database, load_config
 from warroom.errors import BadInput, StorageError, UnknownIncident
 from warroom.lifecycle import Milestone, postmortem_due
 from warroom.model import EventKind, Incident, event_key, incident_key, parse_incident_ref
+from warroom.pacing import collector_off
 from warroom.severity import parse_severity, severity_label
 from warroom.text import one_line, printable
 from warroom.timefmt import date_time, duration, iso_utc
@@ -312,7 +311,7 @@ def run_app(
     _require_terminal("for scripts: warroom list, log, export")
     # Start-up allocates a great deal and frees little; once up, the app collects garbage
     # itself, in pauses (warroom.pacing).
-    with _collector_off():
+    with collector_off():
         return _run_app(ctx, incident_id, store, postmortem=postmortem)
 
 
@@ -374,21 +373,6 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_PROBLEMS if blocking(problems) else EXIT_OK
 
 
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    """Python's cycle collector off meanwhile, then as it was. For work that makes a great
-    many objects and no garbage worth a pause: a whole report (100,000 timeline entries, made
-    and dropped), or start-up. The collector would walk them over and over as they are made,
-    for nothing to collect (a fifth of an export's time, a sixth of start-up's)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     incident_id = parse_incident_ref(args.id)
     from warroom.checks import check_report
@@ -400,7 +384,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     output = Path(args.output) if args.output is not None else None
     if output is not None:
         refuse_existing(output, force=args.force)
-    with _collector_off(), ctx.open_store(create=False) as store:
+    with collector_off(), ctx.open_store(create=False) as store:
         report = load_report(store, incident_id, _report_settings(ctx))
         content = render(report, name)
     if output is not None:
@@ -416,7 +400,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from warroom.exporters.importer import read_postmortem
 
-    with _collector_off():
+    with collector_off():
         record = read_postmortem(Path(args.file))  # validated whole before anything is opened
         with ctx.open_store() as store:
             incident = store.import_incident(record)

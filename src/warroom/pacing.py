@@ -9,14 +9,31 @@ has been quiet for a moment: the young generations at each pause, everything now
 Someone who never pauses still gets the young generations collected, in small steps, once
 enough garbage is waiting.
 
-Not Textual: the app calls `typed()` on input and `tick()` from a timer.
+Not Textual: the app calls `typed()` on input and `tick()` from a timer. `collector_off()` is
+for work with no pauses to wait for: start-up, and a whole report exported or imported.
 """
 
 from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """Python's cycle collector off meanwhile, then as it was. For work that makes a great
+    many objects and no garbage worth a pause: a whole report (100,000 timeline entries, made
+    and dropped), or start-up. The collector would walk them over and over as they are made,
+    for nothing to collect (a fifth of an export's time, a sixth of start-up's)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class IdleCollector:

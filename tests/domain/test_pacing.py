@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from warroom.pacing import IdleCollector
+from warroom.pacing import IdleCollector, collector_off
 
 
 class Ticks:
@@ -117,3 +117,16 @@ def test_nothing_happens_before_it_starts(collector: IdleCollector, ticks: Ticks
     ticks.now += IdleCollector.FULL_EVERY
     assert collector.tick() is None
     assert gc.isenabled()
+
+
+def test_work_with_the_collector_off_leaves_it_as_it_was() -> None:
+    with collector_off():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_off():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -194,5 +194,5 @@ def _toml_escape(char: str) -> str:
 
 def _toml_time(moment: datetime) -> datetime:
     if moment.tzinfo is UTC and not moment.microsecond:
-        return moment  # nearly always: as stored
+        return moment  # already whole seconds in UTC (an imported timeline)
     return moment.astimezone(UTC).replace(microsecond=0)

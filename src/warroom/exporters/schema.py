@@ -50,7 +50,7 @@ def _date(value: Any) -> date:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            pass
+            pass  # shaped like a date but none (2024-02-30): the same complaint, below
     raise PydanticCustomError("date", "must be a date, YYYY-MM-DD")
 
 
