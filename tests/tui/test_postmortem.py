@@ -649,12 +649,12 @@ async def test_star_and_hide_events_for_the_report(
         timeline = screen.query_one(ReportTimeline)
         await until(pilot, lambda: timeline.row_count > 0, "the timeline")
         screen.set_focus(timeline)
-        timeline.move_cursor(row=[e.id for e in timeline.events].index(event.id))
+        timeline.move_cursor([e.id for e in timeline.events].index(event.id))
         await pilot.press("asterisk")
         await until(pilot, lambda: store.get_event(event.id).starred, "the star")
         await pilot.press("h")
         await until(pilot, lambda: store.get_event(event.id).hidden, "hidden")
-        await until(pilot, lambda: "⊘" in str(timeline.get_row_at(timeline.cursor_row)[3]), "⊘")
+        await until(pilot, lambda: "⊘" in str(timeline.row_cells(timeline.cursor_row)[3]), "⊘")
         await pilot.press("e", "d")  # editing and deleting stay in the war room
         await pilot.pause()
         assert app.screen is screen

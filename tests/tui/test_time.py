@@ -28,7 +28,7 @@ def utc(*args: int) -> datetime:
 def rows(timeline: Timeline) -> list[tuple[str, str]]:
     """What the timeline shows, top to bottom: (time, text) of each row."""
     return [
-        (str(timeline.get_row_at(row)[0]), str(timeline.get_row_at(row)[3]))
+        (str(timeline.row_cells(row)[0]), str(timeline.row_cells(row)[3]))
         for row in range(timeline.row_count)
     ]
 

@@ -100,7 +100,7 @@ async def test_markup_is_stored_and_shown_literally(
         await until(pilot, lambda: hostile in texts(store, incident_id), "the save")
         timeline = screen.query_one(Timeline)
         await until(pilot, lambda: timeline.row_count == 2, "the row")
-        shown = timeline.get_row_at(1)[3]
+        shown = timeline.row_cells(1)[3]
         assert shown.plain == "[red]x[/red] [link=http://e.example]y[/link] \\x1b[31mz"
         assert not shown.spans  # no styles came from the text
 

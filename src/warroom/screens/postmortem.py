@@ -422,7 +422,9 @@ class PostMortemScreen(Screen[None]):
             # (Events alone change nothing the form shows: a long timeline is not re-read
             # for each one logged.)
             await self._reload()
-        timeline = self.query_one(ReportTimeline)
+        timeline = next(iter(self.query(ReportTimeline)), None)
+        if timeline is None or not self.alive:  # taken down while it read (the app quitting)
+            return
         events = [c.entity_id for c in mine if c.entity == "event" and c.entity_id is not None]
         if events:
             await self._refresh_events(timeline, events)

@@ -3,19 +3,28 @@
 The widget holds at most a few hundred events. When the cursor reaches the top (or bottom) of
 the window and there is more, it asks its screen for the next page (keyset paging in the store)
 and the window slides. It never asks for, nor holds, every event.
+
+It draws with Textual's line API: a row is drawn once, as a strip of segments, and kept until
+the event, the width or the look changes. A new event is one row to draw; moving the cursor,
+two. (A DataTable draws every visible cell again after any change: 30 ms for a keystroke.)
 """
 
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from warroom.model import Event, EventKind
 from warroom.text import one_line
@@ -24,6 +33,8 @@ WINDOW = 300  # most events held at once
 PAGE = 100  # events fetched when the window slides
 KIND_WIDTH = 8
 ACTOR_WIDTH = 14
+PADDING = 1  # a space each side of every cell
+MIN_TEXT_WIDTH = 10
 
 KIND_STYLE: dict[EventKind, str] = {
     EventKind.NOTE: "",
@@ -41,10 +52,48 @@ def _order(event: Event) -> tuple[datetime, int]:
     return (event.occurred_at, event.id)
 
 
-class Timeline(DataTable[Text]):
-    """Events, oldest at the top, newest at the bottom; the cursor selects one."""
+class Timeline(ScrollView, can_focus=True):
+    """Events, oldest at the top, newest at the bottom, under a header that stays; the cursor
+    selects one."""
+
+    COMPONENT_CLASSES = {"timeline--header", "timeline--cursor"}
+
+    # The look of Textual's DataTable, but for one thing: no tint when focused (the border
+    # says where focus is), so that rows drawn once stay right when focus comes and goes.
+    DEFAULT_CSS = """
+    Timeline {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        & > .timeline--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .timeline--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .timeline--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .timeline--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
 
     BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first", "First", show=False),
+        Binding("end,ctrl+end", "last", "Last", show=False),
         # Shown in the timeline's border and in the key help, keeping the footer for the
         # war room's own keys (80 columns hold no more).
         Binding(
@@ -84,7 +133,7 @@ class Timeline(DataTable[Text]):
             return self.timeline
 
     def __init__(self, tz: tzinfo, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
         self._tz = tz
         self._events: list[Event] = []
         self._ids: set[int] = set()
@@ -92,25 +141,30 @@ class Timeline(DataTable[Text]):
         self.has_newer = False  # False: the window reaches the newest event (live)
         self._show_dates = False
         self._waiting = False
+        self._cursor = 0
+        # Rows drawn, by event id, for one width and look (`_drawn_for`); the cursor's row is
+        # drawn on demand.
+        self._drawn: dict[int, Strip] = {}
+        self._drawn_for: tuple[object, ...] = ()
+        self._looks: tuple[Style, Style, Style] | None = None  # base, header, cursor
 
     def on_mount(self) -> None:
         self.border_subtitle = "e edit · d delete · * star · h hide"
-        self._add_columns()
-
-    def _add_columns(self) -> None:
-        """Every column has a set width: nothing for the table to measure, and the text
-        column takes what is left (the table never scrolls sideways)."""
-        time_width = len("03-15 14:23") if self.show_dates else len("14:23")
-        self.add_column("time", key="time", width=time_width)
-        self.add_column("kind", key="kind", width=KIND_WIDTH)
-        self.add_column("who", key="actor", width=ACTOR_WIDTH)
-        self.add_column("what", key="text", width=self._text_width(time_width))
+        self._resize_virtual()
 
     # ---- what the screen calls ----------------------------------------------------------
 
     @property
     def events(self) -> Sequence[Event]:
         return self._events
+
+    @property
+    def row_count(self) -> int:
+        return len(self._events)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
 
     @property
     def show_dates(self) -> bool:
@@ -121,23 +175,36 @@ class Timeline(DataTable[Text]):
     def show_dates(self, show: bool) -> None:
         if show != self._show_dates:
             self._show_dates = show
-            if self._events:  # every row, not only those added from now on
-                self._rebuild(self.selected.id if self.selected else None)
+            self.refresh()  # every row, not only those added from now on
 
     @property
     def selected(self) -> Event | None:
-        if not self._events or not 0 <= self.cursor_row < len(self._events):
+        if not self._events or not 0 <= self._cursor < len(self._events):
             return None
-        return self._events[self.cursor_row]
+        return self._events[self._cursor]
+
+    def row_cells(self, row: int) -> tuple[Text, Text, Text, Text]:
+        """What row `row` shows, cell by cell: time, kind, who, what."""
+        return self._cells(self._events[row], self._text_width())
 
     def reveal(self, event_id: int) -> bool:
         """Put the cursor on an event in the window (scrolled into view). Returns whether
         the event is in the window."""
-        row = next((i for i, event in enumerate(self._events) if event.id == event_id), None)
+        row = self._row_of(event_id)
         if row is None:
             return False
-        self.move_cursor(row=row, animate=False)
+        self.move_cursor(row)
         return True
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on row `row` (clamped to the window) and scroll it into view."""
+        row = max(0, min(row, len(self._events) - 1))
+        if row != self._cursor:
+            self._refresh_row(self._cursor)
+            self._cursor = row
+            self._refresh_row(row)
+        self._scroll_to_cursor()
+        self._maybe_page()
 
     def show(
         self,
@@ -149,10 +216,9 @@ class Timeline(DataTable[Text]):
     ) -> None:
         """Replace the window. `select`: the event id to put the cursor on (default: newest)."""
         self._events = sorted(events, key=_order)
-        self._ids = {event.id for event in self._events}
         self.has_older, self.has_newer = has_older, has_newer
         self._waiting = False
-        self._rebuild(select)
+        self._replaced(select)
 
     def add_page(self, events: Sequence[Event], *, older: bool, more: bool) -> None:
         """Slide the window: add a page at one end, drop as many from the other."""
@@ -172,20 +238,20 @@ class Timeline(DataTable[Text]):
                 merged = merged[-WINDOW:]
                 self.has_older = True
         self._events = merged
-        self._ids = {event.id for event in merged}
-        self._rebuild(selected.id if selected else None)
+        self._replaced(selected.id if selected else None)
 
     def upsert(self, event: Event) -> bool:
         """Show a new or changed event if it belongs in the window. Returns whether it does."""
-        if event.id in self._ids:
-            index = next(i for i, known in enumerate(self._events) if known.id == event.id)
+        self._drawn.pop(event.id, None)
+        index = self._row_of(event.id) if event.id in self._ids else None
+        if index is not None:
+            selected = self.selected
             if event.deleted_at is not None:
                 del self._events[index]
-                self._ids.discard(event.id)
             else:
                 self._events[index] = event
                 self._events.sort(key=_order)
-            self._rebuild(self.selected.id if self.selected else None)
+            self._replaced(selected.id if selected else None)
             return True
         if event.deleted_at is not None:
             return False
@@ -193,52 +259,147 @@ class Timeline(DataTable[Text]):
         if newest is None or _order(event) > _order(newest):
             if self.has_newer:
                 return False  # beyond the window; the screen jumps to the end if it wants to
-            follow = self.cursor_row >= len(self._events) - 1
+            follow = self._cursor >= len(self._events) - 1
             self._events.append(event)
             self._ids.add(event.id)
-            self.add_row(*self._cells(event), key=str(event.id))
             self._trim_front()
+            self._resize_virtual()
             if follow:
-                self.move_cursor(row=len(self._events) - 1, animate=False)
+                self.move_cursor(len(self._events) - 1)
+            # The new row, at the bottom; if the window scrolled, every row moved anyway.
+            self._refresh_row(len(self._events) - 1)
             return True
         oldest = self._events[0]
         if _order(event) < _order(oldest) and self.has_older:
             return False
         selected = self.selected
         insort(self._events, event, key=_order)
-        self._ids.add(event.id)
-        self._rebuild(selected.id if selected else None)
+        self._replaced(selected.id if selected else None)
         return True
 
     # ---- inside ---------------------------------------------------------------------------
 
-    def _trim_front(self) -> None:
-        """Keep the window its size as events arrive: drop the oldest rows one by one (cheap)
-        rather than rebuilding the table on every new event."""
-        while len(self._events) > WINDOW:
-            oldest = self._events.pop(0)
-            self._ids.discard(oldest.id)
-            row = self.cursor_row
-            self.remove_row(str(oldest.id))
-            if row > 0:
-                self.move_cursor(row=row - 1, animate=False)  # stay on the same event
-            self.has_older = True
+    def _row_of(self, event_id: int) -> int | None:
+        return next((i for i, event in enumerate(self._events) if event.id == event_id), None)
 
-    def _rebuild(self, select: int | None) -> None:
-        self.clear(columns=True)
-        self._add_columns()  # the width left for text may have changed
-        for event in self._events:  # row i is self._events[i]; its key is the event id
-            self.add_row(*self._cells(event), key=str(event.id))
-        if not self._events:
-            return
+    def _replaced(self, select: int | None) -> None:
+        """The window's events changed: cursor on `select` (default: the newest), redrawn."""
+        self._ids = {event.id for event in self._events}
+        self._drawn = {key: strip for key, strip in self._drawn.items() if key in self._ids}
+        self._resize_virtual()
         row = len(self._events) - 1
         if select is not None:
             row = next((i for i, e in enumerate(self._events) if e.id == select), row)
-        self.move_cursor(row=row, animate=False)
+        self._cursor = max(0, row)
+        self.refresh()
+        if self._events:
+            self.move_cursor(row)
 
-    def _cells(self, event: Event) -> tuple[Text, Text, Text, Text]:
+    def _trim_front(self) -> None:
+        """Keep the window its size as events arrive: drop the oldest, the cursor staying on
+        the event it is on."""
+        extra = len(self._events) - WINDOW
+        if extra <= 0:
+            return
+        for oldest in self._events[:extra]:
+            self._ids.discard(oldest.id)
+            self._drawn.pop(oldest.id, None)
+        del self._events[:extra]
+        self._cursor = max(0, self._cursor - extra)
+        self.has_older = True
+        self.refresh()
+
+    def _resize_virtual(self) -> None:
+        """One line per event, and the header."""
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._events) + 1)
+
+    def _rows_in_view(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)  # under the header
+
+    def _scroll_to_cursor(self) -> None:
+        rows = self._rows_in_view()
+        top = round(self.scroll_y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, force=True)
+        elif self._cursor >= top + rows:
+            self.scroll_to(y=self._cursor - rows + 1, animate=False, force=True)
+
+    def _refresh_row(self, row: int) -> None:
+        y = row - round(self.scroll_y) + 1  # under the header
+        if 0 < y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # ---- drawing --------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._looks = None  # the theme, focus or a class changed: look again
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._looks is None:
+            self._looks = (
+                self.rich_style,
+                self.get_component_rich_style("timeline--header"),
+                self.get_component_rich_style("timeline--cursor"),
+            )
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        base, header, cursor = self._looks or (Style(), Style(), Style())
+        width = self.scrollable_content_region.width
+        text_width = self._text_width()
+        drawn_for = (width, text_width, base, self._show_dates)
+        if drawn_for != self._drawn_for:
+            self._drawn.clear()
+            self._drawn_for = drawn_for
+        if y == 0:
+            cells = (Text("time"), Text("kind"), Text("who"), Text("what"))
+            return self._strip(cells, text_width, width, base + header)
+        row = round(self.scroll_y) + y - 1
+        if not 0 <= row < len(self._events):
+            return Strip.blank(width, base)
+        event = self._events[row]
+        if row == self._cursor:  # its colours give way to the cursor's
+            return self._strip(self._cells(event, text_width), text_width, width, base, cursor)
+        strip = self._drawn.get(event.id)
+        if strip is None:
+            strip = self._strip(self._cells(event, text_width), text_width, width, base)
+            self._drawn[event.id] = strip
+        return strip
+
+    def _strip(
+        self,
+        cells: Iterable[Text],
+        text_width: int,
+        width: int,
+        style: Style,
+        over: Style | None = None,
+    ) -> Strip:
+        line = Text(end="")
+        for cell, cell_width in zip(cells, self._widths(text_width), strict=True):
+            cell.truncate(cell_width, overflow="ellipsis", pad=True)
+            line.append(" " * PADDING)
+            line.append_text(cell)
+            line.append(" " * PADDING)
+        segments = Segment.apply_style(line.render(self.app.console), style, over)
+        return Strip(segments).adjust_cell_length(width, style + (over or Style()))
+
+    def _widths(self, text_width: int) -> tuple[int, int, int, int]:
+        return (self._time_width(), KIND_WIDTH, ACTOR_WIDTH, text_width)
+
+    def _time_width(self) -> int:
+        return len("03-15 14:23") if self._show_dates else len("14:23")
+
+    def _text_width(self) -> int:
+        """What is left for the text: the table never scrolls sideways (the scroll bar's
+        column is kept for it, shown or not)."""
+        fixed = self._time_width() + KIND_WIDTH + ACTOR_WIDTH + 2 * PADDING * 4
+        room = self.content_region.width - self.styles.scrollbar_size_vertical
+        return max(MIN_TEXT_WIDTH, room - fixed)
+
+    def _cells(self, event: Event, text_width: int) -> tuple[Text, Text, Text, Text]:
         local = event.occurred_at.astimezone(self._tz)
-        when = local.strftime("%m-%d %H:%M" if self.show_dates else "%H:%M")
+        when = local.strftime("%m-%d %H:%M" if self._show_dates else "%H:%M")
         text = Text()
         if event.starred:
             text.append("★ ", style="bold yellow")
@@ -247,7 +408,7 @@ class Timeline(DataTable[Text]):
         text.append(one_line(event.text))
         if event.edited_at is not None:
             text.append(" (edited)", style="dim italic")
-        text.truncate(self._text_width(len(when)), overflow="ellipsis")
+        text.truncate(text_width, overflow="ellipsis")
         actor = Text(one_line(event.actor), style="italic")
         actor.truncate(ACTOR_WIDTH, overflow="ellipsis")
         return (
@@ -257,30 +418,40 @@ class Timeline(DataTable[Text]):
             text,
         )
 
-    def _text_width(self, time_width: int) -> int:
-        """What is left for the text: the table never scrolls sideways."""
-        fixed = time_width + KIND_WIDTH + ACTOR_WIDTH + 2 * 4 + self.scrollbar_size_vertical
-        return max(10, self.scrollable_content_region.width - fixed)
+    # ---- keys and the mouse ---------------------------------------------------------------
 
     def on_resize(self) -> None:
+        self._resize_virtual()
         if self._events:
-            self._rebuild(self.selected.id if self.selected else None)
+            self._scroll_to_cursor()
 
-    def on_data_table_row_highlighted(self, _message: DataTable.RowHighlighted) -> None:
-        self._maybe_page()
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y > 0 and self._events:
+            self.move_cursor(round(self.scroll_y) + offset.y - 1)
 
     def action_cursor_up(self) -> None:
-        super().action_cursor_up()
-        self._maybe_page()  # already on the first row: the cursor did not move
+        self.move_cursor(self._cursor - 1)  # already on the first row: it may page
 
     def action_cursor_down(self) -> None:
-        super().action_cursor_down()
-        self._maybe_page()
+        self.move_cursor(self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._rows_in_view())
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._rows_in_view())
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._events) - 1)
 
     def _maybe_page(self) -> None:
         if self._waiting or not self._events:
             return
-        row = self.cursor_row
+        row = self._cursor
         if row == 0 and self.has_older:
             self._waiting = True
             self.post_message(self.PageWanted(self, self._events[0], older=True))

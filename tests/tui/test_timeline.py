@@ -1,0 +1,145 @@
+"""The timeline widget on its own: the cursor, scrolling, the mouse, and rows drawn once and
+drawn again when what they show changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from textual.app import App, ComposeResult
+
+from warroom.model import Event, EventKind
+from warroom.widgets.timeline import WINDOW, Timeline
+
+T0 = datetime(2024, 3, 15, 14, 0, tzinfo=UTC)
+
+
+def event(n: int, text: str | None = None) -> Event:
+    return Event(
+        id=n,
+        incident_id=1,
+        kind=EventKind.NOTE,
+        actor="bob",
+        text=text if text is not None else f"line {n}",
+        occurred_at=T0 + timedelta(seconds=n),
+        recorded_at=T0 + timedelta(seconds=n),
+    )
+
+
+class Host(App[None]):
+    CSS = "Timeline { height: 12; border: round $primary; }"  # a header and 9 rows in view
+
+    def compose(self) -> ComposeResult:
+        yield Timeline(UTC)
+
+
+def in_view(timeline: Timeline, row: int) -> bool:
+    top = round(timeline.scroll_y)
+    return top <= row < top + timeline.scrollable_content_region.height - 1
+
+
+def shown(timeline: Timeline, y: int) -> str:
+    """The text of line `y` of the timeline as drawn (0: the header)."""
+    return timeline.render_line(y).text
+
+
+async def test_each_new_line_is_in_view_also_when_the_rows_first_overflow() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(0)], has_older=False, has_newer=False)
+        for n in range(1, 25):
+            timeline.upsert(event(n))
+            assert timeline.cursor_row == n
+            assert in_view(timeline, n), f"line {n} scrolled out of view"
+            await pilot.pause()
+            assert in_view(timeline, n), f"line {n} out of view once drawn"
+        assert "line 24" in shown(timeline, 9)  # the bottom line
+        assert "what" in shown(timeline, 0)  # the header stays
+
+
+async def test_keys_move_the_cursor_and_the_view() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(30)], has_older=False, has_newer=False)
+        timeline.focus()
+        await pilot.pause()
+        assert timeline.cursor_row == 29
+        await pilot.press("up")
+        assert timeline.cursor_row == 28
+        await pilot.press("pageup")
+        assert timeline.cursor_row == 28 - 9  # a page: the rows in view
+        await pilot.press("home")
+        assert timeline.cursor_row == 0
+        assert in_view(timeline, 0)
+        await pilot.pause()
+        assert "line 0" in shown(timeline, 1)
+        await pilot.press("pagedown", "down")
+        assert timeline.cursor_row == 10
+        await pilot.press("end")
+        assert timeline.cursor_row == 29
+        assert in_view(timeline, 29)
+
+
+async def test_a_click_selects_the_row_under_it() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(5)], has_older=False, has_newer=False)
+        await pilot.pause()
+        # The border (y 0), the header (y 1), then rows 0, 1, 2: the third row down.
+        await pilot.click(Timeline, offset=(10, 4))
+        assert timeline.selected == timeline.events[2]
+        await pilot.click(Timeline, offset=(10, 1))  # the header: nothing to select
+        assert timeline.cursor_row == 2
+
+
+async def test_a_row_drawn_is_drawn_again_when_its_event_changes() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(3)], has_older=False, has_newer=False)
+        await pilot.pause()
+        assert "line 0" in shown(timeline, 1)
+        edited = replace(event(0, "line zero"), edited_at=T0)
+        timeline.upsert(edited)
+        await pilot.pause()
+        assert "line zero (edited)" in shown(timeline, 1)
+        timeline.upsert(replace(edited, starred=True))
+        await pilot.pause()
+        assert "★ line zero" in shown(timeline, 1)
+        timeline.upsert(replace(edited, deleted_at=T0))
+        await pilot.pause()
+        assert "line 1" in shown(timeline, 1)
+        assert [e.id for e in timeline.events] == [1, 2]
+
+
+async def test_rows_take_the_new_look_when_the_theme_changes() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(3)], has_older=False, has_newer=False)
+        await pilot.pause()
+        dark = timeline.render_line(1)
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = timeline.render_line(1)
+        assert light.text == dark.text
+        assert [s.style for s in light] != [s.style for s in dark]
+
+
+async def test_the_window_keeps_its_size_and_the_cursor_its_event() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(WINDOW)], has_older=False, has_newer=False)
+        timeline.move_cursor(WINDOW - 5)
+        on = timeline.selected
+        for n in range(WINDOW, WINDOW + 10):
+            timeline.upsert(event(n))
+        await pilot.pause()
+        assert len(timeline.events) == WINDOW
+        assert timeline.events[0].id == 10
+        assert timeline.has_older
+        assert timeline.selected == on
