@@ -158,6 +158,32 @@ async def test_bad_time_keeps_the_text_and_saves_nothing(
         assert any("bad time" in str(n.message) for n in app._notifications)
 
 
+async def test_the_keys_come_back_after_a_line_is_saved_unless_more_was_typed(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """Enter: once the line is saved and shown, focus goes back to the timeline (l logs the
+    next one, q quits). What is typed while it is saved stays in the input, and so does
+    focus."""
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        field = screen.query_one(LogInput).input
+        await pilot.press("l", *"first", "enter")
+        await until(pilot, lambda: timeline.row_count == 2, "the first row")
+        await until(pilot, lambda: app.focused is timeline, "the keys back")
+
+        await pilot.press("l")
+        field.insert_text_at_cursor("second")
+        await field.action_submit()
+        field.insert_text_at_cursor("third")  # typed on, before the save is back
+        await until(pilot, lambda: timeline.row_count == 3, "the second row")
+        await pilot.pause()
+        assert app.focused is field
+        assert field.value == "third"
+        assert texts(store, incident_id)[-1] == "second"
+
+
 async def test_escape_leaves_the_input_keeping_the_text(
     make_app: AppFactory, incident_id: int
 ) -> None:

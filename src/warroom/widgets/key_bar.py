@@ -24,6 +24,8 @@ class KeyBar(Static):
     }
     """
 
+    _shown: Text | None = None
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._show_keys()
@@ -57,7 +59,9 @@ class KeyBar(Static):
             gap = self.size.width - line.cell_len - hint.cell_len
             line.append(" " * max(2, gap))
             line.append_text(hint)
-        self.update(line)
+        if line != self._shown:  # bindings are told after every focus change: mostly the same
+            self._shown = line
+            self.update(line, layout=False)  # one line, as wide as the screen, whatever it says
 
     def on_resize(self) -> None:
         self._show_keys()
