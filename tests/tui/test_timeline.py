@@ -143,3 +143,18 @@ async def test_the_window_keeps_its_size_and_the_cursor_its_event() -> None:
         assert timeline.events[0].id == 10
         assert timeline.has_older
         assert timeline.selected == on
+
+
+async def test_reading_back_while_lines_arrive_the_view_stays_put() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(WINDOW)], has_older=False, has_newer=False)
+        timeline.move_cursor(WINDOW // 2)  # reading back: not following the newest
+        await pilot.pause()
+        top = shown(timeline, 1)
+        for n in range(WINDOW, WINDOW + 5):
+            timeline.upsert(event(n))  # the window is full: the oldest go
+            await pilot.pause()
+            assert shown(timeline, 1) == top
+        assert timeline.selected == event(WINDOW // 2)

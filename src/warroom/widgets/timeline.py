@@ -297,7 +297,8 @@ class Timeline(ScrollView, can_focus=True):
 
     def _trim_front(self) -> None:
         """Keep the window its size as events arrive: drop the oldest, the cursor staying on
-        the event it is on."""
+        the event it is on and the view on the events it shows (someone reading back while
+        alerts pour in is not scrolled along)."""
         extra = len(self._events) - WINDOW
         if extra <= 0:
             return
@@ -307,6 +308,7 @@ class Timeline(ScrollView, can_focus=True):
         del self._events[:extra]
         self._cursor = max(0, self._cursor - extra)
         self.has_older = True
+        self.scroll_to(y=max(0, round(self.scroll_y) - extra), animate=False, force=True)
         self.refresh()
 
     def _resize_virtual(self) -> None:
