@@ -158,3 +158,68 @@ async def test_reading_back_while_lines_arrive_the_view_stays_put() -> None:
             await pilot.pause()
             assert shown(timeline, 1) == top
         assert timeline.selected == event(WINDOW // 2)
+
+
+async def test_a_window_read_again_shows_what_changed_in_it() -> None:
+    """Others starred and edited events; the window is read again (show): the rows show it."""
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(5)], has_older=False, has_newer=False)
+        await pilot.pause()
+        changed = [replace(event(n), starred=True) for n in range(5)]
+        changed[1] = replace(changed[1], text="edited by others", edited_at=T0)
+        timeline.show(changed, has_older=False, has_newer=False)
+        await pilot.pause()
+        assert "★ line 0" in shown(timeline, 1)
+        assert "★ edited by others (edited)" in shown(timeline, 2)
+
+
+async def test_deleting_the_selected_event_selects_the_next() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(30)], has_older=False, has_newer=False)
+        timeline.move_cursor(10)
+        await pilot.pause()
+        timeline.upsert(replace(event(10), deleted_at=T0))
+        await pilot.pause()
+        assert timeline.selected == event(11)
+        assert in_view(timeline, timeline.cursor_row)
+
+
+async def test_the_scroll_bar_shows_where_the_view_is() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(40)], has_older=False, has_newer=False)
+        await pilot.pause()
+        await pilot.pause()
+        assert timeline.scroll_y == timeline.max_scroll_y > 0  # the newest, at the bottom
+        assert timeline.vertical_scrollbar.position == timeline.scroll_y
+
+
+async def test_a_newer_page_sliding_in_keeps_the_view() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(WINDOW)], has_older=True, has_newer=True)
+        timeline.move_cursor(WINDOW - 3)
+        await pilot.pause()
+        top, on = shown(timeline, 1), timeline.selected
+        timeline.add_page([event(n) for n in range(WINDOW, WINDOW + 50)], older=False, more=True)
+        await pilot.pause()
+        assert timeline.events[0] == event(50)  # as many dropped from the other end
+        assert shown(timeline, 1) == top
+        assert timeline.selected == on
+
+
+async def test_a_click_below_the_last_row_selects_nothing() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(3)], has_older=False, has_newer=True)
+        timeline.move_cursor(0)
+        await pilot.pause()
+        await pilot.click(Timeline, offset=(10, 8))  # rows are at y 2 to 4
+        assert timeline.cursor_row == 0

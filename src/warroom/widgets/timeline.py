@@ -142,9 +142,9 @@ class Timeline(ScrollView, can_focus=True):
         self._show_dates = False
         self._waiting = False
         self._cursor = 0
-        # Rows drawn, by event id, for one width and look (`_drawn_for`); the cursor's row is
-        # drawn on demand.
-        self._drawn: dict[int, Strip] = {}
+        # Rows drawn, by event id, with the event as drawn, for one width and look
+        # (`_drawn_for`); the cursor's row is drawn on demand.
+        self._drawn: dict[int, tuple[Event, Strip]] = {}
         self._drawn_for: tuple[object, ...] = ()
         self._looks: tuple[Style, Style, Style] | None = None  # base, header, cursor
 
@@ -224,6 +224,7 @@ class Timeline(ScrollView, can_focus=True):
         """Slide the window: add a page at one end, drop as many from the other."""
         self._waiting = False
         selected = self.selected
+        top = self._events[round(self.scroll_y)] if self._events else None
         fresh = [event for event in events if event.id not in self._ids]
         if older:
             self.has_older = more
@@ -238,7 +239,7 @@ class Timeline(ScrollView, can_focus=True):
                 merged = merged[-WINDOW:]
                 self.has_older = True
         self._events = merged
-        self._replaced(selected.id if selected else None)
+        self._replaced(selected.id if selected else None, top=top.id if top else None)
 
     def upsert(self, event: Event) -> bool:
         """Show a new or changed event if it belongs in the window. Returns whether it does."""
@@ -248,6 +249,8 @@ class Timeline(ScrollView, can_focus=True):
             selected = self.selected
             if event.deleted_at is not None:
                 del self._events[index]
+                if selected is not None and selected.id == event.id and self._events:
+                    selected = self._events[min(index, len(self._events) - 1)]  # the next one
             else:
                 self._events[index] = event
                 self._events.sort(key=_order)
@@ -282,16 +285,20 @@ class Timeline(ScrollView, can_focus=True):
     def _row_of(self, event_id: int) -> int | None:
         return next((i for i, event in enumerate(self._events) if event.id == event_id), None)
 
-    def _replaced(self, select: int | None) -> None:
-        """The window's events changed: cursor on `select` (default: the newest), redrawn."""
+    def _replaced(self, select: int | None, *, top: int | None = None) -> None:
+        """The window's events changed: cursor on `select` (default: the newest), the event
+        `top` at the top of the view if it is still there (and the cursor in view), redrawn."""
         self._ids = {event.id for event in self._events}
-        self._drawn = {key: strip for key, strip in self._drawn.items() if key in self._ids}
+        self._drawn = {key: drawn for key, drawn in self._drawn.items() if key in self._ids}
         self._resize_virtual()
         row = len(self._events) - 1
         if select is not None:
             row = next((i for i, e in enumerate(self._events) if e.id == select), row)
         self._cursor = max(0, row)
         self.refresh()
+        top_row = self._row_of(top) if top is not None else None
+        if top_row is not None:
+            self.scroll_to(y=top_row, animate=False, force=True)
         if self._events:
             self.move_cursor(row)
 
@@ -344,6 +351,10 @@ class Timeline(ScrollView, can_focus=True):
                 self.get_component_rich_style("timeline--header"),
                 self.get_component_rich_style("timeline--cursor"),
             )
+        if self.show_vertical_scrollbar and self.vertical_scrollbar.position != self.scroll_y:
+            # Scrolled before the bar was shown (it appears with the layout after the rows
+            # overflow): Textual moves the thumb only for scrolls made while it is shown.
+            self.vertical_scrollbar.position = self.scroll_y
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -363,10 +374,11 @@ class Timeline(ScrollView, can_focus=True):
         event = self._events[row]
         if row == self._cursor:  # its colours give way to the cursor's
             return self._strip(self._cells(event, text_width), text_width, width, base, cursor)
-        strip = self._drawn.get(event.id)
-        if strip is None:
-            strip = self._strip(self._cells(event, text_width), text_width, width, base)
-            self._drawn[event.id] = strip
+        drawn = self._drawn.get(event.id)
+        if drawn is not None and (drawn[0] is event or drawn[0] == event):
+            return drawn[1]
+        strip = self._strip(self._cells(event, text_width), text_width, width, base)
+        self._drawn[event.id] = (event, strip)
         return strip
 
     def _strip(
@@ -429,8 +441,11 @@ class Timeline(ScrollView, can_focus=True):
 
     def on_click(self, event: Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None and offset.y > 0 and self._events:
-            self.move_cursor(round(self.scroll_y) + offset.y - 1)
+        if offset is None or offset.y == 0:
+            return  # the header
+        row = round(self.scroll_y) + offset.y - 1
+        if row < len(self._events):  # not the space below the last row
+            self.move_cursor(row)
 
     def action_cursor_up(self) -> None:
         self.move_cursor(self._cursor - 1)  # already on the first row: it may page
