@@ -147,6 +147,7 @@ class Timeline(ScrollView, can_focus=True):
         self._drawn: dict[int, tuple[Event, Strip]] = {}
         self._drawn_for: tuple[object, ...] = ()
         self._looks: tuple[Style, Style, Style] | None = None  # base, header, cursor
+        self._widths_now = (0, 0)  # the strip's and the text column's, for this paint
 
     def on_mount(self) -> None:
         self.border_subtitle = "e edit · d delete · * star · h hide"
@@ -243,7 +244,6 @@ class Timeline(ScrollView, can_focus=True):
 
     def upsert(self, event: Event) -> bool:
         """Show a new or changed event if it belongs in the window. Returns whether it does."""
-        self._drawn.pop(event.id, None)
         index = self._row_of(event.id) if event.id in self._ids else None
         if index is not None:
             selected = self.selected
@@ -268,9 +268,9 @@ class Timeline(ScrollView, can_focus=True):
             self._trim_front()
             self._resize_virtual()
             if follow:
-                self.move_cursor(len(self._events) - 1)
-            # The new row, at the bottom; if the window scrolled, every row moved anyway.
-            self._refresh_row(len(self._events) - 1)
+                self.move_cursor(len(self._events) - 1)  # draws the new row, the cursor on it
+            else:
+                self._refresh_row(len(self._events) - 1)
             return True
         oldest = self._events[0]
         if _order(event) < _order(oldest) and self.has_older:
@@ -291,9 +291,9 @@ class Timeline(ScrollView, can_focus=True):
         self._ids = {event.id for event in self._events}
         self._drawn = {key: drawn for key, drawn in self._drawn.items() if key in self._ids}
         self._resize_virtual()
-        row = len(self._events) - 1
-        if select is not None:
-            row = next((i for i, e in enumerate(self._events) if e.id == select), row)
+        row = self._row_of(select) if select is not None else None
+        if row is None:
+            row = len(self._events) - 1
         self._cursor = max(0, row)
         self.refresh()
         top_row = self._row_of(top) if top is not None else None
@@ -355,16 +355,16 @@ class Timeline(ScrollView, can_focus=True):
             # Scrolled before the bar was shown (it appears with the layout after the rows
             # overflow): Textual moves the thumb only for scrolls made while it is shown.
             self.vertical_scrollbar.position = self.scroll_y
+        self._widths_now = (self.scrollable_content_region.width, self._text_width())
+        drawn_for = (*self._widths_now, self._looks[0], self._show_dates)
+        if drawn_for != self._drawn_for:
+            self._drawn.clear()
+            self._drawn_for = drawn_for
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         base, header, cursor = self._looks or (Style(), Style(), Style())
-        width = self.scrollable_content_region.width
-        text_width = self._text_width()
-        drawn_for = (width, text_width, base, self._show_dates)
-        if drawn_for != self._drawn_for:
-            self._drawn.clear()
-            self._drawn_for = drawn_for
+        width, text_width = self._widths_now
         if y == 0:
             cells = (Text("time"), Text("kind"), Text("who"), Text("what"))
             return self._strip(cells, text_width, width, base + header)
