@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 
 from warroom.app import WarroomApp
@@ -50,6 +52,27 @@ def make_app(store: Store, config: Config, clock: FrozenClock) -> AppFactory:
         )
 
     return factory
+
+
+class Notes(list[Notification]):
+    """Every notification the app shows, in order: kept after its toast has left the screen
+    (the app's own list drops a notification once its timeout is over, and a slow machine may
+    look later than that). Record them with `app.run_test(message_hook=notes.hook)`."""
+
+    def hook(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.append(message.notification)
+
+    def texts(self) -> list[str]:
+        return [f"{note.title}: {note.message}" for note in self]
+
+    def not_saved(self, what: str) -> Notification:
+        """The one notification saying `what` was not done, and that nothing was saved."""
+        title = f"Could not {what}: nothing was saved"
+        found = [note for note in self if note.title == title]
+        assert len(found) == 1, [(note.title, note.message) for note in self]
+        assert found[0].severity == "error"
+        return found[0]
 
 
 async def until(pilot: Pilot[object], condition: Callable[[], object], what: str) -> None:

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
 from tests.faults import failing_writes
-from tests.tui.conftest import LESSON, AppFactory, loaded, pm_loaded, until
+from tests.tui.conftest import LESSON, AppFactory, Notes, loaded, pm_loaded, until
 from warroom.clock import FrozenClock
 from warroom.exporters.importer import read_postmortem
 from warroom.model import (
@@ -74,10 +74,6 @@ def stored(store: Store, incident_id: int) -> PostMortem:
 
 def save_state(screen: PostMortemScreen) -> str:
     return str(screen.query_one(ReportHeader).query_one("#pm-save").render())
-
-
-def notes(pilot: Pilot[object]) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in pilot.app._notifications]
 
 
 async def test_w_opens_it_and_escape_goes_back(make_app: AppFactory, incident_id: int) -> None:
@@ -581,7 +577,8 @@ async def test_a_failed_save_keeps_the_text_says_so_and_retries(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
     app = make_app(incident_id, postmortem=True)
-    async with app.run_test(size=(100, 30)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 30), message_hook=notes.hook) as pilot:
         screen = await pm_loaded(pilot)
         area = screen.query_one("#summary", TextArea)
         screen.set_focus(area)
@@ -589,8 +586,8 @@ async def test_a_failed_save_keeps_the_text_says_so_and_retries(
             area.insert("Typed while the disk was full.")
             await until(pilot, lambda: "NOT SAVED" in save_state(screen), "the failure shown")
             await eventually(pilot, lambda: len(fault.failures) >= 2, "a retry")
-            assert any("Could not save the post-mortem" in n for n in notes(pilot))
-            assert any("disk is full" in n for n in notes(pilot))
+            assert any("Could not save the post-mortem" in n for n in notes.texts())
+            assert any("disk is full" in n for n in notes.texts())
             assert area.text == "Typed while the disk was full."
             assert stored(store, incident_id).summary == ""
         await eventually(
@@ -599,7 +596,7 @@ async def test_a_failed_save_keeps_the_text_says_so_and_retries(
             "the retry to succeed",
         )
         await until(pilot, lambda: "saved ✓" in save_state(screen), "saved shown")
-        assert any("Saved again" in n for n in notes(pilot))
+        assert any("Saved again" in n for n in notes.texts())
 
 
 async def test_leaving_with_unsaved_text_asks_first(

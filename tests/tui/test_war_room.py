@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.conftest import T0
-from tests.tui.conftest import AppFactory, loaded, until
+from tests.tui.conftest import AppFactory, Notes, loaded, until
 from warroom.clock import FrozenClock
 from warroom.lifecycle import Milestone, Phase
 from warroom.model import ActionStatus, EventKind, Role
@@ -146,7 +146,8 @@ async def test_bad_time_keeps_the_text_and_saves_nothing(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
     app = make_app(incident_id)
-    async with app.run_test(size=(80, 24)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(80, 24), message_hook=notes.hook) as pilot:
         screen = await loaded(pilot)
         await pilot.press("l")
         screen.query_one(LogInput).input.insert_text_at_cursor("25:15 deployed")
@@ -155,7 +156,7 @@ async def test_bad_time_keeps_the_text_and_saves_nothing(
         assert screen.query_one(LogInput).input.value == "25:15 deployed"
         assert isinstance(app.focused, Input)
         assert store.count_events(incident_id) == 1
-        assert any("bad time" in str(n.message) for n in app._notifications)
+        assert any("bad time" in str(note.message) for note in notes)
 
 
 async def test_the_keys_come_back_after_a_line_is_saved_unless_more_was_typed(

@@ -13,13 +13,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from textual.message import Message
-from textual.notifications import Notification, Notify
 from textual.widgets import Input, TextArea
 
 from tests.faults import failing_writes
 from tests.reliability import dbcheck
-from tests.tui.conftest import AppFactory, loaded, until
+from tests.tui.conftest import AppFactory, Notes, loaded, until
 from warroom.app import WarroomApp
 from warroom.model import ActionStatus, Role
 from warroom.screens.action_form import ActionItemForm
@@ -39,22 +37,6 @@ FULL = "{db}: the disk is full; free some space and try again"
 @pytest.fixture
 def incident_id(store: Store) -> int:
     return store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob").id
-
-
-class Notes(list[Notification]):
-    """Every notification the app shows, in order."""
-
-    def hook(self, message: Message) -> None:
-        if isinstance(message, Notify):
-            self.append(message.notification)
-
-    def not_saved(self, what: str) -> Notification:
-        """The one notification saying `what` was not done, and that nothing was saved."""
-        title = f"Could not {what}: nothing was saved"
-        found = [note for note in self if note.title == title]
-        assert len(found) == 1, [(note.title, note.message) for note in self]
-        assert found[0].severity == "error"
-        return found[0]
 
 
 def run(app: WarroomApp, notes: Notes) -> object:
