@@ -6,6 +6,7 @@ import gc
 from datetime import timedelta
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from tests.conftest import T0
@@ -183,6 +184,24 @@ async def test_the_keys_come_back_after_a_line_is_saved_unless_more_was_typed(
         assert app.focused is field
         assert field.value == "third"
         assert texts(store, incident_id)[-1] == "second"
+
+
+async def test_a_key_pressed_as_the_saved_line_appears_is_a_command_not_text(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """Focus goes back to the timeline once the frame showing the saved line is drawn. A key
+    on its way to the log field meanwhile (a script presses q as soon as it sees the row) goes
+    where focus is going, in order: it is not typed into the next line."""
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        log = screen.query_one(LogInput)
+        await pilot.press("l")
+        assert app.focused is log.input
+        log.hand_back(screen.query_one(Timeline))  # as after a line is saved
+        log.input.post_message(events.Key("s", "s"))  # already sent to the field
+        await until(pilot, lambda: app.screen is not screen, "the severity dialog")
+        assert log.input.value == ""
 
 
 async def test_escape_leaves_the_input_keeping_the_text(

@@ -324,7 +324,7 @@ class WarRoomScreen(Screen[None]):
         self.query_one(Timeline).reveal(event.id)
         if not message.log_input.input.value:
             # Saved: back to the keys (l logs the next one). Anything typed meanwhile keeps focus.
-            self.set_focus(self.query_one(Timeline))
+            message.log_input.hand_back(self.query_one(Timeline))
 
     async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
         """Run a store call; on failure tell the user what was not done and why, and return

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from warroom.logline import next_kind
@@ -16,6 +18,35 @@ from warroom.model import EventKind
 from warroom.widgets.fields import TextField
 
 PLACEHOLDER = "what happened? Enter saves · '14:15 …' / '-5m …' backdate · 'alert: …' sets the kind"
+
+
+class LogField(TextField):
+    """The log line's field. Once a line is saved, focus goes back to the keys (`hand_back`)
+    after the frame that shows the line, so that the frame is all a person waits for after
+    Enter. A key that arrives before then is not text: it goes where focus is going, as it would
+    have had focus already moved (a script that presses q as soon as it sees the row quits)."""
+
+    _hand_back_to: Widget | None = None
+
+    def hand_back(self, to: Widget) -> None:
+        self._hand_back_to = to
+        self.call_after_refresh(self._give_back)
+
+    def _give_back(self) -> None:
+        to, self._hand_back_to = self._hand_back_to, None
+        # Not if the person has gone elsewhere meanwhile (Escape, a click) or pasted more.
+        if to is not None and self.screen.focused is self and not self.value:
+            self.screen.set_focus(to)
+
+    def on_key(self, event: events.Key) -> None:
+        if self._hand_back_to is not None:
+            self._give_back()
+        if self.screen.focused is not self:
+            # Focus moved on while this key was on its way here: it belongs where focus is now,
+            # the way the app would have sent it, and in the order it was pressed.
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
 
 
 class LogInput(Horizontal):
@@ -54,14 +85,14 @@ class LogInput(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(self._kind_label(), id="log-kind")
-        yield TextField(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False)
+        yield LogField(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False)
 
     def on_mount(self) -> None:
         self.input.cursor_blink = self._blink
 
     @property
-    def input(self) -> Input:
-        return self.query_one("#log-text", Input)
+    def input(self) -> LogField:
+        return self.query_one("#log-text", LogField)
 
     def _kind_label(self) -> str:
         return f"› {self.kind.value}"
@@ -87,6 +118,10 @@ class LogInput(Horizontal):
         # At once, not after the queue (as `focus()` would): keys typed right after the key that
         # opened the input belong in it.
         self.screen.set_focus(self.input)
+
+    def hand_back(self, to: Widget) -> None:
+        """Focus goes to `to` once the screen has been drawn, unless the person has typed on."""
+        self.input.hand_back(to)
 
     def saved(self, text: str) -> None:
         """`text` is committed: take it out of the input, keeping anything typed after it."""
