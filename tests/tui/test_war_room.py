@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from tests.conftest import T0
 from tests.tui.conftest import AppFactory, Notes, loaded, until
+from warroom.app import WarroomApp
 from warroom.clock import FrozenClock
 from warroom.lifecycle import Milestone, Phase
 from warroom.model import ActionStatus, EventKind, Role
@@ -202,6 +203,54 @@ async def test_a_key_pressed_as_the_saved_line_appears_is_a_command_not_text(
         log.input.post_message(events.Key("s", "s"))  # already sent to the field
         await until(pilot, lambda: app.screen is not screen, "the severity dialog")
         assert log.input.value == ""
+
+
+def burst(app: WarroomApp, keys: str) -> None:
+    """Keys that arrive together (typed ahead over a slow link, sent by a script): all posted
+    before the app handles the first. `⏎` is Enter, `⌫` Backspace."""
+    named = {"⏎": ("enter", "\r"), "⌫": ("backspace", "\x7f")}
+    for char in keys:
+        key, character = named.get(char, (char, char))
+        app.post_message(events.Key(key, character))
+
+
+async def test_keys_that_arrive_together_are_applied_in_the_order_they_were_typed(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """Textual inserts a character at once but ran a bound key (Backspace, Enter) only after
+    it had bubbled up to the app: "ba⌫c" came out as "ba", and "one⏎" followed by more keys
+    saved the keys after Enter in the line."""
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        field = screen.query_one(LogInput).input
+        await pilot.press("l")
+        burst(app, "ba⌫c")
+        await until(pilot, lambda: len(field.value) == 2, "the keys")
+        assert field.value == "bc"
+
+        field.value = ""
+        burst(app, "db cpu 95%⏎")
+        await until(pilot, lambda: texts(store, incident_id)[-1] == "db cpu 95%", "the line")
+
+
+async def test_lines_typed_ahead_are_saved_one_by_one_in_order(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """Enter while the line before is still being saved: each line is what was typed before
+    its Enter; they are saved in order, each shown once saved, and focus comes back after the
+    last."""
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        await pilot.press("l")
+        burst(app, "one⏎ltwo⏎three⏎")
+        await until(pilot, lambda: timeline.row_count == 4, "the three rows")
+        assert texts(store, incident_id)[1:] == ["one", "ltwo", "three"]
+        assert [event.text for event in timeline.events][1:] == ["one", "ltwo", "three"]
+        await until(pilot, lambda: app.focused is timeline, "the keys back")
+        assert screen.query_one(LogInput).input.value == ""
 
 
 async def test_escape_leaves_the_input_keeping_the_text(

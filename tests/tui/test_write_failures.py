@@ -13,13 +13,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, TextArea
 
 from tests.faults import failing_writes
 from tests.reliability import dbcheck
 from tests.tui.conftest import AppFactory, Notes, loaded, until
 from warroom.app import WarroomApp
-from warroom.model import ActionStatus, Role
+from warroom.model import ActionStatus, EventKind, Role
 from warroom.screens.action_form import ActionItemForm
 from warroom.screens.composer import UpdateComposer
 from warroom.screens.edit_event import EditEventDialog
@@ -76,6 +77,35 @@ async def test_logging_on_a_full_disk_keeps_the_text_until_it_can_be_saved(
         assert texts(store, incident_id)[-1] == "db cpu 95%"
         assert log.input.value == ""
         assert len(notes) == 1
+
+
+async def test_lines_typed_ahead_of_a_line_not_saved_stay_in_the_input_unsent(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """Enter, then more typed and Enter again before the first line is back: when the first
+    is refused, the next is not sent ahead of it. Both stay in the input (as typed, one after
+    the other), with the first line's kind; once the disk has room, Enter saves what is there."""
+    notes = Notes()
+    app = make_app(incident_id)
+    async with run(app, notes) as pilot:  # type: ignore[attr-defined]
+        screen = await loaded(pilot)
+        log = screen.query_one(LogInput)
+        await pilot.press("l")
+        log.kind = EventKind.ALERT
+        with failing_writes() as fault:
+            for key, character in [*((c, c) for c in "one"), ("enter", "\r"), ("t", "t")]:
+                app.post_message(events.Key(key, character))
+            app.post_message(events.Key("enter", "\r"))
+            await until(pilot, lambda: notes, "the notification")
+            await pilot.pause()
+        assert len(fault.failures) == 1  # the line typed ahead was not tried
+        assert log.input.value == "onet"
+        assert log.kind is EventKind.ALERT
+        assert texts(store, incident_id) == ["Incident declared: SEV-1 (Critical), IC Bob Chen"]
+
+        await pilot.press("enter")
+        await until(pilot, lambda: texts(store, incident_id)[-1] == "onet", "the line")
+        assert list(store.iter_events(incident_id))[-1].kind is EventKind.ALERT
 
 
 async def test_a_write_failing_half_way_leaves_nothing_half_written(

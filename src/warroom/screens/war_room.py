@@ -122,7 +122,6 @@ class WarRoomScreen(Screen[None]):
         super().__init__()
         self.incident_id = incident_id
         self._preview = preview
-        self._saving = False
         self.live = Live(self, self._apply_changes)
         self._heartbeat: Heartbeat | None = None  # set and cleared on the store thread
         self._joined = False  # a heartbeat was asked for
@@ -294,29 +293,25 @@ class WarRoomScreen(Screen[None]):
         return parse_log_line(text, kind, app.clock.now(), app.config.tz)
 
     async def on_log_input_submitted(self, message: LogInput.Submitted) -> None:
-        if self._saving:
-            return  # Enter again while the previous line is being saved: it is still there
         try:
             line = self._parse(message.text, message.kind)
         except BadInput as error:
             self.notify(str(error), severity="warning", markup=False)
+            message.log_input.not_saved()
             return
-        self._saving = True
-        try:
-            event = await self._attempt(
-                "log the event",
-                lambda store: store.log_event(
-                    self.incident_id,
-                    line.text,
-                    actor=self.warroom.config.user,
-                    kind=line.kind,
-                    occurred_at=line.occurred_at,
-                ),
-            )
-        finally:
-            self._saving = False
-        if event is None:
-            return  # not saved: the text stays in the input, the user has been told
+        event = await self._attempt(
+            "log the event",
+            lambda store: store.log_event(
+                self.incident_id,
+                line.text,
+                actor=self.warroom.config.user,
+                kind=line.kind,
+                occurred_at=line.occurred_at,
+            ),
+        )
+        if event is None:  # not saved: the text stays in the input, the user has been told
+            message.log_input.not_saved()
+            return
         message.log_input.saved(message.text)
         self._logged_here.add(event.id)
         await self._show_event(event)

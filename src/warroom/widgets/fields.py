@@ -37,7 +37,7 @@ class TextField(Input):
     def __init__(self, value: str | None = None, **kwargs: object) -> None:
         super().__init__(value, highlighter=ControlPictures(), **kwargs)  # type: ignore[arg-type]
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         if event.character is not None and event.character in JOINERS:
             event.stop()
             event.prevent_default()
@@ -45,3 +45,17 @@ class TextField(Input):
                 self.insert_text_at_cursor(event.character)
             else:
                 self.replace(event.character, *self.selection)
+        elif not event.is_printable:
+            await self._run_binding_now(event)
+
+    async def _run_binding_now(self, event: events.Key) -> None:
+        """Textual inserts a typed character at once, but runs a bound key (Enter, Backspace,
+        the arrows, Escape) only when the key has bubbled up to the app: keys that arrive
+        together (typed ahead over a slow SSH link, sent by a script) were applied out of
+        order, and "one⏎l" saved "onel" (Textual issue 6605). The binding the app would run
+        for this key is run here, in the order the keys came."""
+        active = self.screen.active_bindings.get(event.key)
+        if active is None or not active.enabled or active.binding.priority:
+            return  # none, or one that is not run from here: the app decides, as usual
+        event.stop()  # the app must not run it a second time
+        await self.app.run_action(active.binding.action, active.node)

@@ -38,7 +38,8 @@ class LogField(TextField):
         if to is not None and self.screen.focused is self and not self.value:
             self.screen.set_focus(to)
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        # (Textual calls this before TextField's own on_key, which it calls next on its own.)
         if self._hand_back_to is not None:
             self._give_back()
         if self.screen.focused is not self:
@@ -82,6 +83,9 @@ class LogInput(Horizontal):
     def __init__(self, *, id: str | None = None, blink: bool = True) -> None:
         super().__init__(id=id)
         self._blink = blink
+        # Lines Enter has taken and the screen has not answered for yet, oldest first: the first
+        # is being saved; the others were typed ahead and follow it, in order.
+        self._lines: list[tuple[str, EventKind]] = []
 
     def compose(self) -> ComposeResult:
         yield Label(self._kind_label(), id="log-kind")
@@ -110,9 +114,19 @@ class LogInput(Horizontal):
         self.post_message(self.Left(self))
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
+        """Enter: the line is what the input held when Enter was pressed, less the lines still
+        being saved before it (they stay in the input until they are saved)."""
         message.stop()
-        if message.value.strip():
-            self.post_message(self.Submitted(self, message.value, self.kind))
+        line = message.value
+        for taken, _kind in self._lines:
+            if line.startswith(taken):
+                line = line[len(taken) :].lstrip()
+        if not line.strip():
+            return
+        self._lines.append((line, self.kind))
+        self.kind = EventKind.NOTE  # the next line's, unless the person picks another
+        if len(self._lines) == 1:
+            self.post_message(self.Submitted(self, line, self._lines[0][1]))
 
     def focus_input(self) -> None:
         # At once, not after the queue (as `focus()` would): keys typed right after the key that
@@ -124,8 +138,19 @@ class LogInput(Horizontal):
         self.input.hand_back(to)
 
     def saved(self, text: str) -> None:
-        """`text` is committed: take it out of the input, keeping anything typed after it."""
+        """`text` is committed: take it out of the input, keeping anything typed after it; the
+        next line typed ahead, if any, goes now."""
         current = self.input.value
         if current.startswith(text):
             self.input.value = current[len(text) :].lstrip()
-        self.kind = EventKind.NOTE
+        if self._lines:
+            self._lines.pop(0)
+        if self._lines:
+            self.post_message(self.Submitted(self, *self._lines[0]))
+
+    def not_saved(self) -> None:
+        """The line was not saved (the person has been told why): it stays in the input with
+        its kind, and the lines typed ahead stay there after it, not sent."""
+        if self._lines:
+            self.kind = self._lines[0][1]
+        self._lines.clear()
