@@ -16,6 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -27,10 +28,18 @@ from textual.widgets import DataTable, Input, TextArea
 from tests.conftest import T0
 from tests.reliability.tui import shown_in_timeline
 from tests.terminal import Screen, Terminal
-from tests.tui.conftest import AppFactory, loaded, until
+from tests.tui.conftest import AppFactory, loaded, pm_loaded, until
 from tests.tui.test_snapshots import when_loaded
 from warroom.clock import Clock, FrozenClock, SystemClock
-from warroom.model import ActionStatus, ActionType, EventKind, Priority, Role
+from warroom.model import (
+    ActionStatus,
+    ActionType,
+    ContributingFactor,
+    EventKind,
+    Priority,
+    Role,
+    Why,
+)
 from warroom.screens.action_form import ActionItemForm
 from warroom.screens.composer import UpdateComposer
 from warroom.screens.new_incident import NewIncidentDialog
@@ -313,6 +322,40 @@ async def test_every_action_item_field(
         assert one_line(hostile("description")) in card.plain
         user_part = card.plain.index("description:")
         assert all(span.end <= user_part for span in card.spans if span.style != "dim")
+
+
+async def test_every_post_mortem_field(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """The post-mortem's fields (lines, text areas, list rows, the five whys) draw control
+    characters as symbols, as every other field does: Textual's own Input and TextArea sent
+    them to the terminal as they were."""
+    store.rename_incident(incident_id, hostile("title"), base="Checkout down")
+    base = store.postmortem(incident_id)
+    store.save_postmortem(
+        replace(
+            base,
+            summary=hostile("summary") + "\nsecond line",
+            revenue_impact=hostile("revenue"),
+            root_cause=hostile("root cause"),
+            contributing_factors=(ContributingFactor(hostile("factor")),),
+            what_went_well=(hostile("went well"),),
+            what_went_poorly=(hostile("went poorly"),),
+            lucky_breaks=(hostile("lucky"),),
+            five_whys=(Why(hostile("question"), hostile("answer")),),
+        ),
+        base=base,
+    )
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(120, 60)) as pilot:
+        screen = await pm_loaded(pilot)
+        fields = [*screen.query(Input), *screen.query(TextArea)]
+        shown = {field.value if isinstance(field, Input) else field.text for field in fields}
+        for name in ("title", "summary", "root cause", "factor", "went well", "answer"):
+            assert any(hostile(name) in text for text in shown), name
+        for field in fields:
+            assert isinstance(field, (TextField, TextBox)), field
+            assert no_controls(rendered(field)) == [], field
 
 
 async def test_role_names_and_the_update_composer(

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
@@ -571,6 +572,25 @@ async def test_others_edits_of_other_fields_are_kept_and_shown(
         await until(pilot, lambda: stored(store, incident_id).summary == "mine", "mine saved")
         assert stored(store, incident_id).root_cause == "theirs"
         assert not isinstance(app.screen, ConflictDialog)
+
+
+async def test_keys_that_arrive_together_are_applied_in_order_in_a_text_area(
+    make_app: AppFactory, incident_id: int
+) -> None:
+    """A text area runs its bound keys (Backspace, the arrows) when they reach it, in order
+    with the characters around them (Textual ran them after the characters that followed)."""
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await pm_loaded(pilot)
+        area = screen.query_one("#summary", TextArea)
+        screen.set_focus(area)
+        await pilot.pause()
+        for key, character in [("b", "b"), ("a", "a"), ("backspace", "\x7f"), ("c", "c")]:
+            app.post_message(events.Key(key, character))
+        for key, character in [("left", None), ("x", "x"), ("enter", "\r"), ("y", "y")]:
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: "y" in area.text, "the keys")
+        assert area.text == "bx\nyc"
 
 
 async def test_a_failed_save_keeps_the_text_says_so_and_retries(

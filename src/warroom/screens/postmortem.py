@@ -64,12 +64,14 @@ from warroom.screens.postmortem_dialogs import (
 from warroom.text import printable
 from warroom.widgets.action_list import ActionItemList
 from warroom.widgets.checks_panel import ChecksPanel
+from warroom.widgets.fields import TextField
 from warroom.widgets.five_whys import FiveWhysEditor
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.list_editor import Entry, ListEditor
 from warroom.widgets.metrics_panel import MetricsPanel
 from warroom.widgets.report_header import STATUS_NAMES, ReportHeader
 from warroom.widgets.report_timeline import ReportTimeline
+from warroom.widgets.text_box import TextBox
 from warroom.widgets.timeline import PAGE, Timeline
 
 if TYPE_CHECKING:
@@ -238,12 +240,12 @@ class PostMortemScreen(Screen[None]):
         with Horizontal(id="pm-body"):
             with VerticalScroll(id="pm-form"):
                 yield self._section("Report")
-                yield self._field("Title", Input(id="title", placeholder="required"))
+                yield self._field("Title", TextField(id="title", placeholder="required"))
                 yield self._field(
-                    "Report id", Input(id="report-id", placeholder="PM-YYYY-NNN"), "report-id"
+                    "Report id", TextField(id="report-id", placeholder="PM-YYYY-NNN"), "report-id"
                 )
                 yield self._field(
-                    "Date", Input(id="report-date", placeholder="YYYY-MM-DD"), "report-date"
+                    "Date", TextField(id="report-date", placeholder="YYYY-MM-DD"), "report-date"
                 )
                 yield self._field("Severity", Label("", id="severity"))
                 yield self._field("Commander", Label("", id="commander"))
@@ -251,16 +253,16 @@ class PostMortemScreen(Screen[None]):
                     "Authors", ListEditor(placeholder="+ an author", id="authors", blink=blink)
                 )
                 yield self._section("Summary")
-                yield TextArea(id="summary", soft_wrap=True, classes="long-text")
+                yield TextBox(id="summary", soft_wrap=True, classes="long-text")
                 yield self._section("Impact")
                 yield self._field(
-                    "Duration", Input(id="duration", placeholder="e.g. 47 minutes"), "duration"
+                    "Duration", TextField(id="duration", placeholder="e.g. 47 minutes"), "duration"
                 )
                 yield self._field(
-                    "Users affected", Input(id="users", placeholder="e.g. 12500"), "users"
+                    "Users affected", TextField(id="users", placeholder="e.g. 12500"), "users"
                 )
                 yield self._field(
-                    "Revenue impact", Input(id="revenue", placeholder='an estimate, or "none"')
+                    "Revenue impact", TextField(id="revenue", placeholder='an estimate, or "none"')
                 )
                 yield self._field(
                     "SLA breached",
@@ -268,7 +270,7 @@ class PostMortemScreen(Screen[None]):
                     "sla",
                 )
                 yield self._section("Root cause")
-                yield TextArea(id="root-cause", soft_wrap=True, classes="long-text")
+                yield TextBox(id="root-cause", soft_wrap=True, classes="long-text")
                 yield self._section("Contributing factors")
                 yield ListEditor(
                     placeholder="+ a factor (ctrl+t: its category)",

@@ -18,6 +18,7 @@ from textual.widgets import Label, Static, TextArea
 from warroom.checks import Problem
 from warroom.model import ContributingFactor, ReportStatus, Why
 from warroom.text import printable
+from warroom.widgets.text_box import TextBox
 
 LABELS: dict[str, str] = {
     "title": "Title",
@@ -126,7 +127,7 @@ class ConflictDialog(ModalScreen[Choice | None]):
                 with VerticalScroll(classes="conflict-version", id="conflict-mine") as mine:
                     mine.border_title = "y  yours (not saved yet)"
                     yield Static(Text(printable(self.mine, keep_newlines=True)))
-            editor = TextArea(f"{self.theirs}\n{self.mine}", id="conflict-edit", soft_wrap=True)
+            editor = TextBox(f"{self.theirs}\n{self.mine}", id="conflict-edit", soft_wrap=True)
             editor.display = False
             yield editor
             yield Label(Text(self._help()), classes="dialog-help", id="conflict-help")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events
+from textual.widget import Widget
 from textual.widgets import Input
 
 from warroom.text import JOINERS, control_pictures
@@ -46,16 +47,21 @@ class TextField(Input):
             else:
                 self.replace(event.character, *self.selection)
         elif not event.is_printable:
-            await self._run_binding_now(event)
+            await run_binding_now(self, event)
 
-    async def _run_binding_now(self, event: events.Key) -> None:
-        """Textual inserts a typed character at once, but runs a bound key (Enter, Backspace,
-        the arrows, Escape) only when the key has bubbled up to the app: keys that arrive
-        together (typed ahead over a slow SSH link, sent by a script) were applied out of
-        order, and "one⏎l" saved "onel" (Textual issue 6605). The binding the app would run
-        for this key is run here, in the order the keys came."""
-        active = self.screen.active_bindings.get(event.key)
-        if active is None or not active.enabled or active.binding.priority:
-            return  # none, or one that is not run from here: the app decides, as usual
-        event.stop()  # the app must not run it a second time
-        await self.app.run_action(active.binding.action, active.node)
+
+async def run_binding_now(widget: Widget, event: events.Key) -> None:
+    """Textual inserts a typed character at once, but runs a bound key (Enter, Backspace, the
+    arrows) only when the key has bubbled up to the app: keys that arrive together (typed ahead
+    over a slow SSH link, sent by a script) were applied out of order, and "one⏎l" saved "onel"
+    (Textual issue 6605). If the binding the app would run for this key is the field's own (its
+    editing keys, Enter), it is run now, in the order the keys came. Bindings of the widgets
+    around it still go the usual way: run from here, an action that removes this field (a list
+    moving its rows) would wait for the field's own handler to finish, for ever."""
+    active = widget.screen.active_bindings.get(event.key)
+    if active is None or active.node is not widget:
+        return
+    if not active.enabled or active.binding.priority:
+        return  # one that is not run from here: the app decides, as usual
+    event.stop()  # the app must not run it a second time
+    await widget.app.run_action(active.binding.action, widget)

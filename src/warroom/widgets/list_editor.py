@@ -19,6 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
+from warroom.widgets.fields import TextField
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -28,7 +30,7 @@ class Entry:
     tag: str | None = None
 
 
-class RowInput(Input):
+class RowInput(TextField):
     """A line of a list: backspace on an empty line asks for the line to go."""
 
     @dataclass

@@ -7,6 +7,7 @@ from textual import events
 from textual.widgets import TextArea
 
 from warroom.text import JOINERS, control_pictures
+from warroom.widgets.fields import run_binding_now
 
 
 class TextBox(TextArea):
@@ -17,8 +18,10 @@ class TextBox(TextArea):
         line.plain = control_pictures(line.plain)
         return line
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         if event.character is not None and event.character in JOINERS and not self.read_only:
             event.stop()
             event.prevent_default()
             self.replace(event.character, *self.selection, maintain_selection_offset=False)
+        elif not event.is_printable:
+            await run_binding_now(self, event)
