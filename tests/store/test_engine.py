@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import Database
 from warroom.clock import FrozenClock
 from warroom.errors import DatabaseError
-from warroom.store import MissingDatabase, Store
+from warroom.store import MissingDatabase, Store, engine
 from warroom.store.engine import resolve_target
 
 
@@ -186,3 +186,25 @@ def test_an_empty_database_is_not_created_by_readers(
     with Store.open(database.location, clock) as store:
         assert store.list_incidents() == []
     assert "incident" in database.tables()
+
+
+def test_a_creator_that_fails_leaves_the_database_others_set_up_meanwhile(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several warrooms creating the same new file at once: the first creates the empty file;
+    if its own set-up then fails, the file stays. Another warroom may already be using it (and
+    may have acknowledged what it wrote there); removing it lost that."""
+    prepare = engine._prepare
+    theirs: list[int] = []
+
+    def fails_after_another_set_it_up(*args: object, **kwargs: object) -> None:
+        monkeypatch.setattr(engine, "_prepare", prepare)  # the other warroom's is the real one
+        with Store.open(str(db_path), clock) as other:
+            theirs.append(other.create_incident("Checkout down", 1, commander="Bob", actor="b").id)
+        raise DatabaseError("the set-up failed")
+
+    monkeypatch.setattr(engine, "_prepare", fails_after_another_set_it_up)
+    with pytest.raises(DatabaseError, match="the set-up failed"):
+        Store.open(str(db_path), clock)
+    with Store.open(str(db_path), clock, create=False) as store:
+        assert [incident.id for incident in store.list_incidents()] == theirs

@@ -83,27 +83,23 @@ def resolve_target(value: str) -> Target:
 
 
 def open_engine(target: Target, *, create: bool) -> Engine:
-    """An engine on an up-to-date warroom database; creates it when `create` and it is missing."""
-    created = False
+    """An engine on an up-to-date warroom database; creates it when `create` and it is missing.
+
+    A new file whose set-up fails stays: another warroom may have opened it a moment after it
+    was created, and be writing to it. Left empty, the next warroom sets it up."""
     if target.path is not None:
-        created = _check_sqlite_file(target.path, create=create)
+        _check_sqlite_file(target.path, create=create)
     engine = _make_engine(target)
     try:
         _prepare(engine, target, create=create)
     except BaseException:
         engine.dispose()
-        if created and target.path is not None:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{target.path}{suffix}").unlink(missing_ok=True)
         raise
     return engine
 
 
-def _check_sqlite_file(path: Path, *, create: bool) -> bool:
-    """Refuse a path that cannot be a usable warroom file; create a new one owner-only.
-
-    Returns True when the file was created here, False when it already existed.
-    """
+def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Refuse a path that cannot be a usable warroom file; create a new one owner-only."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file")
     if not path.exists():
@@ -116,10 +112,10 @@ def _check_sqlite_file(path: Path, *, create: bool) -> bool:
                 raise DatabaseError(f"cannot create {path}: the directory is read-only")
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
-            return False  # another warroom created it a moment ago: use theirs
+            return  # another warroom created it a moment ago: use theirs
         except OSError as error:
             raise DatabaseError(f"cannot create {path}: {error.strerror}") from None
-        return True
+        return
     try:
         with path.open("rb") as handle:
             header = handle.read(SQLITE_HEADER_SIZE)
@@ -137,7 +133,6 @@ def _check_sqlite_file(path: Path, *, create: bool) -> bool:
         raise DatabaseError(
             f"the directory of {path} is read-only: SQLite needs it for its write-ahead log"
         )
-    return False
 
 
 def _is_truncated(path: Path, header: bytes) -> bool:
