@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.app import App
 from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
@@ -73,6 +75,15 @@ class Notes(list[Notification]):
         assert len(found) == 1, [(note.title, note.message) for note in self]
         assert found[0].severity == "error"
         return found[0]
+
+
+def burst(app: App[object], keys: str) -> None:
+    """Keys that arrive together (typed ahead over a slow link, sent by a script): all posted
+    before the app handles the first. `⏎` is Enter, `⌫` Backspace, `←` the left arrow."""
+    named = {"⏎": ("enter", "\r"), "⌫": ("backspace", "\x7f"), "←": ("left", None)}
+    for char in keys:
+        key, character = named.get(char, (char, char))
+        app.post_message(events.Key(key, character))
 
 
 async def until(pilot: Pilot[object], condition: Callable[[], object], what: str) -> None:

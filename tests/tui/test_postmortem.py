@@ -8,12 +8,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
 from tests.faults import failing_writes
-from tests.tui.conftest import LESSON, AppFactory, Notes, loaded, pm_loaded, until
+from tests.tui.conftest import LESSON, AppFactory, Notes, burst, loaded, pm_loaded, until
 from warroom.clock import FrozenClock
 from warroom.exporters.importer import read_postmortem
 from warroom.model import (
@@ -585,10 +584,7 @@ async def test_keys_that_arrive_together_are_applied_in_order_in_a_text_area(
         area = screen.query_one("#summary", TextArea)
         screen.set_focus(area)
         await pilot.pause()
-        for key, character in [("b", "b"), ("a", "a"), ("backspace", "\x7f"), ("c", "c")]:
-            app.post_message(events.Key(key, character))
-        for key, character in [("left", None), ("x", "x"), ("enter", "\r"), ("y", "y")]:
-            app.post_message(events.Key(key, character))
+        burst(app, "ba⌫c←x⏎y")
         await until(pilot, lambda: "y" in area.text, "the keys")
         assert area.text == "bx\nyc"
 

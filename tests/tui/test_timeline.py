@@ -3,10 +3,13 @@ drawn again when what they show changes."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from warroom.model import Event, EventKind
 from warroom.widgets.timeline import WINDOW, Timeline
@@ -33,6 +36,18 @@ class Host(App[None]):
         yield Timeline(UTC)
 
 
+@asynccontextmanager
+async def showing(
+    count: int, *, has_older: bool = False, has_newer: bool = False
+) -> AsyncIterator[tuple[Pilot[None], Timeline]]:
+    """A timeline in an app of its own, showing events 0 to `count` - 1."""
+    app = Host()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(count)], has_older=has_older, has_newer=has_newer)
+        yield pilot, timeline
+
+
 def in_view(timeline: Timeline, row: int) -> bool:
     top = round(timeline.scroll_y)
     return top <= row < top + timeline.scrollable_content_region.height - 1
@@ -44,10 +59,7 @@ def shown(timeline: Timeline, y: int) -> str:
 
 
 async def test_each_new_line_is_in_view_also_when_the_rows_first_overflow() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(0)], has_older=False, has_newer=False)
+    async with showing(1) as (pilot, timeline):
         for n in range(1, 25):
             timeline.upsert(event(n))
             assert timeline.cursor_row == n
@@ -59,10 +71,7 @@ async def test_each_new_line_is_in_view_also_when_the_rows_first_overflow() -> N
 
 
 async def test_keys_move_the_cursor_and_the_view() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(30)], has_older=False, has_newer=False)
+    async with showing(30) as (pilot, timeline):
         timeline.focus()
         await pilot.pause()
         assert timeline.cursor_row == 29
@@ -83,10 +92,7 @@ async def test_keys_move_the_cursor_and_the_view() -> None:
 
 
 async def test_a_click_selects_the_row_under_it() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(5)], has_older=False, has_newer=False)
+    async with showing(5) as (pilot, timeline):
         await pilot.pause()
         # The border (y 0), the header (y 1), then rows 0, 1, 2: the third row down.
         await pilot.click(Timeline, offset=(10, 4))
@@ -96,10 +102,7 @@ async def test_a_click_selects_the_row_under_it() -> None:
 
 
 async def test_a_row_drawn_is_drawn_again_when_its_event_changes() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(3)], has_older=False, has_newer=False)
+    async with showing(3) as (pilot, timeline):
         await pilot.pause()
         assert "line 0" in shown(timeline, 1)
         edited = replace(event(0, "line zero"), edited_at=T0)
@@ -116,13 +119,10 @@ async def test_a_row_drawn_is_drawn_again_when_its_event_changes() -> None:
 
 
 async def test_rows_take_the_new_look_when_the_theme_changes() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(3)], has_older=False, has_newer=False)
+    async with showing(3) as (pilot, timeline):
         await pilot.pause()
         dark = timeline.render_line(1)
-        app.theme = "textual-light"
+        pilot.app.theme = "textual-light"
         await pilot.pause()
         light = timeline.render_line(1)
         assert light.text == dark.text
@@ -130,10 +130,7 @@ async def test_rows_take_the_new_look_when_the_theme_changes() -> None:
 
 
 async def test_the_window_keeps_its_size_and_the_cursor_its_event() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(WINDOW)], has_older=False, has_newer=False)
+    async with showing(WINDOW) as (pilot, timeline):
         timeline.move_cursor(WINDOW - 5)
         on = timeline.selected
         for n in range(WINDOW, WINDOW + 10):
@@ -146,10 +143,7 @@ async def test_the_window_keeps_its_size_and_the_cursor_its_event() -> None:
 
 
 async def test_reading_back_while_lines_arrive_the_view_stays_put() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(WINDOW)], has_older=False, has_newer=False)
+    async with showing(WINDOW) as (pilot, timeline):
         timeline.move_cursor(WINDOW // 2)  # reading back: not following the newest
         await pilot.pause()
         top = shown(timeline, 1)
@@ -162,10 +156,7 @@ async def test_reading_back_while_lines_arrive_the_view_stays_put() -> None:
 
 async def test_a_window_read_again_shows_what_changed_in_it() -> None:
     """Others starred and edited events; the window is read again (show): the rows show it."""
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(5)], has_older=False, has_newer=False)
+    async with showing(5) as (pilot, timeline):
         await pilot.pause()
         changed = [replace(event(n), starred=True) for n in range(5)]
         changed[1] = replace(changed[1], text="edited by others", edited_at=T0)
@@ -176,10 +167,7 @@ async def test_a_window_read_again_shows_what_changed_in_it() -> None:
 
 
 async def test_deleting_the_selected_event_selects_the_next() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(30)], has_older=False, has_newer=False)
+    async with showing(30) as (pilot, timeline):
         timeline.move_cursor(10)
         await pilot.pause()
         timeline.upsert(replace(event(10), deleted_at=T0))
@@ -189,10 +177,7 @@ async def test_deleting_the_selected_event_selects_the_next() -> None:
 
 
 async def test_the_scroll_bar_shows_where_the_view_is() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(40)], has_older=False, has_newer=False)
+    async with showing(40) as (pilot, timeline):
         await pilot.pause()
         await pilot.pause()
         assert timeline.scroll_y == timeline.max_scroll_y > 0  # the newest, at the bottom
@@ -200,10 +185,7 @@ async def test_the_scroll_bar_shows_where_the_view_is() -> None:
 
 
 async def test_a_newer_page_sliding_in_keeps_the_view() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(WINDOW)], has_older=True, has_newer=True)
+    async with showing(WINDOW, has_older=True, has_newer=True) as (pilot, timeline):
         timeline.move_cursor(WINDOW - 3)
         await pilot.pause()
         top, on = shown(timeline, 1), timeline.selected
@@ -215,10 +197,7 @@ async def test_a_newer_page_sliding_in_keeps_the_view() -> None:
 
 
 async def test_a_click_below_the_last_row_selects_nothing() -> None:
-    app = Host()
-    async with app.run_test(size=(80, 20)) as pilot:
-        timeline = app.query_one(Timeline)
-        timeline.show([event(n) for n in range(3)], has_older=False, has_newer=True)
+    async with showing(3, has_newer=True) as (pilot, timeline):
         timeline.move_cursor(0)
         await pilot.pause()
         await pilot.click(Timeline, offset=(10, 8))  # rows are at y 2 to 4

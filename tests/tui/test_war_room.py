@@ -10,7 +10,7 @@ from textual import events
 from textual.widgets import Input
 
 from tests.conftest import T0
-from tests.tui.conftest import AppFactory, Notes, loaded, until
+from tests.tui.conftest import AppFactory, Notes, burst, loaded, until
 from warroom.app import WarroomApp
 from warroom.clock import FrozenClock
 from warroom.lifecycle import Milestone, Phase
@@ -203,15 +203,6 @@ async def test_a_key_pressed_as_the_saved_line_appears_is_a_command_not_text(
         log.input.post_message(events.Key("s", "s"))  # already sent to the field
         await until(pilot, lambda: app.screen is not screen, "the severity dialog")
         assert log.input.value == ""
-
-
-def burst(app: WarroomApp, keys: str) -> None:
-    """Keys that arrive together (typed ahead over a slow link, sent by a script): all posted
-    before the app handles the first. `⏎` is Enter, `⌫` Backspace."""
-    named = {"⏎": ("enter", "\r"), "⌫": ("backspace", "\x7f")}
-    for char in keys:
-        key, character = named.get(char, (char, char))
-        app.post_message(events.Key(key, character))
 
 
 async def test_keys_that_arrive_together_are_applied_in_the_order_they_were_typed(
@@ -611,7 +602,6 @@ async def test_first_screen_before_the_store_is_open(
     import asyncio
     import threading
 
-    from warroom.app import WarroomApp
     from warroom.config import Config
     from warroom.store import preview
 
@@ -651,7 +641,6 @@ async def test_first_screen_before_the_store_is_open(
 async def test_a_store_that_cannot_open_ends_the_app_with_its_error(
     config: object, clock: FrozenClock
 ) -> None:
-    from warroom.app import WarroomApp
     from warroom.config import Config
     from warroom.errors import DatabaseError
 

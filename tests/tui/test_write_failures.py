@@ -13,12 +13,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from textual import events
 from textual.widgets import Input, TextArea
 
 from tests.faults import failing_writes
 from tests.reliability import dbcheck
-from tests.tui.conftest import AppFactory, Notes, loaded, until
+from tests.tui.conftest import AppFactory, Notes, burst, loaded, until
 from warroom.app import WarroomApp
 from warroom.model import ActionStatus, EventKind, Role
 from warroom.screens.action_form import ActionItemForm
@@ -93,9 +92,7 @@ async def test_lines_typed_ahead_of_a_line_not_saved_stay_in_the_input_unsent(
         await pilot.press("l")
         log.kind = EventKind.ALERT
         with failing_writes() as fault:
-            for key, character in [*((c, c) for c in "one"), ("enter", "\r"), ("t", "t")]:
-                app.post_message(events.Key(key, character))
-            app.post_message(events.Key("enter", "\r"))
+            burst(app, "one⏎t⏎")
             await until(pilot, lambda: notes, "the notification")
             await pilot.pause()
         assert len(fault.failures) == 1  # the line typed ahead was not tried
