@@ -5,13 +5,16 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from textual import events
 from textual.app import App
+from textual.geometry import Region
 from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from warroom.app import WarroomApp
 from warroom.clock import FrozenClock
@@ -84,6 +87,27 @@ def burst(app: App[object], keys: str) -> None:
     for char in keys:
         key, character = named.get(char, (char, char))
         app.post_message(events.Key(key, character))
+
+
+class Redraws(list[tuple[Widget, bool]]):
+    """What the widgets `watch`ed ask Textual to draw again, in order: (widget, whether a
+    layout of the screen was asked for too)."""
+
+    def watch(self, *widgets: Widget) -> None:
+        for widget in widgets:
+            asked = widget.refresh
+
+            def refresh(
+                *regions: Region, _widget: Widget = widget, _asked: Any = asked, **how: bool
+            ) -> Widget:
+                self.append((_widget, how.get("layout", False)))
+                return cast(Widget, _asked(*regions, **how))
+
+            widget.refresh = refresh  # type: ignore[method-assign]
+
+    def of(self, widget: Widget) -> list[bool]:
+        """Each request `widget` made: whether it asked for a layout."""
+        return [layout for asked, layout in self if asked is widget]
 
 
 async def until(pilot: Pilot[object], condition: Callable[[], object], what: str) -> None:

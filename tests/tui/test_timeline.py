@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from tests.tui.conftest import Redraws
 from warroom.model import Event, EventKind
 from warroom.widgets.timeline import WINDOW, Timeline
 
@@ -182,6 +183,34 @@ async def test_the_scroll_bar_shows_where_the_view_is() -> None:
         await pilot.pause()
         assert timeline.scroll_y == timeline.max_scroll_y > 0  # the newest, at the bottom
         assert timeline.vertical_scrollbar.position == timeline.scroll_y
+
+
+async def test_rows_arriving_under_a_shown_scroll_bar_lay_nothing_out_again() -> None:
+    """Each new row moves the thumb; only a scroll bar that comes or goes needs a layout of
+    the screen (a millisecond or two before the row is shown)."""
+    async with showing(5) as (pilot, timeline):
+        redraws = Redraws()
+        redraws.watch(timeline)
+        for n in range(5, 12):  # the rows overflow: the bar comes
+            timeline.upsert(event(n))
+            await pilot.pause()
+        assert timeline.show_vertical_scrollbar
+        assert any(redraws.of(timeline))
+        redraws.clear()
+        for n in range(12, 40):
+            timeline.upsert(event(n))
+            await pilot.pause()
+            bar = timeline.vertical_scrollbar
+            assert bar.window_virtual_size == timeline.virtual_size.height == n + 2
+            assert bar.position == timeline.scroll_y == timeline.max_scroll_y
+            assert f"line {n}" in shown(timeline, 9)
+        assert redraws.of(timeline)
+        assert not any(redraws.of(timeline))
+        for n in range(39, 5, -1):  # deleted until the rows fit again: the bar goes
+            timeline.upsert(replace(event(n), deleted_at=T0))
+            await pilot.pause()
+        assert not timeline.show_vertical_scrollbar
+        assert "line 5" in shown(timeline, 6)
 
 
 async def test_a_newer_page_sliding_in_keeps_the_view() -> None:

@@ -10,7 +10,7 @@ from textual import events
 from textual.widgets import Input
 
 from tests.conftest import T0
-from tests.tui.conftest import AppFactory, Notes, burst, loaded, until
+from tests.tui.conftest import AppFactory, Notes, Redraws, burst, loaded, until
 from warroom.app import WarroomApp
 from warroom.clock import FrozenClock
 from warroom.lifecycle import Milestone, Phase
@@ -332,6 +332,51 @@ async def test_overdue_state_and_one_bell(
         screen._tick()
         await pilot.pause()
         assert len(bells) == 1
+
+
+async def test_the_clock_redraws_what_shows_the_time_not_the_whole_screen(
+    make_app: AppFactory, incident_id: int, clock: FrozenClock
+) -> None:
+    """Every second: over a slow link, a whole screen each second is ten times the bytes."""
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.pause()
+        countdown, banner = screen.query_one(Countdown), screen.query_one(SeverityBanner)
+        redraws = Redraws()
+        redraws.watch(screen, countdown, banner, screen.query_one(Timeline))
+        clock.advance(timedelta(seconds=1))
+        screen._tick()
+        await pilot.pause()
+        assert "Next update in 29:59" in str(countdown.render())
+        assert {widget for widget, _layout in redraws} == {countdown, banner}
+        assert not any(layout for _widget, layout in redraws)
+
+
+async def test_typing_a_line_lays_nothing_out_again(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """Each key is one field drawn again, not a layout of the whole screen; a line longer
+    than the field still scrolls with the cursor, and is saved whole."""
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("l")
+        field = screen.query_one(LogInput).input
+        redraws = Redraws()
+        redraws.watch(screen, field)
+        line = " ".join(f"word{n:02d}" for n in range(20))  # 139 characters
+        await pilot.press(*line)
+        assert field.value == line
+        assert redraws.of(field)
+        assert not any(redraws.of(field))
+        assert not redraws.of(screen)
+        assert "word19" in field.render_line(0).text  # the end of the line is in view
+        assert "word00" not in field.render_line(0).text
+        await pilot.press("home")
+        assert "word00" in field.render_line(0).text
+        await pilot.press("enter")
+        await until(pilot, lambda: line in texts(store, incident_id), "the line to be saved")
 
 
 async def test_action_items_add_move_edit(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -111,11 +111,13 @@ class WarRoomScreen(Screen[None]):
         Binding("escape", "home", "Home", show=False),
     ]
 
-    state: reactive[RoomState | None] = reactive(None, init=False)
-    now: reactive[datetime | None] = reactive(None, init=False)
-    due: reactive[datetime | None] = reactive(None, init=False)
-    response: reactive[ResponseStatus | None] = reactive(None, init=False)
-    here: reactive[tuple[Presence, ...]] = reactive((), init=False)  # who has the room open
+    # The screen draws none of these itself: the widgets bound to them redraw what changes.
+    # (A reactive would repaint the whole screen: every second, for the clock.)
+    state: var[RoomState | None] = var(None, init=False)
+    now: var[datetime | None] = var(None, init=False)
+    due: var[datetime | None] = var(None, init=False)
+    response: var[ResponseStatus | None] = var(None, init=False)
+    here: var[tuple[Presence, ...]] = var((), init=False)  # who has the room open
 
     def __init__(self, incident_id: int, preview: RoomPreview | None = None) -> None:
         """`preview`: a quick read to draw the first screen from, before the store is open."""

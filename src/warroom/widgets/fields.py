@@ -14,6 +14,8 @@ from __future__ import annotations
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -34,6 +36,12 @@ class ControlPictures(Highlighter):
 
 class TextField(Input):
     """A one-line field (an `Input`) for user text."""
+
+    # Textual's field sets its virtual width to the text's at every key, which asks for a new
+    # layout of the whole screen (a millisecond or two before the key is shown). Nothing is
+    # laid out by it: scrolling reads it as it is, and a field sized by its text (`width:
+    # auto`) asks for the layout itself.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, value: str | None = None, **kwargs: object) -> None:
         super().__init__(value, highlighter=ControlPictures(), **kwargs)  # type: ignore[arg-type]

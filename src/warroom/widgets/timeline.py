@@ -319,8 +319,22 @@ class Timeline(ScrollView, can_focus=True):
         self.refresh()
 
     def _resize_virtual(self) -> None:
-        """One line per event, and the header."""
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._events) + 1)
+        """One line per event, and the header. Setting the virtual size asks for a layout of
+        the whole screen (a millisecond or two before a new event is shown). A layout is needed
+        only for the scroll bar to come or go: once it is shown and stays so, its thumb is all
+        that changes."""
+        size = Size(self.scrollable_content_region.width, len(self._events) + 1)
+        if size == self.virtual_size:
+            return
+        if (
+            self.show_vertical_scrollbar
+            and size.width == self.virtual_size.width
+            and size.height > self.container_size.height  # the bar stays (as Textual decides)
+        ):
+            self.set_reactive(Timeline.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            return
+        self.virtual_size = size
 
     def _rows_in_view(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)  # under the header
