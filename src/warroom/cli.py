@@ -36,6 +36,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_PROBLEMS = 1  # `check` only: the post-mortem is not ready to publish
 EXIT_BAD_INPUT = 2
+SWITCH_INTERVAL = 0.001  # seconds: see _run_app
 
 
 class UsageError(BadInput):
@@ -349,7 +350,15 @@ def _run_app(
         incidents=incidents,
         postmortem=postmortem,
     )
-    result = app.run()
+    # Textual draws on this thread and writes what it drew from another; the store commits on a
+    # third. With Python's default switch interval (5 ms) a thread that is ready waits that
+    # long for this one to let go: a frame drawn was written to the terminal up to 5 ms late.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        result = app.run()
+    finally:
+        sys.setswitchinterval(switch_interval)
     if app.failed is not None:
         raise app.failed
     return result or EXIT_OK
