@@ -155,6 +155,28 @@ async def test_reading_back_while_lines_arrive_the_view_stays_put() -> None:
         assert timeline.selected == event(WINDOW // 2)
 
 
+async def test_at_the_newest_a_full_window_moves_its_rows_up_and_leaves_the_bar_be() -> None:
+    """The window is full: each new row drops the oldest. Following the newest, the view
+    stays at the bottom and its rows move up one; the scroll bar, unchanged, is not drawn
+    again (it was, twice over, for a scroll down and back)."""
+    async with showing(WINDOW) as (pilot, timeline):
+        for n in (WINDOW, WINDOW + 1):  # (the first, after the bar came: its width is known)
+            timeline.upsert(event(n))
+            await pilot.pause()
+        bar = timeline.vertical_scrollbar
+        at = (timeline.scroll_y, bar.position, bar.window_virtual_size)
+        redraws = Redraws()
+        redraws.watch(bar)
+        for n in range(WINDOW + 2, WINDOW + 7):
+            timeline.upsert(event(n))
+            await pilot.pause()
+            assert timeline.selected == event(n)
+            assert f"line {n}" in shown(timeline, 9)  # the bottom line
+            assert f"line {n - 1}" in shown(timeline, 8)
+        assert (timeline.scroll_y, bar.position, bar.window_virtual_size) == at
+        assert not redraws
+
+
 async def test_a_window_read_again_shows_what_changed_in_it() -> None:
     """Others starred and edited events; the window is read again (show): the rows show it."""
     async with showing(5) as (pilot, timeline):

@@ -265,7 +265,7 @@ class Timeline(ScrollView, can_focus=True):
             follow = self._cursor >= len(self._events) - 1
             self._events.append(event)
             self._ids.add(event.id)
-            self._trim_front()
+            self._trim_front(keep_view=not follow)
             self._resize_virtual()
             if follow:
                 self.move_cursor(len(self._events) - 1)  # draws the new row, the cursor on it
@@ -302,10 +302,11 @@ class Timeline(ScrollView, can_focus=True):
         if self._events:
             self.move_cursor(row)
 
-    def _trim_front(self) -> None:
+    def _trim_front(self, *, keep_view: bool) -> None:
         """Keep the window its size as events arrive: drop the oldest, the cursor staying on
-        the event it is on and the view on the events it shows (someone reading back while
-        alerts pour in is not scrolled along)."""
+        the event it is on. `keep_view`: the view stays on the events it shows (someone reading
+        back while alerts pour in is not scrolled along); else it stays where it is, at the
+        newest, its events moving up a row (the scroll bar has nothing to redraw)."""
         extra = len(self._events) - WINDOW
         if extra <= 0:
             return
@@ -315,7 +316,8 @@ class Timeline(ScrollView, can_focus=True):
         del self._events[:extra]
         self._cursor = max(0, self._cursor - extra)
         self.has_older = True
-        self.scroll_to(y=max(0, round(self.scroll_y) - extra), animate=False, force=True)
+        if keep_view:
+            self.scroll_to(y=max(0, round(self.scroll_y) - extra), animate=False, force=True)
         self.refresh()
 
     def _resize_virtual(self) -> None:
