@@ -43,6 +43,14 @@ def cycles(count: int) -> list[weakref.ref[Node]]:
     return [weakref.ref(Node()) for _ in range(count)]
 
 
+def piled_up(young: int) -> list[weakref.ref[Node]]:
+    """Leave cycles until `young` objects wait for the youngest generation's collection."""
+    refs: list[weakref.ref[Node]] = []
+    while gc.get_count()[0] < young:
+        refs += cycles(10)
+    return refs
+
+
 def alive(refs: list[weakref.ref[Node]]) -> int:
     return sum(ref() is not None for ref in refs)
 
@@ -84,12 +92,44 @@ def test_a_pause_collects_the_young_and_now_and_then_everything(
     assert collector.tick() == 2
 
 
-def test_typing_without_pause_still_collects_once_garbage_piles_up(
+def test_typing_without_pause_still_collects_between_keys_once_garbage_piles_up(
+    collector: IdleCollector, ticks: Ticks
+) -> None:
+    """Not as a key arrives (the key would wait for it): at the timer's next tick."""
+    collector.start()
+    collector.typed()
+    gc.collect(0)
+    garbage = piled_up(IdleCollector.STEP // 2)
+    ticks.now += IdleCollector.QUIET / 2
+    assert collector.tick() is None
+    garbage += piled_up(IdleCollector.STEP + 10)
+    collector.typed()
+    assert alive(garbage) == len(garbage)
+    ticks.now += IdleCollector.QUIET / 2
+    assert collector.tick() == 0
+    assert alive(garbage) == 0
+
+
+def test_a_flood_between_two_ticks_is_collected_as_input_arrives(
     collector: IdleCollector,
 ) -> None:
     collector.start()
     garbage = cycles(IdleCollector.BACKLOG + 100)
     collector.typed()
+    assert alive(garbage) == 0
+
+
+def test_a_breather_collects_the_young_garbage_if_there_is_some(
+    collector: IdleCollector,
+) -> None:
+    """A line saved and shown: nobody waits for anything for a moment."""
+    assert not collector.breather()  # not before it has taken collecting over
+    collector.start()
+    gc.collect(0)
+    garbage = piled_up(IdleCollector.BREATH // 2)
+    assert not collector.breather()  # too little to be worth it
+    garbage += piled_up(IdleCollector.BREATH + 10)
+    assert collector.breather()
     assert alive(garbage) == 0
 
 

@@ -9,7 +9,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.strip import Strip
 
 from tests.tui.conftest import Redraws
 from warroom.model import Event, EventKind
@@ -245,6 +247,44 @@ async def test_a_newer_page_sliding_in_keeps_the_view() -> None:
         assert timeline.events[0] == event(50)  # as many dropped from the other end
         assert shown(timeline, 1) == top
         assert timeline.selected == on
+
+
+async def test_a_row_waited_for_is_told_once_a_frame_has_drawn_it() -> None:
+    """The war room gives focus back to the keys once the saved line is on the screen. A frame
+    drawn meanwhile for something else (the clock's tick) does not count."""
+    async with showing(3) as (pilot, timeline):
+        await pilot.pause()
+        painted: list[str] = []  # what each paint of the timeline drew, in order
+        paint = timeline.render_lines
+
+        def render_lines(crop: Region) -> list[Strip]:
+            lines = paint(crop)
+            painted.append(" / ".join(line.text for line in lines))
+            return lines
+
+        timeline.render_lines = render_lines  # type: ignore[method-assign]
+        told: list[list[str]] = []
+        timeline.upsert(event(3))
+        timeline.when_drawn(3, lambda: told.append(list(painted)))
+        render_lines(Region(0, 0, timeline.size.width, 1))  # a paint without the row
+        assert not told
+        await pilot.pause()
+        assert len(told) == 1  # once
+        assert "line 3" in told[0][-1]  # the last paint before it drew the row
+        await pilot.pause()
+        assert len(told) == 1
+
+
+async def test_a_row_waited_for_out_of_view_or_gone_does_not_wait_for_ever() -> None:
+    async with showing(30) as (pilot, timeline):
+        await pilot.pause()
+        told: list[str] = []
+        timeline.when_drawn(0, lambda: told.append("out of view"))
+        timeline.when_drawn(99, lambda: told.append("not in the window"))
+        timeline.when_drawn(29, lambda: told.append("deleted"))
+        timeline.upsert(replace(event(29), deleted_at=T0))
+        await pilot.pause()
+        assert sorted(told) == ["deleted", "not in the window", "out of view"]
 
 
 async def test_a_click_below_the_last_row_selects_nothing() -> None:

@@ -708,9 +708,20 @@ async def test_garbage_is_collected_in_pauses_while_the_war_room_is_open(
     ends, collecting is Python's again (the autouse fixture checks that)."""
     app = make_app(incident_id)
     async with app.run_test() as pilot:
-        await loaded(pilot)
+        loaded_screen = await loaded(pilot)
         await until(pilot, lambda: app.collector.running, "the collector to take over")
         assert not gc.isenabled()
+        breaths: list[bool] = []
+        breather = app.collector.breather
+
+        def breathe() -> bool:
+            breaths.append(breather())
+            return breaths[-1]
+
+        app.collector.breather = breathe  # type: ignore[method-assign]
         await pilot.press("l", *"db cpu 95%", "enter")
+        # A line saved and shown, and the keys back: a moment nobody waits for, to collect in.
+        await until(pilot, lambda: breaths, "a breather")
+        assert app.focused is loaded_screen.query_one(Timeline)
         assert app.collector.running
     assert not app.collector.running

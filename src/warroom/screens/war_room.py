@@ -49,6 +49,10 @@ T = TypeVar("T")
 # Who is here is read again this often (and whenever someone opens or closes the war room):
 # someone whose warroom stopped stamping drops off by itself.
 PRESENCE_REFRESH = timedelta(seconds=5)
+# After the frame showing a saved line: the time to write it to the terminal (Textual writes
+# from another thread, which waits while this one works), before focus moves and the whole
+# screen is drawn again. Keys pressed meanwhile already go where focus is going.
+KEYS_BACK_AFTER = 0.03  # seconds
 
 
 @dataclass(frozen=True)
@@ -318,10 +322,20 @@ class WarRoomScreen(Screen[None]):
         self._logged_here.add(event.id)
         await self._show_event(event)
         # What was just typed is shown, wherever the cursor was: a person checks it went in.
-        self.query_one(Timeline).reveal(event.id)
-        if not message.log_input.input.value:
-            # Saved: back to the keys (l logs the next one). Anything typed meanwhile keeps focus.
-            message.log_input.hand_back(self.query_one(Timeline))
+        timeline = self.query_one(Timeline)
+        timeline.reveal(event.id)
+        log_input = message.log_input
+        if not log_input.input.value:
+            # Saved: back to the keys (l logs the next one), once the row is on the screen: the
+            # frame that shows it is then all a person waits for (a focus change is a frame of
+            # the whole screen, and work that delays writing the row). Anything typed meanwhile
+            # keeps focus.
+            def keys_back() -> None:
+                log_input.give_back()
+                self.warroom.collector.breather()  # (a line typed: a pause to collect in)
+
+            log_input.hand_back(timeline)
+            timeline.when_drawn(event.id, lambda: self.set_timer(KEYS_BACK_AFTER, keys_back))
 
     async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
         """Run a store call; on failure tell the user what was not done and why, and return

@@ -21,18 +21,18 @@ PLACEHOLDER = "what happened? Enter saves · '14:15 …' / '-5m …' backdate ·
 
 
 class LogField(TextField):
-    """The log line's field. Once a line is saved, focus goes back to the keys (`hand_back`)
-    after the frame that shows the line, so that the frame is all a person waits for after
-    Enter. A key that arrives before then is not text: it goes where focus is going, as it would
-    have had focus already moved (a script that presses q as soon as it sees the row quits)."""
+    """The log line's field. Once a line is saved, focus goes back to the keys (`hand_back`),
+    and moves there when the screen says (`give_back`): once the frame showing the line is
+    drawn, so that the frame is all a person waits for after Enter. A key that arrives before
+    then is not text: it goes where focus is going, as it would have had focus already moved
+    (a script that presses q as soon as it sees the row quits)."""
 
     _hand_back_to: Widget | None = None
 
     def hand_back(self, to: Widget) -> None:
         self._hand_back_to = to
-        self.call_after_refresh(self._give_back)
 
-    def _give_back(self) -> None:
+    def give_back(self) -> None:
         to, self._hand_back_to = self._hand_back_to, None
         # Not if the person has gone elsewhere meanwhile (Escape, a click) or pasted more.
         if to is not None and self.screen.focused is self and not self.value:
@@ -41,7 +41,7 @@ class LogField(TextField):
     async def on_key(self, event: events.Key) -> None:
         # (Textual calls this before TextField's own on_key, which it calls next on its own.)
         if self._hand_back_to is not None:
-            self._give_back()
+            self.give_back()
         if self.screen.focused is not self:
             # Focus moved on while this key was on its way here: it belongs where focus is now,
             # the way the app would have sent it, and in the order it was pressed.
@@ -134,8 +134,12 @@ class LogInput(Horizontal):
         self.screen.set_focus(self.input)
 
     def hand_back(self, to: Widget) -> None:
-        """Focus goes to `to` once the screen has been drawn, unless the person has typed on."""
+        """The keys go to `to` from now on; focus moves there at `give_back`, unless the
+        person has typed on meanwhile."""
         self.input.hand_back(to)
+
+    def give_back(self) -> None:
+        self.input.give_back()
 
     def saved(self, text: str) -> None:
         """`text` is committed: take it out of the input, keeping anything typed after it; the

@@ -12,7 +12,7 @@ two. (A DataTable draws every visible cell again after any change: 30 ms for a k
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -148,6 +148,10 @@ class Timeline(ScrollView, can_focus=True):
         self._drawn_for: tuple[object, ...] = ()
         self._looks: tuple[Style, Style, Style] | None = None  # base, header, cursor
         self._widths_now = (0, 0)  # the strip's and the text column's, for this paint
+        # Callbacks waiting for a row to be on the screen, by event id; and those whose row this
+        # paint draws.
+        self._when_drawn: dict[int, list[Callable[[], object]]] = {}
+        self._drawn_now: list[Callable[[], object]] = []
 
     def on_mount(self) -> None:
         self.border_subtitle = "e edit · d delete · * star · h hide"
@@ -196,6 +200,17 @@ class Timeline(ScrollView, can_focus=True):
             return False
         self.move_cursor(row)
         return True
+
+    def when_drawn(self, event_id: int, callback: Callable[[], object]) -> None:
+        """Call `callback` once a frame that shows the row of `event_id` has been drawn; after
+        the next frame if the row is not in view."""
+        row = self._row_of(event_id) if event_id in self._ids else None
+        top, rows = round(self.scroll_y), self.scrollable_content_region.height - 1
+        if row is None or not top <= row < top + rows:
+            self.call_after_refresh(callback)
+            return
+        self._when_drawn.setdefault(event_id, []).append(callback)
+        self._refresh_row(row)  # drawn in the next frame, if it was not to be already
 
     def move_cursor(self, row: int) -> None:
         """Put the cursor on row `row` (clamped to the window) and scroll it into view."""
@@ -290,6 +305,7 @@ class Timeline(ScrollView, can_focus=True):
         `top` at the top of the view if it is still there (and the cursor in view), redrawn."""
         self._ids = {event.id for event in self._events}
         self._drawn = {key: drawn for key, drawn in self._drawn.items() if key in self._ids}
+        self._gone_undrawn()
         self._resize_virtual()
         row = self._row_of(select) if select is not None else None
         if row is None:
@@ -313,12 +329,20 @@ class Timeline(ScrollView, can_focus=True):
         for oldest in self._events[:extra]:
             self._ids.discard(oldest.id)
             self._drawn.pop(oldest.id, None)
+        self._gone_undrawn()
         del self._events[:extra]
         self._cursor = max(0, self._cursor - extra)
         self.has_older = True
         if keep_view:
             self.scroll_to(y=max(0, round(self.scroll_y) - extra), animate=False, force=True)
         self.refresh()
+
+    def _gone_undrawn(self) -> None:
+        """Rows waited for that left the window before they were drawn: their callbacks are
+        called after the next frame, not never."""
+        for gone in [key for key in self._when_drawn if key not in self._ids]:
+            for callback in self._when_drawn.pop(gone):
+                self.call_after_refresh(callback)
 
     def _resize_virtual(self) -> None:
         """One line per event, and the header. Setting the virtual size asks for a layout of
@@ -376,7 +400,11 @@ class Timeline(ScrollView, can_focus=True):
         if drawn_for != self._drawn_for:
             self._drawn.clear()
             self._drawn_for = drawn_for
-        return super().render_lines(crop)
+        lines = super().render_lines(crop)
+        for callback in self._drawn_now:
+            self.call_after_refresh(callback)  # once this frame is on the screen
+        self._drawn_now.clear()
+        return lines
 
     def render_line(self, y: int) -> Strip:
         base, header, cursor = self._looks or (Style(), Style(), Style())
@@ -388,6 +416,8 @@ class Timeline(ScrollView, can_focus=True):
         if not 0 <= row < len(self._events):
             return Strip.blank(width, base)
         event = self._events[row]
+        if self._when_drawn:
+            self._drawn_now += self._when_drawn.pop(event.id, ())
         if row == self._cursor:  # its colours give way to the cursor's
             return self._strip(self._cells(event, text_width), text_width, width, base, cursor)
         drawn = self._drawn.get(event.id)
