@@ -95,7 +95,8 @@ class IdleCollector:
         return True
 
     def tick(self) -> int | None:
-        """Collect if input has been quiet long enough; returns the generation collected."""
+        """Collect if input has been quiet long enough, or the youngest generation if `STEP`
+        objects wait while input goes on; returns the generation collected."""
         if not self._running:
             return None
         now = self._monotonic()

@@ -233,6 +233,9 @@ async def test_rows_arriving_under_a_shown_scroll_bar_lay_nothing_out_again() ->
         for n in range(39, 5, -1):  # deleted until the rows fit again: the bar goes
             timeline.upsert(replace(event(n), deleted_at=T0))
             await pilot.pause()
+            if n > 15:  # (still more rows than the view has: no blank rows at the bottom)
+                assert timeline.scroll_y == timeline.max_scroll_y
+                assert f"line {n - 1}" in shown(timeline, 9)
         assert not timeline.show_vertical_scrollbar
         assert "line 5" in shown(timeline, 6)
 
@@ -283,8 +286,22 @@ async def test_a_row_waited_for_out_of_view_or_gone_does_not_wait_for_ever() -> 
         timeline.when_drawn(99, lambda: told.append("not in the window"))
         timeline.when_drawn(29, lambda: told.append("deleted"))
         timeline.upsert(replace(event(29), deleted_at=T0))
+        timeline.upsert(event(30))
+        timeline.when_drawn(30, lambda: told.append("scrolled out by a burst"))
+        for n in range(31, 45):  # others' events, before the next frame
+            timeline.upsert(event(n))
+        timeline.upsert(event(45))
+        timeline.when_drawn(45, lambda: told.append("scrolled away from"))
+        timeline.action_first()
         await pilot.pause()
-        assert sorted(told) == ["deleted", "not in the window", "out of view"]
+        await pilot.pause()
+        assert sorted(told) == [
+            "deleted",
+            "not in the window",
+            "out of view",
+            "scrolled away from",
+            "scrolled out by a burst",
+        ]
 
 
 async def test_a_click_below_the_last_row_selects_nothing() -> None:

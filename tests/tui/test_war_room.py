@@ -15,6 +15,7 @@ from warroom.app import WarroomApp
 from warroom.clock import FrozenClock
 from warroom.lifecycle import Milestone, Phase
 from warroom.model import ActionStatus, EventKind, Role
+from warroom.screens import war_room
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import Store
 from warroom.widgets.board import Board, BoardColumn
@@ -205,6 +206,21 @@ async def test_a_key_pressed_as_the_saved_line_appears_is_a_command_not_text(
         assert log.input.value == ""
 
 
+async def test_the_keys_come_back_even_if_the_timeline_never_draws_the_line(
+    make_app: AppFactory, store: Store, incident_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Focus waits for the frame showing the saved row, but not for ever."""
+    monkeypatch.setattr(war_room, "KEYS_BACK_AT_THE_LATEST", 0.05)
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        timeline.when_drawn = lambda _event_id, _callback: None  # type: ignore[method-assign]
+        await pilot.press("l", *"first", "enter")
+        await until(pilot, lambda: timeline.row_count == 2, "the row")
+        await until(pilot, lambda: app.focused is timeline, "the keys back")
+
+
 async def test_keys_that_arrive_together_are_applied_in_the_order_they_were_typed(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
@@ -357,7 +373,7 @@ async def test_typing_a_line_lays_nothing_out_again(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
     """Each key is one field drawn again, not a layout of the whole screen; a line longer
-    than the field still scrolls with the cursor, and is saved whole."""
+    than the field still scrolls with the cursor, and back when it gets shorter."""
     app = make_app(incident_id)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await loaded(pilot)
@@ -375,8 +391,13 @@ async def test_typing_a_line_lays_nothing_out_again(
         assert "word00" not in field.render_line(0).text
         await pilot.press("home")
         assert "word00" in field.render_line(0).text
+        await pilot.press("end", *["left"] * 40, "ctrl+k")  # shorter: no scrolling past its end
+        assert field.scroll_x <= field.max_scroll_x
+        assert "word13" in field.render_line(0).text
+        kept = line[: len(line) - 40]
+        assert field.value == kept
         await pilot.press("enter")
-        await until(pilot, lambda: line in texts(store, incident_id), "the line to be saved")
+        await until(pilot, lambda: kept in texts(store, incident_id), "the line to be saved")
 
 
 async def test_action_items_add_move_edit(

@@ -53,6 +53,7 @@ PRESENCE_REFRESH = timedelta(seconds=5)
 # from another thread, which waits while this one works), before focus moves and the whole
 # screen is drawn again. Keys pressed meanwhile already go where focus is going.
 KEYS_BACK_AFTER = 0.03  # seconds
+KEYS_BACK_AT_THE_LATEST = 0.5  # seconds after the line is saved, drawn or not
 
 
 @dataclass(frozen=True)
@@ -330,12 +331,18 @@ class WarRoomScreen(Screen[None]):
             # frame that shows it is then all a person waits for (a focus change is a frame of
             # the whole screen, and work that delays writing the row). Anything typed meanwhile
             # keeps focus.
+            back = False
+
             def keys_back() -> None:
-                log_input.give_back()
-                self.warroom.collector.breather()  # (a line typed: a pause to collect in)
+                nonlocal back
+                if not back:
+                    back = True
+                    log_input.give_back()
+                    self.warroom.collector.breather()  # (a line typed: a pause to collect in)
 
             log_input.hand_back(timeline)
             timeline.when_drawn(event.id, lambda: self.set_timer(KEYS_BACK_AFTER, keys_back))
+            self.set_timer(KEYS_BACK_AT_THE_LATEST, keys_back)  # (the timeline not drawn at all)
 
     async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
         """Run a store call; on failure tell the user what was not done and why, and return

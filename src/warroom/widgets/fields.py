@@ -39,12 +39,16 @@ class TextField(Input):
 
     # Textual's field sets its virtual width to the text's at every key, which asks for a new
     # layout of the whole screen (a millisecond or two before the key is shown). Nothing is
-    # laid out by it: scrolling reads it as it is, and a field sized by its text (`width:
-    # auto`) asks for the layout itself.
+    # laid out by it: the scroll is kept within the text here (`watch_virtual_size`), and a
+    # field sized by its text (`width: auto`) asks for the layout itself.
     virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, value: str | None = None, **kwargs: object) -> None:
         super().__init__(value, highlighter=ControlPictures(), **kwargs)  # type: ignore[arg-type]
+
+    def watch_virtual_size(self) -> None:
+        """The text got shorter: no scrolling past its end (a layout did this before)."""
+        self.scroll_x = self.validate_scroll_x(self.scroll_x)
 
     async def on_key(self, event: events.Key) -> None:
         if event.character is not None and event.character in JOINERS:

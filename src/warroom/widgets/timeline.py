@@ -205,8 +205,7 @@ class Timeline(ScrollView, can_focus=True):
         """Call `callback` once a frame that shows the row of `event_id` has been drawn; after
         the next frame if the row is not in view."""
         row = self._row_of(event_id) if event_id in self._ids else None
-        top, rows = round(self.scroll_y), self.scrollable_content_region.height - 1
-        if row is None or not top <= row < top + rows:
+        if row is None or not self._in_view(row):
             self.call_after_refresh(callback)
             return
         self._when_drawn.setdefault(event_id, []).append(callback)
@@ -347,15 +346,15 @@ class Timeline(ScrollView, can_focus=True):
     def _resize_virtual(self) -> None:
         """One line per event, and the header. Setting the virtual size asks for a layout of
         the whole screen (a millisecond or two before a new event is shown). A layout is needed
-        only for the scroll bar to come or go: once it is shown and stays so, its thumb is all
-        that changes."""
+        only for the scroll bar to come or go, and for the scroll to stay within fewer rows:
+        once the bar is shown, a row more changes only its thumb."""
         size = Size(self.scrollable_content_region.width, len(self._events) + 1)
         if size == self.virtual_size:
             return
         if (
             self.show_vertical_scrollbar
             and size.width == self.virtual_size.width
-            and size.height > self.container_size.height  # the bar stays (as Textual decides)
+            and size.height > self.virtual_size.height  # (fewer rows: the scroll is clamped)
         ):
             self.set_reactive(Timeline.virtual_size, size)
             self.vertical_scrollbar.window_virtual_size = size.height
@@ -364,6 +363,10 @@ class Timeline(ScrollView, can_focus=True):
 
     def _rows_in_view(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)  # under the header
+
+    def _in_view(self, row: int) -> bool:
+        top = round(self.scroll_y)
+        return top <= row < top + self.scrollable_content_region.height - 1  # under the header
 
     def _scroll_to_cursor(self) -> None:
         rows = self._rows_in_view()
@@ -401,6 +404,10 @@ class Timeline(ScrollView, can_focus=True):
             self._drawn.clear()
             self._drawn_for = drawn_for
         lines = super().render_lines(crop)
+        for event_id in list(self._when_drawn):  # rows waited for, out of view: not for ever
+            row = self._row_of(event_id)
+            if row is None or not self._in_view(row):
+                self._drawn_now += self._when_drawn.pop(event_id)
         for callback in self._drawn_now:
             self.call_after_refresh(callback)  # once this frame is on the screen
         self._drawn_now.clear()
