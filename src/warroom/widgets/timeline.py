@@ -366,7 +366,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def _in_view(self, row: int) -> bool:
         top = round(self.scroll_y)
-        return top <= row < top + self.scrollable_content_region.height - 1  # under the header
+        return top <= row < top + self._rows_in_view()
 
     def _scroll_to_cursor(self) -> None:
         rows = self._rows_in_view()
