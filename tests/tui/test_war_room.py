@@ -206,6 +206,27 @@ async def test_a_key_pressed_as_the_saved_line_appears_is_a_command_not_text(
         assert log.input.value == ""
 
 
+async def test_a_whole_line_typed_as_the_saved_line_appears_is_the_next_line(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """A script sees the row and types `l`, the next line and Enter in one go. The first keys
+    were sent to the log field before focus moved, the others are still on their way: `l` is
+    the command (it gives the field focus again), and all the keys after it are the next line,
+    whole and in order. Neither the q in it quits, nor the r opens the roles."""
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        log = screen.query_one(LogInput)
+        await pilot.press("l")
+        log.hand_back(screen.query_one(Timeline))  # as after a line is saved
+        for char in "lquit":  # already sent to the field
+            log.input.post_message(events.Key(char, char))
+        burst(app, " roles⏎")  # still on their way
+        await until(pilot, lambda: "quit roles" in texts(store, incident_id), "the next line")
+        assert app.screen is screen
+        assert log.input.value == ""
+
+
 async def test_the_keys_come_back_even_if_the_timeline_never_draws_the_line(
     make_app: AppFactory, store: Store, incident_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

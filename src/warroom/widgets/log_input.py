@@ -43,11 +43,15 @@ class LogField(TextField):
         if self._hand_back_to is not None:
             self.give_back()
         if self.screen.focused is not self:
-            # Focus moved on while this key was on its way here: it belongs where focus is now,
-            # the way the app would have sent it, and in the order it was pressed.
+            # Focus moved on while this key was on its way here: it does what it does where
+            # focus is now, and at once, before the keys behind it (sent back to the app, it
+            # came after those still on their way there: in "lquit roles⏎", typed as the row
+            # appeared, the r opened the roles). A key bound to nothing there does nothing.
             event.stop()
             event.prevent_default()
-            self.app.post_message(events.Key(event.key, event.character))
+            active = self.screen.active_bindings.get(event.key)
+            if active is not None and active.enabled:
+                await self.app.run_action(active.binding.action, active.node)
 
 
 class LogInput(Horizontal):
