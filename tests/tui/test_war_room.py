@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from textual import events
 from textual.widgets import Input
 
 from tests.conftest import T0
+from tests.faults import failing_writes
 from tests.tui.conftest import AppFactory, Notes, Redraws, burst, loaded, until
 from warroom.app import WarroomApp
 from warroom.clock import FrozenClock
@@ -240,6 +242,65 @@ async def test_the_keys_come_back_even_if_the_timeline_never_draws_the_line(
         await pilot.press("l", *"first", "enter")
         await until(pilot, lambda: timeline.row_count == 2, "the row")
         await until(pilot, lambda: app.focused is timeline, "the keys back")
+
+
+async def test_the_clock_waits_while_a_line_is_saved_until_its_row_is_drawn(
+    make_app: AppFactory,
+    store: Store,
+    incident_id: int,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tick of the clock drawn just before the saved row held the row back a frame or two:
+    the tick waits for the row, and is drawn then."""
+    monkeypatch.setattr(war_room, "CLOCK_HELD_AT_MOST", 60)
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        drawn: list[Callable[[], object]] = []  # the row is drawn when the test says so
+        timeline.when_drawn = lambda _event_id, callback: drawn.append(callback)  # type: ignore[method-assign]
+        await pilot.press("l", *"first", "enter")
+        await until(pilot, lambda: timeline.row_count == 2, "the row")
+        shown = screen.now
+        clock.advance(timedelta(seconds=7))
+        screen._tick()
+        assert screen.now == shown
+        for callback in drawn:
+            callback()
+        assert screen.now == clock.now()
+
+        await until(pilot, lambda: app.focused is timeline, "the keys back")
+        log = screen.query_one(LogInput)
+        await pilot.press("l", *"second")
+        with failing_writes() as fault:  # a line not saved: the clock goes on at once
+            await pilot.press("enter")
+            await until(pilot, lambda: fault.failures, "the refused write")
+        await until(pilot, lambda: screen._clock_held == 0, "the save given up")
+        assert log.input.value == "second"
+        clock.advance(timedelta(seconds=1))
+        screen._tick()
+        assert screen.now == clock.now()
+
+
+async def test_the_clock_waits_for_a_row_that_is_never_drawn_only_so_long(
+    make_app: AppFactory,
+    store: Store,
+    incident_id: int,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(war_room, "CLOCK_HELD_AT_MOST", 0.05)
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        timeline.when_drawn = lambda _event_id, _callback: None  # type: ignore[method-assign]
+        await pilot.press("l", *"first", "enter")
+        await until(pilot, lambda: timeline.row_count == 2, "the row")
+        clock.advance(timedelta(seconds=7))
+        screen._tick()
+        await until(pilot, lambda: screen.now == clock.now(), "the tick, all the same")
 
 
 async def test_keys_that_arrive_together_are_applied_in_the_order_they_were_typed(

@@ -54,6 +54,8 @@ PRESENCE_REFRESH = timedelta(seconds=5)
 # screen is drawn again. Keys pressed meanwhile already go where focus is going.
 KEYS_BACK_AFTER = 0.03  # seconds
 KEYS_BACK_AT_THE_LATEST = 0.5  # seconds after the line is saved, drawn or not
+# The clock's tick waits while a line is saved, until its row is drawn, this long at most.
+CLOCK_HELD_AT_MOST = 0.25  # seconds
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class WarRoomScreen(Screen[None]):
         # Events this war room logged and showed itself: the feed's news of their creation is
         # not read again (the store thread stays free for the next line).
         self._logged_here: set[int] = set()
+        self._clock_held = 0  # lines being saved and not yet drawn
+        self._tick_held = False
         self._presence_due: datetime | None = None
 
     @property
@@ -184,6 +188,9 @@ class WarRoomScreen(Screen[None]):
         await self._load_newest(keep=True)
 
     def _tick(self) -> None:
+        if self._clock_held:
+            self._tick_held = True
+            return
         self.now = self.warroom.clock.now()
         if self.state is not None:
             self._date_the_timeline(self.state.incident, self.now)
@@ -299,6 +306,29 @@ class WarRoomScreen(Screen[None]):
         app = self.warroom
         return parse_log_line(text, kind, app.clock.now(), app.config.tz)
 
+    def _hold_the_clock(self) -> Callable[[], None]:
+        """The clock's tick (the banner and the countdown) waits while a line is saved, until
+        its row is drawn. Textual draws a frame at once after a pause, but the next one no
+        sooner than a sixtieth of a second later, often two: a tick drawn just before the row
+        held the row back by up to 33 ms. Returns the release, which draws a tick that waited;
+        it comes by itself after CLOCK_HELD_AT_MOST (the row may never be drawn: the line not
+        saved, or the timeline under a dialog)."""
+        self._clock_held += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if released:
+                return
+            released = True
+            self._clock_held -= 1
+            if not self._clock_held and self._tick_held:
+                self._tick_held = False
+                self._tick()
+
+        self.set_timer(CLOCK_HELD_AT_MOST, release)
+        return release
+
     async def on_log_input_submitted(self, message: LogInput.Submitted) -> None:
         try:
             line = self._parse(message.text, message.kind)
@@ -306,6 +336,7 @@ class WarRoomScreen(Screen[None]):
             self.notify(str(error), severity="warning", markup=False)
             message.log_input.not_saved()
             return
+        release_the_clock = self._hold_the_clock()
         event = await self._attempt(
             "log the event",
             lambda store: store.log_event(
@@ -317,6 +348,7 @@ class WarRoomScreen(Screen[None]):
             ),
         )
         if event is None:  # not saved: the text stays in the input, the user has been told
+            release_the_clock()
             message.log_input.not_saved()
             return
         message.log_input.saved(message.text)
@@ -325,6 +357,7 @@ class WarRoomScreen(Screen[None]):
         # What was just typed is shown, wherever the cursor was: a person checks it went in.
         timeline = self.query_one(Timeline)
         timeline.reveal(event.id)
+        timeline.when_drawn(event.id, release_the_clock)
         log_input = message.log_input
         if not log_input.input.value:
             # Saved: back to the keys (l logs the next one), once the row is on the screen: the
