@@ -451,6 +451,29 @@ async def test_the_clock_redraws_what_shows_the_time_not_the_whole_screen(
         assert not any(layout for _widget, layout in redraws)
 
 
+async def test_enter_leaves_the_cursor_as_it_is(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """Textual's field shows its cursor again at every key. At Enter, in the off half of the
+    cursor's blink, that was a frame drawn at once, and the saved row's frame, a few
+    milliseconds later, waited a frame or two for the next slot: a person who read the line
+    over before Enter met it one time in two. Here the line is refused (a time that does not
+    exist), so that nothing else redraws the field."""
+    notes = Notes()
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24), message_hook=notes.hook) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("l", *"25:15 deployed")
+        field = screen.query_one(LogInput).input
+        field._cursor_visible = False  # the off half of its blink (no public way to get there)
+        redraws = Redraws()
+        redraws.watch(field)
+        await pilot.press("enter")
+        await until(pilot, lambda: any("bad time" in str(n.message) for n in notes), "refused")
+        assert field.value == "25:15 deployed"
+        assert redraws.of(field) == []
+
+
 async def test_typing_a_line_lays_nothing_out_again(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:

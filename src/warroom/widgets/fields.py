@@ -58,22 +58,27 @@ class TextField(Input):
                 self.insert_text_at_cursor(event.character)
             else:
                 self.replace(event.character, *self.selection)
-        elif not event.is_printable:
-            await run_binding_now(self, event)
+        elif not event.is_printable and await run_binding_now(self, event) and event.key == "enter":
+            # Not on to Textual's own handler, which shows the cursor again at every key: in
+            # the off half of its blink, that is a frame drawn at once, and whatever Enter
+            # brings about (the saved line) then waits a frame or two for the next one.
+            event.prevent_default()
 
 
-async def run_binding_now(widget: Widget, event: events.Key) -> None:
+async def run_binding_now(widget: Widget, event: events.Key) -> bool:
     """Textual inserts a typed character at once, but runs a bound key (Enter, Backspace, the
     arrows) only when the key has bubbled up to the app: keys that arrive together (typed ahead
     over a slow SSH link, sent by a script) were applied out of order, and "one⏎l" saved "onel"
     (Textual issue 6605). If the binding the app would run for this key is the field's own (its
     editing keys, Enter), it is run now, in the order the keys came. Bindings of the widgets
     around it still go the usual way: run from here, an action that removes this field (a list
-    moving its rows) would wait for the field's own handler to finish, for ever."""
+    moving its rows) would wait for the field's own handler to finish, for ever. Returns
+    whether it ran it."""
     active = widget.screen.active_bindings.get(event.key)
     if active is None or active.node is not widget:
-        return
+        return False
     if not active.enabled or active.binding.priority:
-        return  # one that is not run from here: the app decides, as usual
+        return False  # one that is not run from here: the app decides, as usual
     event.stop()  # the app must not run it a second time
     await widget.app.run_action(active.binding.action, widget)
+    return True
