@@ -14,6 +14,7 @@ import compileall
 import fcntl
 import os
 import pty
+import random
 import re
 import resource
 import select
@@ -88,6 +89,12 @@ class Terminal:
         deadline = time.perf_counter() + timeout
         while self.read(quiet) and time.perf_counter() < deadline:
             pass
+
+    def watch(self, seconds: float) -> None:
+        """Read what is drawn for `seconds`."""
+        deadline = time.perf_counter() + seconds
+        while (left := deadline - time.perf_counter()) > 0:
+            self.read(left)
 
     def type(self, keys: bytes) -> None:
         os.write(self.fd, keys)
@@ -349,7 +356,9 @@ def bench_keystroke(work: Path, env: dict[str, str], events: int) -> list[Row]:
     """In a real terminal, as a person logs lines: `l`, the line typed, a pause, Enter. Timed
     from Enter to the new row drawn in the timeline (its actor and text on one line of the
     output), which the war room draws only once the event is committed. Everything a person
-    waits for is in it: the terminal's input, the commit, Textual's frames and the drawing."""
+    waits for is in it: the terminal's input, the commit, Textual's frames and the drawing.
+    The pauses (a person reads the line over) are spread evenly from 30 ms to a second, so
+    that Enter meets the cursor's blink and the clock's tick at every point of their cycles."""
     actor = "kbench"  # on the new row, and nowhere near the text in the input line
     subprocess.run(
         [PYTHON, "-m", "warroom", "config", "set", "user.name", actor], env=env, check=True
@@ -375,6 +384,7 @@ def bench_keystroke(work: Path, env: dict[str, str], events: int) -> list[Row]:
 def _keystrokes(path: Path, env: dict[str, str], actor: str, samples: int) -> list[float]:
     terminal = Terminal([PYTHON, "-m", "warroom", "--db", str(path), "open", "INC-1"], env)
     timings: list[float] = []
+    pauses = random.Random(samples)
     try:
         terminal.wait_for(b"Quit")  # the key bar: the first full screen
         terminal.settle(quiet=0.5, timeout=10)  # and what the war room does on opening
@@ -387,7 +397,7 @@ def _keystrokes(path: Path, env: dict[str, str], actor: str, samples: int) -> li
             # On the screen, whole: Textual may draw the last keys of a burst in a frame of
             # their own up to 33 ms later, so a quiet moment alone does not say it is done.
             terminal.wait_for(re.escape(text.encode()), typed)
-            terminal.settle()
+            terminal.watch(pauses.uniform(0.03, 1.03))
             since = len(terminal.output)
             start = time.perf_counter()
             terminal.type(b"\r")
