@@ -188,9 +188,10 @@ class WarRoomScreen(Screen[None]):
         await self._load_newest(keep=True)
 
     def _tick(self) -> None:
-        if self._clock_held:
-            self._tick_held = True
-            return
+        if self._clock_held and not self._tick_held:
+            self._tick_held = True  # one tick waits at most: lines saved one after the
+            return  # other would hold the clock for as long
+        self._tick_held = False
         self.now = self.warroom.clock.now()
         if self.state is not None:
             self._date_the_timeline(self.state.incident, self.now)
@@ -323,7 +324,6 @@ class WarRoomScreen(Screen[None]):
             released = True
             self._clock_held -= 1
             if not self._clock_held and self._tick_held:
-                self._tick_held = False
                 self._tick()
 
         self.set_timer(CLOCK_HELD_AT_MOST, release)
