@@ -17,6 +17,7 @@ from warroom.app import WarroomApp
 from warroom.clock import FrozenClock
 from warroom.lifecycle import Milestone, Phase
 from warroom.model import ActionStatus, EventKind, Role
+from warroom.room import FIRST_PAGE
 from warroom.screens import war_room
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import Store
@@ -90,6 +91,34 @@ async def test_a_logged_event_is_shown_even_while_reading_older_ones(
         await pilot.pause()
         row_top = timeline.cursor_row - timeline.scroll_offset.y + 1  # + the header
         assert 0 < row_top < timeline.size.height  # in view
+
+
+async def test_the_newest_page_read_again_leaves_a_person_paging_back_where_they_are(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """On opening, the first screen is a quick read, and the newest page is read again once
+    the store is open. Someone who had paged back past it meanwhile (PageUp at once, in a
+    long incident) was put back at the newest event."""
+    for n in range(FIRST_PAGE + 40):
+        store.log_event(incident_id, f"older {n}", actor="bob")
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        await pilot.press("ctrl+home")  # the top of the window: the page before it comes
+        await until(pilot, lambda: timeline.row_count > FIRST_PAGE, "an older page")
+        await pilot.press("up", "up")
+        reading = timeline.selected
+        assert reading is not None
+        assert reading.text == "older 38"
+        store.edit_event(timeline.events[-1].id, actor="bob", text="newest, edited")
+
+        await screen._load_newest(keep=True)
+        await pilot.pause()
+        assert timeline.selected == reading
+        row_top = timeline.cursor_row - timeline.scroll_offset.y + 1  # + the header
+        assert 0 < row_top < timeline.size.height  # in view
+        assert timeline.events[-1].text == "newest, edited"  # the page read is shown
 
 
 async def test_markup_is_stored_and_shown_literally(
@@ -745,7 +774,6 @@ async def test_escape_goes_home(make_app: AppFactory, incident_id: int) -> None:
 async def test_timeline_is_a_window_that_pages(
     make_app: AppFactory, store: Store, incident_id: int, clock: FrozenClock
 ) -> None:
-    from warroom.room import FIRST_PAGE
     from warroom.widgets.timeline import PAGE, WINDOW
 
     total = WINDOW + 2 * PAGE

@@ -248,7 +248,8 @@ class WarRoomScreen(Screen[None]):
         """The newest page, the cursor on `select` (default: the newest event). `keep`: on
         the event the cursor is on when the page arrives, unless that is the newest (then
         on the newest: following it). Decided on arrival, not before the read: an event
-        typed and shown meanwhile is not scrolled away from."""
+        typed and shown meanwhile is not scrolled away from. An event older than the page
+        (the person paged back meanwhile): the window stays, and the page is shown in it."""
         events = await self.warroom.call(
             lambda store: store.events_before(self.incident_id, None, limit=FIRST_PAGE)
         )
@@ -256,6 +257,10 @@ class WarRoomScreen(Screen[None]):
             timeline = self.query_one(Timeline)
             current = timeline.selected
             if current is not None and current != timeline.events[-1]:
+                if all(event.id != current.id for event in events):
+                    for event in events:
+                        timeline.upsert(event)
+                    return
                 select = current.id
         self._show_newest(events, select)
 
