@@ -252,6 +252,42 @@ async def test_a_newer_page_sliding_in_keeps_the_view() -> None:
         assert timeline.selected == on
 
 
+class Pager(Host):
+    """Says which pages the timeline asks for: (the edge's event id, older)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wanted: list[tuple[int, bool]] = []
+
+    def on_timeline_page_wanted(self, message: Timeline.PageWanted) -> None:
+        self.wanted.append((message.edge.id, message.older))
+
+
+async def test_the_next_page_is_asked_for_before_the_cursor_reaches_the_edge() -> None:
+    """Paging back through a long incident (PageUp held down) stopped at each edge of the
+    window while the page past it was read, and the keys pressed meanwhile were lost: the page
+    is asked for two views before the edge. Once it is in, the cursor is far from both ends,
+    so the window does not swing back and forth."""
+    app = Pager()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(100, 100 + WINDOW)], has_older=True, has_newer=False)
+        await pilot.pause()
+        timeline.move_cursor(2 * 9)  # two views from the top (9 rows in view): not yet
+        await pilot.pause()
+        assert app.wanted == []
+        await pilot.press("up")
+        await pilot.pause()
+        assert app.wanted == [(100, True)]
+
+        timeline.add_page([event(n) for n in range(100)], older=True, more=False)
+        await pilot.pause()
+        assert timeline.selected == event(100 + 2 * 9 - 1)
+        assert timeline.events[0] == event(0)
+        assert timeline.has_newer  # the newest slid out of the full window
+        assert app.wanted == [(100, True)]  # and no page of them is asked for back
+
+
 async def test_a_row_waited_for_is_told_once_a_frame_has_drawn_it() -> None:
     """The war room gives focus back to the keys once the saved line is on the screen. A frame
     drawn meanwhile for something else (the clock's tick) does not count."""

@@ -519,13 +519,17 @@ class Timeline(ScrollView, can_focus=True):
         self.move_cursor(len(self._events) - 1)
 
     def _maybe_page(self) -> None:
+        """Ask for the page past an edge of the window once the cursor is two views from it,
+        so that paging on does not stop at the edge while the page is read (half a page at
+        most: once a page is in, the cursor is never that close to the other edge)."""
         if self._waiting or not self._events:
             return
+        ahead = min(2 * self._rows_in_view(), PAGE // 2)
         row = self._cursor
-        if row == 0 and self.has_older:
+        if row < ahead and self.has_older:
             self._waiting = True
             self.post_message(self.PageWanted(self, self._events[0], older=True))
-        elif row == len(self._events) - 1 and self.has_newer:
+        elif row >= len(self._events) - ahead and self.has_newer:
             self._waiting = True
             self.post_message(self.PageWanted(self, self._events[-1], older=False))
 
