@@ -120,6 +120,18 @@ async def test_the_newest_page_read_again_leaves_a_person_paging_back_where_they
         assert 0 < row_top < timeline.size.height  # in view
         assert timeline.events[-1].text == "newest, edited"  # the page read is shown
 
+        # More came than a page: the window keeps no gap, and reads them when asked.
+        for n in range(FIRST_PAGE + 10):
+            store.log_event(incident_id, f"newer {n}", actor="bob")
+        await screen._load_newest(keep=True)
+        await pilot.pause()
+        assert timeline.selected == reading
+        everything = [event.id for event in store.iter_events(incident_id)]
+        shown = [event.id for event in timeline.events]
+        start = everything.index(shown[0])
+        assert shown == everything[start : start + len(shown)]
+        assert timeline.has_newer
+
 
 async def test_markup_is_stored_and_shown_literally(
     make_app: AppFactory, store: Store, incident_id: int

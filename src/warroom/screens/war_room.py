@@ -249,7 +249,9 @@ class WarRoomScreen(Screen[None]):
         the event the cursor is on when the page arrives, unless that is the newest (then
         on the newest: following it). Decided on arrival, not before the read: an event
         typed and shown meanwhile is not scrolled away from. An event older than the page
-        (the person paged back meanwhile): the window stays, and the page is shown in it."""
+        (the person paged back meanwhile): the window stays, and the page is shown in it; if
+        it does not reach the window (more came than a page), the window no longer reaches
+        the newest, and what lies between is read when the cursor gets there."""
         events = await self.warroom.call(
             lambda store: store.events_before(self.incident_id, None, limit=FIRST_PAGE)
         )
@@ -258,8 +260,13 @@ class WarRoomScreen(Screen[None]):
             current = timeline.selected
             if current is not None and current != timeline.events[-1]:
                 if all(event.id != current.id for event in events):
+                    shown = {event.id for event in timeline.events}
+                    reaches = timeline.events[-1].id in {event.id for event in events}
                     for event in events:
-                        timeline.upsert(event)
+                        if reaches or event.id in shown:
+                            timeline.upsert(event)
+                    if not reaches:
+                        timeline.has_newer = True
                     return
                 select = current.id
         self._show_newest(events, select)
