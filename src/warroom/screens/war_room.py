@@ -259,9 +259,10 @@ class WarRoomScreen(Screen[None]):
             timeline = self.query_one(Timeline)
             current = timeline.selected
             if current is not None and current != timeline.events[-1]:
-                if all(event.id != current.id for event in events):
+                page = {event.id for event in events}
+                if current.id not in page:
                     shown = {event.id for event in timeline.events}
-                    reaches = timeline.events[-1].id in {event.id for event in events}
+                    reaches = timeline.events[-1].id in page
                     for event in events:
                         if reaches or event.id in shown:
                             timeline.upsert(event)
@@ -327,19 +328,27 @@ class WarRoomScreen(Screen[None]):
         it comes by itself after CLOCK_HELD_AT_MOST (the row may never be drawn: the line not
         saved, or the timeline under a dialog)."""
         self._clock_held += 1
-        released = False
 
         def release() -> None:
-            nonlocal released
-            if released:
-                return
-            released = True
             self._clock_held -= 1
             if not self._clock_held and self._tick_held:
                 self._tick()
 
-        self.set_timer(CLOCK_HELD_AT_MOST, release)
-        return release
+        return self._once(release, at_the_latest=CLOCK_HELD_AT_MOST)
+
+    def _once(self, work: Callable[[], None], *, at_the_latest: float) -> Callable[[], None]:
+        """`work` as a call that does it once, whoever calls first: the caller, or a timer
+        after `at_the_latest` seconds."""
+        done = False
+
+        def once() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                work()
+
+        self.set_timer(at_the_latest, once)
+        return once
 
     async def on_log_input_submitted(self, message: LogInput.Submitted) -> None:
         try:
@@ -376,18 +385,14 @@ class WarRoomScreen(Screen[None]):
             # frame that shows it is then all a person waits for (a focus change is a frame of
             # the whole screen, and work that delays writing the row). Anything typed meanwhile
             # keeps focus.
-            back = False
-
-            def keys_back() -> None:
-                nonlocal back
-                if not back:
-                    back = True
-                    log_input.give_back()
-                    self.warroom.collector.breather()  # (a line typed: a pause to collect in)
+            def give_back() -> None:
+                log_input.give_back()
+                self.warroom.collector.breather()  # (a line typed: a pause to collect in)
 
             log_input.hand_back(timeline)
+            # (At the latest: the timeline may not draw the row at all.)
+            keys_back = self._once(give_back, at_the_latest=KEYS_BACK_AT_THE_LATEST)
             timeline.when_drawn(event.id, lambda: self.set_timer(KEYS_BACK_AFTER, keys_back))
-            self.set_timer(KEYS_BACK_AT_THE_LATEST, keys_back)  # (the timeline not drawn at all)
 
     async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
         """Run a store call; on failure tell the user what was not done and why, and return
