@@ -288,6 +288,37 @@ async def test_the_next_page_is_asked_for_before_the_cursor_reaches_the_edge() -
         assert app.wanted == [(100, True)]  # and no page of them is asked for back
 
 
+async def test_keys_pressed_past_the_edge_while_the_page_is_read_move_on_once_it_is_in() -> None:
+    """Before the store is open (or on a slow disk) the page past the edge takes a while. The
+    keys pressed meanwhile stopped at the edge and were lost: they are moved once it is in."""
+    app = Pager()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(100, 100 + WINDOW)], has_older=True, has_newer=False)
+        await pilot.pause()
+        await pilot.press(*["pageup"] * 40, "down", "down")  # 40 views of 9 rows up, 2 down
+        assert app.wanted == [(100, True)]
+        assert timeline.cursor_row == 2  # the edge, and the two rows down from it
+
+        timeline.add_page([event(n) for n in range(100)], older=True, more=False)
+        await pilot.pause()
+        newest = 100 + WINDOW - 1
+        assert timeline.selected == event(newest - 40 * 9 + 2)
+        assert in_view(timeline, timeline.cursor_row)
+
+
+async def test_a_move_to_a_place_forgets_the_rows_owed() -> None:
+    app = Pager()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(100, 130)], has_older=True, has_newer=False)
+        await pilot.pause()
+        await pilot.press("pageup", "pageup", "pageup", "pageup", "end")
+        timeline.add_page([event(n) for n in range(100)], older=True, more=False)
+        await pilot.pause()
+        assert timeline.selected == event(129)  # End: the newest, not the rows owed before it
+
+
 async def test_a_row_waited_for_is_told_once_a_frame_has_drawn_it() -> None:
     """The war room gives focus back to the keys once the saved line is on the screen. A frame
     drawn meanwhile for something else (the clock's tick) does not count."""

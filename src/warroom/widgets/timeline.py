@@ -141,6 +141,9 @@ class Timeline(ScrollView, can_focus=True):
         self.has_newer = False  # False: the window reaches the newest event (live)
         self._show_dates = False
         self._waiting = False
+        # Rows the keys moved past an edge of the window while the page beyond it was read
+        # (negative: up); moved once it is in.
+        self._owed = 0
         self._cursor = 0
         # Rows drawn, by event id, with the event as drawn, for one width and look
         # (`_drawn_for`); the cursor's row is drawn on demand.
@@ -198,6 +201,7 @@ class Timeline(ScrollView, can_focus=True):
         row = self._row_of(event_id)
         if row is None:
             return False
+        self._owed = 0
         self.move_cursor(row)
         return True
 
@@ -233,6 +237,7 @@ class Timeline(ScrollView, can_focus=True):
         self._events = sorted(events, key=_order)
         self.has_older, self.has_newer = has_older, has_newer
         self._waiting = False
+        self._owed = 0  # a new window: a move owed to the old one means nothing here
         self._replaced(select)
 
     def add_page(self, events: Sequence[Event], *, older: bool, more: bool) -> None:
@@ -255,6 +260,9 @@ class Timeline(ScrollView, can_focus=True):
                 self.has_older = True
         self._events = merged
         self._replaced(selected.id if selected else None, top=top.id if top else None)
+        owed, self._owed = self._owed, 0
+        if owed:
+            self._move_by(owed)  # past the new edge too: owed again, the next page asked for
 
     def upsert(self, event: Event) -> bool:
         """Show a new or changed event if it belongs in the window. Returns whether it does."""
@@ -498,25 +506,40 @@ class Timeline(ScrollView, can_focus=True):
             return  # the header
         row = round(self.scroll_y) + offset.y - 1
         if row < len(self._events):  # not the space below the last row
+            self._owed = 0
             self.move_cursor(row)
 
     def action_cursor_up(self) -> None:
-        self.move_cursor(self._cursor - 1)  # already on the first row: it may page
+        self._move_by(-1)
 
     def action_cursor_down(self) -> None:
-        self.move_cursor(self._cursor + 1)
+        self._move_by(1)
 
     def action_page_up(self) -> None:
-        self.move_cursor(self._cursor - self._rows_in_view())
+        self._move_by(-self._rows_in_view())
 
     def action_page_down(self) -> None:
-        self.move_cursor(self._cursor + self._rows_in_view())
+        self._move_by(self._rows_in_view())
 
     def action_first(self) -> None:
+        self._owed = 0
         self.move_cursor(0)
 
     def action_last(self) -> None:
+        self._owed = 0
         self.move_cursor(len(self._events) - 1)
+
+    def _move_by(self, rows: int) -> None:
+        """Move the cursor `rows` rows (negative: up). Rows past an edge with more events
+        beyond it are owed and moved once the page past the edge is in, so that keys pressed
+        while it is read (PageUp held down, or pressed before the store is open) are not
+        lost."""
+        row = self._cursor + rows
+        if row < 0 and self.has_older:
+            self._owed += row
+        elif row >= len(self._events) and self.has_newer:
+            self._owed += row - (len(self._events) - 1)
+        self.move_cursor(row)
 
     def _maybe_page(self) -> None:
         """Ask for the page past an edge of the window once the cursor is two views from it,
