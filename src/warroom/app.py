@@ -21,7 +21,7 @@ from textual.screen import Screen
 
 from warroom.clock import Clock
 from warroom.config import Config
-from warroom.errors import BadInput
+from warroom.errors import BadInput, StorageError
 from warroom.pacing import IdleCollector
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class WarroomApp(App[int]):
         self._room = room
         self._incidents = incidents
         self._postmortem = postmortem
-        self.failed: BadInput | None = None  # why the store could not be opened
+        self.failed: BadInput | StorageError | None = None  # why the store could not open
         # Every store call runs on this one thread, in the order it was asked for: writes
         # never race each other and the event loop never waits on the disk.
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-store")
@@ -101,11 +101,12 @@ class WarroomApp(App[int]):
         if self._store is None:
             try:
                 self._store = self._open_store()
-            except BadInput as error:  # a database that cannot be used: say so, and leave
+            except (BadInput, StorageError) as error:  # say why, and leave
                 self.failed = error
+                code = 2 if isinstance(error, BadInput) else 1  # 1: it may work in a moment
                 # Not call_from_thread: it would wait for the event loop, which may be waiting
                 # for this thread (quitting waits for the store thread to finish).
-                self._event_loop.call_soon_threadsafe(partial(self.exit, return_code=2))
+                self._event_loop.call_soon_threadsafe(partial(self.exit, return_code=code))
                 raise
             # Up and open (Textual, SQLAlchemy, the first screen): freeze that heap, and
             # collect garbage in pauses from now on.

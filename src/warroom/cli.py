@@ -15,11 +15,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from warroom import __version__
 from warroom.clock import Clock, SystemClock
-from warroom.config import Config, config_path, default_database, load_config
+from warroom.config import (
+    Config,
+    config_path,
+    default_database,
+    get_value,
+    load_config,
+    read_raw,
+)
 from warroom.errors import BadInput, StorageError, UnknownIncident
 from warroom.lifecycle import Milestone, postmortem_due
 from warroom.model import EventKind, Incident, event_key, incident_key, parse_incident_ref
@@ -59,6 +67,15 @@ class Context:
     @cached_property
     def config(self) -> Config:
         return load_config(config_path())
+
+    @cached_property
+    def _config_file(self) -> dict[str, Any]:
+        return read_raw(config_path())
+
+    def setting(self, key: str) -> Any:
+        """One setting, checked on its own: a mistake elsewhere in the config file does not stop
+        a command that does not use it (an alert hook's `log`, at 3 a.m.)."""
+        return get_value(self._config_file, key)
 
     @property
     def location(self) -> str:
@@ -103,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument(
         "--kind",
         default=EventKind.NOTE.value,
-        help="note, alert, action, decision, ... (default: note)",
+        help="note, alert, action, decision or update (default: note)",
     )
     log.set_defaults(handler=cmd_log)
 
@@ -135,7 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format", help="md, json, toml or html (default: from FILE's extension, else md)"
     )
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (owner-only)")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (owner-only; -: standard output)"
+    )
     export.add_argument("--force", action="store_true", help="replace an existing FILE")
     export.set_defaults(handler=cmd_export)
 
@@ -232,17 +251,29 @@ def _incident_json(incident: Incident) -> dict[str, object]:
     }
 
 
+# Events warroom records itself, each with the change it stands for: logged as text they
+# would say that a change was made which was not.
+_RECORDED_BY_WARROOM = (EventKind.SEVERITY, EventKind.PHASE, EventKind.ROLE)
+
+
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     incident_id = parse_incident_ref(args.id)
     kind = EventKind.parse(args.kind)
+    if kind in _RECORDED_BY_WARROOM:
+        raise BadInput(
+            f"warroom records {kind.value} events itself, with the change"
+            f"{' (warroom severity ID LEVEL)' if kind is EventKind.SEVERITY else ''}: "
+            "log a note, alert, action, decision or update"
+        )
     if not args.text.strip():
         raise BadInput("the event text must not be empty")
     occurred_at = None
     if args.at is not None:
         from warroom.timeparse import parse_time
 
-        occurred_at = parse_time(args.at, ctx.clock.now(), ctx.config.tz)
-    actor = args.actor if args.actor is not None else ctx.config.user
+        zone = ZoneInfo(ctx.setting("display.timezone"))
+        occurred_at = parse_time(args.at, ctx.clock.now(), zone)
+    actor = args.actor if args.actor is not None else ctx.setting("user.name")
     with ctx.open_store(create=False) as store:
         event = store.log_event(
             incident_id, args.text, actor=actor, kind=kind, occurred_at=occurred_at
@@ -389,9 +420,11 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     from warroom.exporters.output import refuse_existing, write_private
     from warroom.reporting import load_report
 
-    name = format_for(args.format, args.output)
-    output = Path(args.output) if args.output is not None else None
+    to_stdout = args.output in (None, "-")
+    name = format_for(args.format, None if to_stdout else args.output)
+    output = None if to_stdout else Path(args.output)
     if output is not None:
+        _not_the_database(output, ctx.location)
         refuse_existing(output, force=args.force)
     with collector_off(), ctx.open_store(create=False) as store:
         report = load_report(store, incident_id, _report_settings(ctx))
@@ -404,6 +437,21 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     for problem in check_report(report, ctx.clock.now()):
         _warn(one_line(str(problem)))
     return EXIT_OK
+
+
+def _not_the_database(output: Path, location: str) -> None:
+    """One mistyped `-o` (with --force) wrote the export over the database it was read from."""
+    from warroom.store import resolve_target
+
+    database = resolve_target(location).path
+    if database is None:
+        return
+    for path in (database, *(Path(f"{database}{end}") for end in ("-wal", "-shm", "-journal"))):
+        same = output.exists() and path.exists() and output.samefile(path)  # a link to it too
+        if same or output.absolute() == path:
+            raise BadInput(
+                f"{output} is the database (or one of its files): export to another file"
+            )
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
@@ -475,6 +523,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         args = parser.parse_args(
             _join_time_values(sys.argv[1:] if argv is None else [str(arg) for arg in argv])
         )
+        if args.db is not None and not args.db.strip():
+            # An unset variable in a script (`--db "$DB"`): not the user's own database.
+            raise BadInput("--db is empty: give a database file or a postgresql:// URL")
         ctx = Context(db=args.db, clock=clock or SystemClock())
         handler: Callable[[argparse.Namespace, Context], int] | None = getattr(
             args, "handler", None

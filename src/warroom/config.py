@@ -226,10 +226,13 @@ def get_value(raw: Mapping[str, Any], key: str) -> Any:
     setting = _setting(key)
     section = raw.get(setting.section, {})
     if isinstance(section, dict) and setting.name in section:
+        value = section[setting.name]
         try:
-            return setting.parse(section[setting.name])
-        except (BadInput, AttributeError, TypeError) as error:
+            return setting.parse(value)
+        except BadInput as error:
             raise BadInput(f"config {key}: {error}") from None
+        except (AttributeError, TypeError):  # a number where text belongs, or the like
+            raise BadInput(f"config {key}: {value!r} is not a valid value") from None
     return setting.default()
 
 

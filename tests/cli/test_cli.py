@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import T0, Database
 from warroom.cli import main
 from warroom.clock import FrozenClock
+from warroom.model import EventKind
 from warroom.store import Store
 
 
@@ -215,6 +216,9 @@ BAD_INPUT = [
     ("log", "INC-1", "text", "--at", "25:00"),
     ("log", "INC-1", "text", "--at", "2099-01-01T00:00Z"),
     ("log", "INC-1", "text", "--kind", "gossip"),
+    ("log", "INC-1", "we are SEV-2 now", "--kind", "severity"),  # not a change: only text
+    ("log", "INC-1", "moved on", "--kind", "phase"),
+    ("log", "INC-1", "Ann is IC", "--kind", "role"),
     ("log", "INC-1", "text", "--actor", " "),
     ("log", "INC-1"),
     ("resolve", "INC-99"),
@@ -243,6 +247,46 @@ def test_bad_input_is_one_error_line_exit_2_and_nothing_written(
     assert err.count("\n") == 1, err
     assert database.fingerprint() == before
     assert not config_file.exists()
+
+
+def test_an_empty_db_option_is_refused_not_the_users_own_database(
+    isolated_environment: Path, capsys: pytest.CaptureFixture[str], clock: FrozenClock
+) -> None:
+    """`--db "$DB"` with DB unset in a script: it wrote into the user's own database."""
+    for args in (["list"], ["new", "x", "--detach"], ["log", "INC-1", "x"]):
+        assert main(["--db", "", *args], clock=clock) == 2
+        assert capsys.readouterr() == (
+            "",
+            "error: --db is empty: give a database file or a postgresql:// URL\n",
+        )
+    assert not any(isolated_environment.rglob("*.db"))
+
+
+def test_log_takes_an_update_sent_elsewhere(run: Run, database: Database) -> None:
+    run("new", "x", "--detach")
+    code, out, _ = run("log", "INC-1", "status page: degraded", "--kind", "update")
+    assert code == 0
+    assert out.startswith("EV-")
+    with Store.open(database.location, run.clock) as store:
+        assert store.last_event_of_kind(1, EventKind.UPDATE) is not None
+
+
+def test_a_mistake_elsewhere_in_the_config_does_not_stop_log(
+    run: Run, isolated_environment: Path, database: Database
+) -> None:
+    """An alert hook at 3 a.m. logs whatever the cadence in the config file says."""
+    run("new", "x", "--detach")
+    config_file = isolated_environment / "config" / "warroom" / "config.toml"
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text('[user]\nname = "hook"\n[cadence]\nsev-2 = "often"\n')
+    code, _, err = run("log", "INC-1", "disk 91%", "--at", "-1m")
+    assert (code, err) == (0, "")
+    with Store.open(database.location, run.clock) as store:
+        logged = [e for e in store.events_after(1, None, limit=100) if e.text == "disk 91%"]
+    assert [e.actor for e in logged] == ["hook"]
+    code, _, err = run("severity", "INC-1", "1")  # which needs the cadence: says what is wrong
+    assert code == 2
+    assert err.startswith("error: config cadence.sev-2: ")
 
 
 def test_commands_on_a_missing_database_create_nothing(run: Run, database: Database) -> None:

@@ -112,6 +112,32 @@ def test_export_to_a_file_is_owner_only_and_never_overwritten_without_force(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
+def test_export_never_writes_over_the_database(run: Run, db_path: Path) -> None:
+    """One mistyped `-o` with --force replaced the database with the Markdown export."""
+    run("import", str(LESSON))
+    before = digest(db_path)
+    (db_path.parent / "link.db").symlink_to(db_path)
+    for target in (db_path, db_path.parent / "link.db", Path(f"{db_path}-wal")):
+        code, out, err = run("export", "INC-1", "-o", str(target), "--force")
+        assert (code, out) == (2, "")
+        assert err == (
+            f"error: {target} is the database (or one of its files): export to another file\n"
+        )
+    assert digest(db_path) == before
+    assert run("list")[0] == 0
+
+
+def test_export_to_dash_is_standard_output(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("import", str(LESSON))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("export", "INC-1", "-o", "-", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["id"] == "PM-2024-007"
+    assert not (tmp_path / "-").exists()
+
+
 def test_export_format_from_the_extension_unless_given(run: Run, tmp_path: Path) -> None:
     run("import", str(LESSON))
     run("export", "INC-1", "-o", str(tmp_path / "r.html"))

@@ -91,6 +91,14 @@ def test_a_bad_value_in_the_file_is_reported(tmp_path: Path) -> None:
         load_config(path)
 
 
+def test_a_value_of_the_wrong_type_in_the_file_is_reported_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[user]\nname = 5\n")
+    with pytest.raises(BadInput) as error:
+        load_config(path)
+    assert str(error.value) == "config user.name: 5 is not a valid value"
+
+
 def test_broken_toml_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text("[user\nname=")

@@ -83,6 +83,20 @@ def test_every_problem_is_listed_by_its_path() -> None:
     ]
 
 
+def test_numbers_too_large_to_store_and_an_empty_choice_are_problems_too() -> None:
+    document = lesson()
+    document["impact"]["usersAffected"] = 2**63  # one past SQL's BIGINT
+    document["warroom"] = {"factorCategories": ["Process", "Bogus", "", "People"]}
+    assert problems(document) == [
+        "impact.usersAffected: is too large (not 9223372036854775808)",
+        "warroom.factorCategories[1]: must be one of People, Process, Technology, Environment, "
+        '"" (not "Bogus")',
+    ]
+    document = lesson()
+    document["impact"]["usersAffected"] = 2**63 - 1
+    assert parse_postmortem(json.dumps(document).encode(), "pm.json").postmortem.users_affected
+
+
 @pytest.mark.parametrize(
     ("raw", "suffix", "expected"),
     [

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import Database
 from warroom.clock import FrozenClock
-from warroom.errors import DatabaseError
+from warroom.errors import BadInput, DatabaseError, StorageError
 from warroom.store import MissingDatabase, Store, engine
 from warroom.store.engine import resolve_target
 
@@ -154,13 +154,20 @@ def test_postgres_url_never_shows_its_password() -> None:
 
 
 def test_unreachable_server_is_one_clear_error_without_the_password(clock: FrozenClock) -> None:
+    """A server that cannot be reached may be back in a moment: a StorageError (exit 1, try
+    again), not bad input."""
     # Port 1 on this machine: nothing listens there, the connection is refused at once.
-    with pytest.raises(DatabaseError) as refused:
+    with pytest.raises(StorageError) as refused:
         Store.open("postgresql://ic:s3cret@127.0.0.1:1/warroom", clock)
     message = str(refused.value)
     assert message.startswith("cannot connect to postgresql://ic:***@127.0.0.1:1/warroom: ")
     assert "s3cret" not in message
     assert "\n" not in message
+
+
+def test_a_postgres_url_with_a_port_that_is_not_a_number_is_bad_input() -> None:
+    with pytest.raises(BadInput, match="bad PostgreSQL URL"):
+        resolve_target("postgresql://ic@db.example:fivefourthreetwo/warroom")
 
 
 @pytest.mark.postgres

@@ -140,6 +140,7 @@ _MESSAGES = {
     "dict_type": "must be an object (a table in TOML)",
     "model_attributes_type": "must be an object (a table in TOML)",
     "greater_than_equal": "must not be negative",
+    "less_than_equal": "is too large",
 }
 
 
@@ -148,7 +149,7 @@ def _problem(error: Any) -> str:
     kind = error["type"]
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        choices = expected.replace("'", "").replace(" or ", ", ")
+        choices = expected.replace("''", '""').replace("'", "").replace(" or ", ", ")
         message = f"must be one of {choices} (not {_shown(error['input'])})"
     elif kind in _MESSAGES:
         message = _MESSAGES[kind]

@@ -99,7 +99,7 @@ class _Strict(BaseModel):
 
 class ImpactIn(_Strict):
     duration: Text = ""
-    usersAffected: Annotated[int, Field(ge=0)] | None = None
+    usersAffected: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None  # SQL's BIGINT
     revenueImpact: Text = ""
     slaBreached: bool | None = None
 

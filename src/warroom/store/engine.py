@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from warroom.errors import BadInput, DatabaseError
+from warroom.errors import BadInput, DatabaseError, StorageError
 from warroom.store.failures import database_failures, failure, reason
 from warroom.store.schema import HEAD, REVISIONS
 
@@ -73,7 +73,7 @@ def resolve_target(value: str) -> Target:
     if value.startswith(_POSTGRES_SCHEMES):
         try:
             url = make_url(value).set(drivername="postgresql+psycopg")
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
             raise BadInput("bad PostgreSQL URL: use postgresql://user@host:port/db") from None
         return Target(url.render_as_string(hide_password=False))
     if "://" in value:
@@ -210,11 +210,7 @@ def _prepare(engine: Engine, target: Target, *, create: bool) -> None:
             tables, version = _schema(connection)
             connection.rollback()
     except DBAPIError as error:
-        translated = failure(error, target, doing="read") if target.is_sqlite else None
-        if translated is None:  # e.g. a PostgreSQL server refusing us: say why
-            verb = "read" if target.is_sqlite else "connect to"
-            translated = DatabaseError(f"cannot {verb} {target.display}: {reason(error, target)}")
-        raise translated from None
+        raise _not_opened(error, target) from None
     if version is None and tables:
         raise DatabaseError(f"{target.display} is not a warroom database")
     if not tables and not create:
@@ -226,6 +222,21 @@ def _prepare(engine: Engine, target: Target, *, create: bool) -> None:
         _use_wal(engine, target)
     if version != HEAD:
         _upgrade(engine, target)
+
+
+def _not_opened(error: DBAPIError, target: Target) -> DatabaseError | StorageError:
+    """Why the first connection failed. A PostgreSQL server that answered and refused (no such
+    database or role, a password refused: libpq quotes its "FATAL:" message) is bad input, exit 2;
+    one that could not be reached (refused, timed out, no such host) may be back in a moment,
+    exit 1, as for a full disk."""
+    why = reason(error, target)
+    if target.is_sqlite:
+        return failure(error, target, doing="read") or DatabaseError(
+            f"cannot read {target.display}: {why}"
+        )
+    if "FATAL:" in why:
+        return DatabaseError(f"cannot connect to {target.display}: {why}")
+    return StorageError(f"cannot connect to {target.display}: {why}")
 
 
 def _schema(connection: Connection) -> tuple[set[str], str | None]:
