@@ -358,12 +358,12 @@ def bench_export(work: Path, env: dict[str, str], big: Path, repeat: int, events
 
 
 def bench_keystroke(work: Path, env: dict[str, str], events: int) -> list[Row]:
-    """In a real terminal, as a person logs lines: `l`, the line typed, a pause, Enter. Timed
-    from Enter to the new row drawn in the timeline (its actor and text on one line of the
-    output), which the war room draws only once the event is committed. Everything a person
-    waits for is in it: the terminal's input, the commit, Textual's frames and the drawing.
-    The pauses (a person reads the line over) are spread evenly from 30 ms to a second, so
-    that Enter meets the cursor's blink and the clock's tick at every point of their cycles."""
+    """In a real terminal, as a person logs lines: `l`, then lines typed, each with a pause
+    and Enter. Timed from Enter to the new row drawn in the timeline (its actor and text on one
+    line of the output), which the war room draws only once the event is committed. Everything a
+    person waits for is in it: the terminal's input, the commit, Textual's frames and the
+    drawing. The pauses (a person reads the line over) are spread evenly from 30 ms to a second,
+    so that Enter meets the cursor's blink and the clock's tick at every point of their cycles."""
     actor = "kbench"  # on the new row, and nowhere near the text in the input line
     subprocess.run(
         [PYTHON, "-m", "warroom", "config", "set", "user.name", actor], env=env, check=True
@@ -393,10 +393,10 @@ def _keystrokes(path: Path, env: dict[str, str], actor: str, samples: int) -> li
     try:
         terminal.wait_for(b"Quit")  # the key bar: the first full screen
         terminal.settle(quiet=0.5, timeout=10)  # and what the war room does on opening
+        terminal.type(b"l")  # the log line, which keeps the keys from one line to the next
+        terminal.settle()
         for n in range(samples):
             text = f"sample-{n:05d}"
-            terminal.type(b"l")
-            terminal.settle()
             typed = len(terminal.output)
             terminal.type(text.encode())
             # On the screen, whole: Textual may draw the last keys of a burst in a frame of

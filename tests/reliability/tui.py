@@ -90,8 +90,11 @@ class TuiJob:
     async def _drive(self, terminal: Terminal, waiting: list[str]) -> None:
         await terminal.wait_for_text(self.ready, HANG_LIMIT)
         await terminal.wait_for_text("Log", HANG_LIMIT)  # the footer: the keys work
+        terminal.type("l")  # the log line, which keeps the keys from one line to the next
         for text in self.lines:
-            terminal.type("l" + text + "\r")  # one line per write: the keys in order
+            terminal.type(text + "\r")  # one line per write: the keys in order
             await terminal.wait_for(lambda text=text: text not in waiting, repr(text), LINE_LIMIT)
+        terminal.type("\x1b")  # out of the log line (on its own: Escape and q at once is alt+q)
+        await terminal.wait_for_text("Quit", LINE_LIMIT)  # the key bar: the keys work again
         terminal.type("q")
         await terminal.wait(LINE_LIMIT)

@@ -172,6 +172,7 @@ async def tour(db: Path, env: dict[str, str], shots: Shots) -> Screen:
         await terminal.wait_for(
             lambda: shown_in_timeline(screen, "tester", TYPED), "the typed event", 20
         )
+        await close("esc Leave")  # out of the log line, which keeps the keys after Enter
         await view("home", "\x1b", r"(?s)warroom · incidents.*INC-1")
         terminal.type("q")
         assert await terminal.wait(20) == 0

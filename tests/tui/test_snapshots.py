@@ -15,6 +15,7 @@ from tests.tui.conftest import AppFactory, loaded, until
 from warroom.clock import FrozenClock
 from warroom.model import ActionStatus, ActionType, EventKind, Priority, Role
 from warroom.store import Store
+from warroom.widgets.timeline import Timeline
 
 SnapCompare = Callable[..., bool]
 
@@ -135,6 +136,25 @@ def test_busy_incident_160x50(
 ) -> None:
     incident_id = busy_incident(store, clock)
     assert snap_compare(make_app(incident_id), terminal_size=(160, 50), run_before=when_loaded())
+
+
+def test_logging_line_after_line(
+    snap_compare: SnapCompare, make_app: AppFactory, store: Store, clock: FrozenClock
+) -> None:
+    """The scribe's screen: a line just saved, the next one half typed, the input keeping the
+    keys (its key bar says how to leave)."""
+    incident_id = busy_incident(store, clock)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        screen = await loaded(pilot)
+        await pilot.press("l", *"Index created; p99 back under 1s", "enter")
+        timeline = screen.query_one(Timeline)
+        await until(pilot, lambda: timeline.events[-1].text.startswith("Index"), "the row")
+        await pilot.press(*"Watching error rate for")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+
+    assert snap_compare(make_app(incident_id), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_overdue_update(

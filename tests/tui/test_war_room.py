@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from textual import events
 from textual.widgets import Input
 
 from tests.conftest import T0
@@ -69,7 +68,7 @@ async def test_log_an_event(make_app: AppFactory, store: Store, incident_id: int
         assert (event.kind, event.actor, event.occurred_at) == (EventKind.NOTE, "tester", T0)
         assert timeline.events[-1] == event
         assert screen.query_one(LogInput).input.value == ""
-        assert app.focused is timeline
+        assert app.focused is screen.query_one(LogInput).input  # for the next line
 
 
 async def test_a_logged_event_is_shown_even_while_reading_older_ones(
@@ -205,84 +204,35 @@ async def test_bad_time_keeps_the_text_and_saves_nothing(
         assert any("bad time" in str(note.message) for note in notes)
 
 
-async def test_the_keys_come_back_after_a_line_is_saved_unless_more_was_typed(
+async def test_the_input_keeps_the_keys_after_enter_for_the_next_line(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
-    """Enter: once the line is saved and shown, focus goes back to the timeline (l logs the
-    next one, q quits). What is typed while it is saved stays in the input, and so does
-    focus."""
+    """A scribe types one line after another: after Enter, what is typed is the next line. A
+    letter is text, not a command (the p of "pool exhausted" moved the incident on a step and
+    recorded it as acknowledged). Escape gives the keys back."""
     app = make_app(incident_id)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await loaded(pilot)
         timeline = screen.query_one(Timeline)
         field = screen.query_one(LogInput).input
-        await pilot.press("l", *"first", "enter")
+        await pilot.press("l", *"db cpu 95%", "enter")
         await until(pilot, lambda: timeline.row_count == 2, "the first row")
-        await until(pilot, lambda: app.focused is timeline, "the keys back")
-
-        await pilot.press("l")
-        field.insert_text_at_cursor("second")
-        await field.action_submit()
-        field.insert_text_at_cursor("third")  # typed on, before the save is back
+        await pilot.press(*"pool exhausted", "enter")
         await until(pilot, lambda: timeline.row_count == 3, "the second row")
-        await pilot.pause()
-        assert app.focused is field
-        assert field.value == "third"
-        assert texts(store, incident_id)[-1] == "second"
-
-
-async def test_a_key_pressed_as_the_saved_line_appears_is_a_command_not_text(
-    make_app: AppFactory, store: Store, incident_id: int
-) -> None:
-    """Focus goes back to the timeline once the frame showing the saved line is drawn. A key
-    on its way to the log field meanwhile (a script presses q as soon as it sees the row) goes
-    where focus is going, in order: it is not typed into the next line."""
-    app = make_app(incident_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await loaded(pilot)
-        log = screen.query_one(LogInput)
-        await pilot.press("l")
-        assert app.focused is log.input
-        log.hand_back(screen.query_one(Timeline))  # as after a line is saved
-        log.input.post_message(events.Key("s", "s"))  # already sent to the field
-        await until(pilot, lambda: app.screen is not screen, "the severity dialog")
-        assert log.input.value == ""
-
-
-async def test_a_whole_line_typed_as_the_saved_line_appears_is_the_next_line(
-    make_app: AppFactory, store: Store, incident_id: int
-) -> None:
-    """A script sees the row and types `l`, the next line and Enter in one go. The first keys
-    were sent to the log field before focus moved, the others are still on their way: `l` is
-    the command (it gives the field focus again), and all the keys after it are the next line,
-    whole and in order. Neither the q in it quits, nor the r opens the roles."""
-    app = make_app(incident_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await loaded(pilot)
-        log = screen.query_one(LogInput)
-        await pilot.press("l")
-        log.hand_back(screen.query_one(Timeline))  # as after a line is saved
-        for char in "lquit":  # already sent to the field
-            log.input.post_message(events.Key(char, char))
-        burst(app, " roles⏎")  # still on their way
-        await until(pilot, lambda: "quit roles" in texts(store, incident_id), "the next line")
+        assert texts(store, incident_id)[1:] == ["db cpu 95%", "pool exhausted"]
+        assert store.get_incident(incident_id).phase is Phase.DETECTION  # p: not a step
         assert app.screen is screen
-        assert log.input.value == ""
+        assert app.focused is field
 
-
-async def test_the_keys_come_back_even_if_the_timeline_never_draws_the_line(
-    make_app: AppFactory, store: Store, incident_id: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Focus waits for the frame showing the saved row, but not for ever."""
-    monkeypatch.setattr(war_room, "KEYS_BACK_AT_THE_LATEST", 0.05)
-    app = make_app(incident_id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await loaded(pilot)
-        timeline = screen.query_one(Timeline)
-        timeline.when_drawn = lambda _event_id, _callback: None  # type: ignore[method-assign]
-        await pilot.press("l", *"first", "enter")
-        await until(pilot, lambda: timeline.row_count == 2, "the row")
-        await until(pilot, lambda: app.focused is timeline, "the keys back")
+        field.insert_text_at_cursor("third")
+        await field.action_submit()
+        field.insert_text_at_cursor("fourth")  # typed on, before the save is back
+        await until(pilot, lambda: timeline.row_count == 4, "the third row")
+        await pilot.pause()
+        assert field.value == "fourth"
+        assert texts(store, incident_id)[-1] == "third"
+        await pilot.press("escape", "s")
+        await until(pilot, lambda: app.screen is not screen, "the severity dialog")
 
 
 async def test_the_clock_waits_while_a_line_is_saved_until_its_row_is_drawn(
@@ -311,9 +261,8 @@ async def test_the_clock_waits_while_a_line_is_saved_until_its_row_is_drawn(
             callback()
         assert screen.now == clock.now()
 
-        await until(pilot, lambda: app.focused is timeline, "the keys back")
         log = screen.query_one(LogInput)
-        await pilot.press("l", *"second")
+        await pilot.press(*"second")  # the next line: the input has kept the keys
         with failing_writes(table="event") as fault:  # not saved: the clock goes on at once
             await pilot.press("enter")
             await until(pilot, lambda: fault.failures, "the refused write")
@@ -393,8 +342,7 @@ async def test_lines_typed_ahead_are_saved_one_by_one_in_order(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
     """Enter while the line before is still being saved: each line is what was typed before
-    its Enter; they are saved in order, each shown once saved, and focus comes back after the
-    last."""
+    its Enter; they are saved in order, each shown once saved, and the input keeps the keys."""
     app = make_app(incident_id)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await loaded(pilot)
@@ -404,7 +352,7 @@ async def test_lines_typed_ahead_are_saved_one_by_one_in_order(
         await until(pilot, lambda: timeline.row_count == 4, "the three rows")
         assert texts(store, incident_id)[1:] == ["one", "ltwo", "three"]
         assert [event.text for event in timeline.events][1:] == ["one", "ltwo", "three"]
-        await until(pilot, lambda: app.focused is timeline, "the keys back")
+        assert app.focused is screen.query_one(LogInput).input
         assert screen.query_one(LogInput).input.value == ""
 
 
@@ -911,8 +859,8 @@ async def test_garbage_is_collected_in_pauses_while_the_war_room_is_open(
 
         app.collector.breather = breathe  # type: ignore[method-assign]
         await pilot.press("l", *"db cpu 95%", "enter")
-        # A line saved and shown, and the keys back: a moment nobody waits for, to collect in.
+        # A line saved and shown: a moment nobody waits for, to collect in.
         await until(pilot, lambda: breaths, "a breather")
-        assert app.focused is loaded_screen.query_one(Timeline)
+        assert "db cpu 95%" in [event.text for event in loaded_screen.query_one(Timeline).events]
         assert app.collector.running
     assert not app.collector.running

@@ -52,8 +52,6 @@ PRESENCE_REFRESH = timedelta(seconds=5)
 # After the frame showing a saved line: the time to write it to the terminal (Textual writes
 # from another thread, which waits while this one works), before focus moves and the whole
 # screen is drawn again. Keys pressed meanwhile already go where focus is going.
-KEYS_BACK_AFTER = 0.03  # seconds
-KEYS_BACK_AT_THE_LATEST = 0.5  # seconds after the line is saved, drawn or not
 # The clock's tick waits while a line is saved, until its row is drawn, this long at most.
 CLOCK_HELD_AT_MOST = 0.25  # seconds
 
@@ -379,20 +377,8 @@ class WarRoomScreen(Screen[None]):
         timeline = self.query_one(Timeline)
         timeline.reveal(event.id)
         timeline.when_drawn(event.id, release_the_clock)
-        log_input = message.log_input
-        if not log_input.input.value:
-            # Saved: back to the keys (l logs the next one), once the row is on the screen: the
-            # frame that shows it is then all a person waits for (a focus change is a frame of
-            # the whole screen, and work that delays writing the row). Anything typed meanwhile
-            # keeps focus.
-            def give_back() -> None:
-                log_input.give_back()
-                self.warroom.collector.breather()  # (a line typed: a pause to collect in)
-
-            log_input.hand_back(timeline)
-            # (At the latest: the timeline may not draw the row at all.)
-            keys_back = self._once(give_back, at_the_latest=KEYS_BACK_AT_THE_LATEST)
-            timeline.when_drawn(event.id, lambda: self.set_timer(KEYS_BACK_AFTER, keys_back))
+        # The row on the screen: a moment nobody waits for, to collect the line's garbage in.
+        timeline.when_drawn(event.id, self.warroom.collector.breather)
 
     async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
         """Run a store call; on failure tell the user what was not done and why, and return

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from warroom.logline import next_kind
@@ -21,37 +19,9 @@ PLACEHOLDER = "what happened? Enter saves · '14:15 …' / '-5m …' backdate ·
 
 
 class LogField(TextField):
-    """The log line's field. Once a line is saved, focus goes back to the keys (`hand_back`),
-    and moves there when the screen says (`give_back`): once the frame showing the line is
-    drawn, so that the frame is all a person waits for after Enter. A key that arrives before
-    then is not text: it goes where focus is going, as it would have had focus already moved
-    (a script that presses q as soon as it sees the row quits)."""
-
-    _hand_back_to: Widget | None = None
-
-    def hand_back(self, to: Widget) -> None:
-        self._hand_back_to = to
-
-    def give_back(self) -> None:
-        to, self._hand_back_to = self._hand_back_to, None
-        # Not if the person has gone elsewhere meanwhile (Escape, a click) or pasted more.
-        if to is not None and self.screen.focused is self and not self.value:
-            self.screen.set_focus(to)
-
-    async def on_key(self, event: events.Key) -> None:
-        # (Textual calls this before TextField's own on_key, which it calls next on its own.)
-        if self._hand_back_to is not None:
-            self.give_back()
-        if self.screen.focused is not self:
-            # Focus moved on while this key was on its way here: it does what it does where
-            # focus is now, and at once, before the keys behind it (sent back to the app, it
-            # came after those still on their way there: in "lquit roles⏎", typed as the row
-            # appeared, the r opened the roles). A key bound to nothing there does nothing.
-            event.stop()
-            event.prevent_default()
-            active = self.screen.active_bindings.get(event.key)
-            if active is not None and active.enabled:
-                await self.app.run_action(active.binding.action, active.node)
+    """The log line's field. It keeps the keys after Enter, for the next line: a scribe types
+    one line after another, and a letter typed after Enter is text, never a command (the p
+    of "pool exhausted" moved the incident on a step). Escape gives the keys back."""
 
 
 class LogInput(Horizontal):
@@ -59,7 +29,7 @@ class LogInput(Horizontal):
 
     BINDINGS = [
         Binding("ctrl+t", "next_kind", "Kind", tooltip="Cycle the kind of the next event"),
-        Binding("escape", "leave", "Leave", show=False),
+        Binding("escape", "leave", "Leave", tooltip="Back to the keys; the text stays"),
     ]
 
     kind: reactive[EventKind] = reactive(EventKind.NOTE)
@@ -136,14 +106,6 @@ class LogInput(Horizontal):
         # At once, not after the queue (as `focus()` would): keys typed right after the key that
         # opened the input belong in it.
         self.screen.set_focus(self.input)
-
-    def hand_back(self, to: Widget) -> None:
-        """The keys go to `to` from now on; focus moves there at `give_back`, unless the
-        person has typed on meanwhile."""
-        self.input.hand_back(to)
-
-    def give_back(self) -> None:
-        self.input.give_back()
 
     def saved(self, text: str) -> None:
         """`text` is committed: take it out of the input, keeping anything typed after it; the
