@@ -307,6 +307,43 @@ async def test_keys_pressed_past_the_edge_while_the_page_is_read_move_on_once_it
         assert in_view(timeline, timeline.cursor_row)
 
 
+class Ends(Pager):
+    """Also says which ends of the incident the timeline asks for (True: the oldest)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ends: list[bool] = []
+
+    def on_timeline_end_wanted(self, message: Timeline.EndWanted) -> None:
+        self.ends.append(message.oldest)
+
+
+async def test_home_and_end_ask_for_the_ends_of_the_incident_past_the_window() -> None:
+    """In a long incident Home went to the first event of the window, a page back, and End to
+    the last of the window, not the newest: each asks for that end of the incident."""
+    app = Ends()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show(
+            [event(n) for n in range(100, 200)], has_older=True, has_newer=True, select=150
+        )
+        await pilot.pause()
+        assert app.wanted == []
+        await pilot.press("home")
+        await pilot.pause()
+        assert app.ends == [True]
+        assert app.wanted == []  # not the page before the window as well
+        timeline.show([event(n) for n in range(100)], has_older=False, has_newer=True)
+        await pilot.press("end")
+        await pilot.pause()
+        assert app.ends == [True, False]
+        timeline.show([event(n) for n in range(100)], has_older=False, has_newer=False)
+        await pilot.press("home", "end")
+        await pilot.pause()
+        assert app.ends == [True, False]  # the window holds both ends: nothing to read
+        assert timeline.selected == event(99)
+
+
 async def test_a_move_to_a_place_forgets_the_rows_owed() -> None:
     app = Pager()
     async with app.run_test(size=(80, 20)) as pilot:

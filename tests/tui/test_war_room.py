@@ -104,7 +104,7 @@ async def test_the_newest_page_read_again_leaves_a_person_paging_back_where_they
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await loaded(pilot)
         timeline = screen.query_one(Timeline)
-        await pilot.press("ctrl+home")  # the top of the window: the page before it comes
+        timeline.move_cursor(0)  # the top of the window: the page before it comes
         await until(pilot, lambda: timeline.row_count > FIRST_PAGE, "an older page")
         await pilot.press("up", "up")
         reading = timeline.selected
@@ -714,7 +714,7 @@ async def test_help_lists_the_keys(make_app: AppFactory, incident_id: int) -> No
 
         assert isinstance(app.screen, HelpScreen)
         keys = dict(app.screen.keys)
-        assert keys["l"].startswith("Type an event")
+        assert keys["l"].startswith("Type events")
         assert keys["s"] == "Change severity"
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, "help to close")
@@ -755,12 +755,12 @@ async def test_timeline_is_a_window_that_pages(
         assert timeline.has_older
         assert not timeline.has_newer
 
-        pages = 0
-        while timeline.has_older:  # to the top, again and again: older pages slide in
-            oldest = timeline.events[0].id
-            await pilot.press("ctrl+home")
-            await until(pilot, lambda o=oldest: timeline.events[0].id != o, "an older page")
-            pages += 1
+        pages, oldest = 0, timeline.events[0].id
+        while timeline.has_older or timeline.cursor_row > 0:  # PageUp held: older pages come
+            await pilot.press("pageup")
+            await pilot.pause()
+            if timeline.events[0].id != oldest:
+                pages, oldest = pages + 1, timeline.events[0].id
             assert len(timeline.events) <= WINDOW
         # 501 events (the declaration too): FIRST_PAGE on opening, then pages of PAGE
         assert pages == -(-(total + 1 - FIRST_PAGE) // PAGE)
@@ -775,6 +775,16 @@ async def test_timeline_is_a_window_that_pages(
         await pilot.press("enter")
         await until(pilot, lambda: timeline.events[-1].text == "newest", "the live end")
         assert not timeline.has_newer
+        assert timeline.selected is not None
+        assert timeline.selected.text == "newest"
+
+        # Home and End: the ends of the incident, however far past the window
+        await pilot.press("escape", "home")
+        await until(pilot, lambda: not timeline.has_older, "the first page")
+        assert timeline.selected == timeline.events[0]
+        assert timeline.selected.text.startswith("Incident declared")
+        await pilot.press("end")
+        await until(pilot, lambda: not timeline.has_newer, "the newest page")
         assert timeline.selected is not None
         assert timeline.selected.text == "newest"
 

@@ -75,7 +75,7 @@ class WarRoomScreen(Screen[None]):
             "Log",
             id="log",
             priority=True,
-            tooltip="Type an event; Enter saves it",
+            tooltip="Type events: Enter saves each, Escape leaves",
         ),
         Binding(
             "s", "severity", "Severity", id="severity", priority=True, tooltip="Change severity"
@@ -286,6 +286,18 @@ class WarRoomScreen(Screen[None]):
                 lambda store: store.events_after(self.incident_id, edge, limit=PAGE)
             )
         message.timeline.add_page(events, older=message.older, more=len(events) == PAGE)
+
+    async def on_timeline_end_wanted(self, message: Timeline.EndWanted) -> None:
+        if not message.oldest:
+            await self._load_newest()
+            return
+        events = await self.warroom.call(
+            lambda store: store.events_after(self.incident_id, None, limit=PAGE)
+        )
+        if events:
+            message.timeline.show(
+                events, has_older=False, has_newer=len(events) == PAGE, select=events[0].id
+            )
 
     async def _show_event(self, event: Event) -> None:
         timeline = self.query_one(Timeline)

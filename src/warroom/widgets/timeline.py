@@ -121,6 +121,18 @@ class Timeline(ScrollView, can_focus=True):
             return self.timeline
 
     @dataclass
+    class EndWanted(Message):
+        """Home or End with more past that end of the window: load the incident's first page
+        (`oldest`) or its newest."""
+
+        timeline: Timeline
+        oldest: bool
+
+        @property
+        def control(self) -> Timeline:
+            return self.timeline
+
+    @dataclass
     class EventAction(Message):
         """The user asked to edit / delete / star / hide the selected event."""
 
@@ -522,11 +534,19 @@ class Timeline(ScrollView, can_focus=True):
         self._move_by(self._rows_in_view())
 
     def action_first(self) -> None:
+        """The incident's first event (read, if the window does not hold it)."""
         self._owed = 0
+        if self.has_older:
+            self._waiting = True  # the first page, not the one before this window
+            self.post_message(self.EndWanted(self, oldest=True))
         self.move_cursor(0)
 
     def action_last(self) -> None:
+        """The newest event (read, if the window does not hold it)."""
         self._owed = 0
+        if self.has_newer:
+            self._waiting = True  # the newest page, not the one after this window
+            self.post_message(self.EndWanted(self, oldest=False))
         self.move_cursor(len(self._events) - 1)
 
     def _move_by(self, rows: int) -> None:
