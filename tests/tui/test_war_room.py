@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from tests.conftest import T0
@@ -563,6 +564,47 @@ async def test_action_items_add_move_edit(
             "the edit",
         )
         assert store.action_items(incident_id)[0].version == 3
+
+
+async def test_moves_pressed_together_each_move_on_from_the_one_before(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """`[ ] [` arriving at once (a slow link): each key moved the item from the column it was
+    drawn in, not from where the move before had put it, and the second save was taken for
+    someone else's change and asked about; or a move was lost."""
+    item = store.add_action_item(
+        incident_id, "Add index checks to CI", actor="bob", status=ActionStatus.DONE
+    )
+    app = make_app(incident_id)
+    notes = Notes()
+    async with app.run_test(size=(100, 30), message_hook=notes.hook) as pilot:
+        screen = await loaded(pilot)
+        board = screen.query_one(Board)
+        await until(pilot, lambda: board.column_of(ActionStatus.DONE).items, "the card")
+        screen.set_focus(board.column_of(ActionStatus.DONE))
+        await pilot.pause()
+        for key in ("left", "right", "left"):  # [ ] [, posted before the first is handled
+            app.post_message(events.Key(f"{key}_square_bracket", "[" if key == "left" else "]"))
+        await until(pilot, lambda: store.action_items(incident_id)[0].version == 4, "3 moves")
+        await pilot.pause()
+        assert store.action_items(incident_id)[0].status is ActionStatus.IN_PROGRESS
+        moves = [t for t in texts(store, incident_id) if t.startswith("Action item ")]
+        assert moves[1:] == [  # (the first: opened)
+            "Action item in progress: Add index checks to CI",
+            "Action item done: Add index checks to CI",
+            "Action item in progress: Add index checks to CI",
+        ]
+        assert app.screen is screen  # no conflict to settle
+        assert not list(notes)
+        await until(pilot, lambda: board.column_of(ActionStatus.IN_PROGRESS).items, "the card")
+        assert app.focused is board.column_of(ActionStatus.IN_PROGRESS)
+
+        for _ in range(3):  # past the last column: the moves that can be made, and no more
+            app.post_message(events.Key("right_square_bracket", "]"))
+        await until(pilot, lambda: store.action_items(incident_id)[0].version == 5, "1 move")
+        await pilot.pause()
+        assert store.action_items(incident_id)[0].status is ActionStatus.DONE
+        assert item.id == store.action_items(incident_id)[0].id
 
 
 async def test_action_form_requires_a_description(

@@ -31,7 +31,7 @@ from warroom.screens.live import Live
 from warroom.severity import SEVERITIES, severity_label
 from warroom.text import printable
 from warroom.updates import UpdateContext, compose_update
-from warroom.widgets.board import Board
+from warroom.widgets.board import Board, stepped
 from warroom.widgets.countdown import Countdown
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.log_input import LogInput
@@ -594,7 +594,32 @@ class WarRoomScreen(Screen[None]):
         return ActionItemForm(today, item, blink=app.blink, save=save)
 
     async def on_board_move_wanted(self, message: Board.MoveWanted) -> None:
-        await self._save_item(replace(message.item, status=message.status), message.item)
+        """A move is a step from where the item is as it is saved: keys pressed together
+        (`[ ] [`, over a slow link) each move on from the move before, which is not someone
+        else's change (it was taken for one, and asked about)."""
+        item_id, step, actor = message.item.id, message.step, self.warroom.config.user
+
+        def move(store: Store) -> ActionItem | ItemConflict | None:
+            items = store.action_items(self.incident_id)
+            current = next((item for item in items if item.id == item_id), None)
+            status = stepped(current.status, step) if current is not None else None
+            if current is None or status is None:
+                return current  # gone, or at the end already: nothing to move
+            return _save_or_conflict(store, replace(current, status=status), current, actor)
+
+        moved = await self._try("move the action item", move)
+        if isinstance(moved, NotDone) or moved is None:
+            return
+        if isinstance(moved, ItemConflict):  # saved by someone else in the same moment
+            self.notify(
+                "Someone else changed the action item just then: it is shown as they left it.",
+                title="Could not move the action item",
+                severity="warning",
+                markup=False,
+            )
+        await self._after_change()
+        item = moved.theirs if isinstance(moved, ItemConflict) else moved
+        self.set_focus(self.query_one(Board).column_of(item.status))
 
     def on_board_edit_wanted(self, message: Board.EditWanted) -> None:
         self._edit_item(message.item, base=message.item)

@@ -98,11 +98,11 @@ class BoardColumn(OptionList):
         return self.items[index]
 
     def action_move(self, step: int) -> None:
+        # A step, not a column: the screen takes it from where the item is when it saves (a
+        # key pressed before the last move was saved moves on from that one).
         item = self.highlighted_item
-        statuses = [status for status, _ in COLUMNS]
-        target = statuses.index(self.status) + step
-        if item is not None and 0 <= target < len(statuses):
-            self.post_message(Board.MoveWanted(self, item, statuses[target]))
+        if item is not None:
+            self.post_message(Board.MoveWanted(self, item, step))
 
     def action_edit(self) -> None:
         item = self.highlighted_item
@@ -115,6 +115,13 @@ class BoardColumn(OptionList):
             board.focus_column(self.status, step)
 
 
+def stepped(status: ActionStatus, step: int) -> ActionStatus | None:
+    """The column `step` columns on from `status`'s; None past either end."""
+    statuses = [column for column, _ in COLUMNS]
+    target = statuses.index(status) + step
+    return statuses[target] if 0 <= target < len(statuses) else None
+
+
 class Board(Horizontal):
     """Three columns. The screen sets `items`; moves and edits come back as messages."""
 
@@ -122,9 +129,11 @@ class Board(Horizontal):
 
     @dataclass
     class MoveWanted(Message):
+        """Move `item` `step` columns on (negative: back)."""
+
         column: BoardColumn
         item: ActionItem
-        status: ActionStatus
+        step: int
 
         @property
         def control(self) -> BoardColumn:
