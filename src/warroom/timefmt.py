@@ -18,6 +18,13 @@ def clock_time(moment: datetime, tz: tzinfo, *, seconds: bool = False) -> str:
     return moment.astimezone(tz).strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
+def clock_time_on(moment: datetime, tz: tzinfo, now: datetime) -> str:
+    """`14:15` on the day of `now`, `03-14 14:15` on another: a time alone reads as today's."""
+    if moment.astimezone(tz).date() == now.astimezone(tz).date():
+        return clock_time(moment, tz)
+    return moment.astimezone(tz).strftime("%m-%d %H:%M")
+
+
 def date_time(moment: datetime, tz: tzinfo) -> str:
     """`2026-11-28 14:15 CET`."""
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")

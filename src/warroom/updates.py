@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 from warroom.model import ActionItem, ActionStatus, Event, EventKind, Incident
 from warroom.severity import SEVERITIES, severity_label
 from warroom.text import printable
-from warroom.timefmt import clock_time, date_time, duration
+from warroom.timefmt import clock_time_on, date_time, duration
 
 # A flood of alerts should not bury the update: the newest developments, and a count.
 MAX_DEVELOPMENTS = 12
@@ -40,7 +40,7 @@ def compose_update(context: UpdateContext, tz: tzinfo) -> str:
         f"IC: {_one_line(incident.commander or 'unassigned')}.",
         f"Impact: {level.name}: {level.definition.lower()}.",
         "",
-        f"Since the last update ({clock_time(context.since, tz)}):"
+        f"Since the last update ({clock_time_on(context.since, tz, context.now)}):"
         if context.since
         else "What we know so far:",
     ]
@@ -48,7 +48,10 @@ def compose_update(context: UpdateContext, tz: tzinfo) -> str:
     if len(news) > MAX_DEVELOPMENTS:
         lines.append(f"- ... {len(news) - MAX_DEVELOPMENTS} earlier events, see the timeline")
         news = news[-MAX_DEVELOPMENTS:]
-    lines.extend(f"- {clock_time(event.occurred_at, tz)} {_one_line(event.text)}" for event in news)
+    lines.extend(
+        f"- {clock_time_on(event.occurred_at, tz, context.now)} {_one_line(event.text)}"
+        for event in news
+    )
     if not news:
         lines.append("- No new developments.")
     still_open = [item for item in context.action_items if item.status is not ActionStatus.DONE]

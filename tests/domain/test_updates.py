@@ -74,3 +74,25 @@ def test_nothing_new() -> None:
         UpdateContext(INCIDENT, T0, [], [], T0 + timedelta(minutes=30), T0), UTC_ZONE
     )
     assert "- No new developments." in text
+
+
+def test_events_and_the_last_update_on_another_day_have_their_date() -> None:
+    """A time alone reads as today's: one from another day (yesterday's deploy, a war room
+    open past midnight) says which day."""
+    now = datetime(2024, 3, 16, 0, 20, tzinfo=UTC)
+    text = compose_update(
+        UpdateContext(
+            INCIDENT,
+            datetime(2024, 3, 15, 23, 50, tzinfo=UTC),
+            [
+                event(-1440, "Migration deployed"),
+                Event(99, 1, EventKind.NOTE, "bob", "x", now, now),
+            ],
+            [],
+            now + timedelta(minutes=30),
+            now,
+        ),
+        UTC_ZONE,
+    )
+    assert "Since the last update (03-15 23:50):" in text
+    assert "- 03-14 14:23 Migration deployed\n- 00:20 x\n" in text

@@ -76,6 +76,27 @@ async def test_a_clock_stepped_back_between_two_typed_events(
         assert "elapsed 3m" in banner  # 14:23 to 14:26, by the clock as it is now
 
 
+async def test_an_event_on_another_day_dates_the_timeline(
+    make_app: AppFactory, store: Store, clock: FrozenClock
+) -> None:
+    """Declared today, with an event backdated to an earlier day (the deploy that started it,
+    or a time taken as yesterday's): without dates it read as if it were today."""
+    clock.set(utc(2024, 3, 15, 14, 0))
+    incident = store.create_incident("Checkout down", 2, commander="Bob", actor="Bob")
+    app = make_app(incident.id)
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        await log(pilot, screen, "db cpu 95%")
+        assert [time for time, _ in rows(timeline)] == ["14:00", "14:00"]
+        await log(pilot, screen, "15:30 deploy (yesterday's, as later than now)")
+        assert rows(timeline) == [
+            ("03-14 15:30", "deploy (yesterday's, as later than now)"),
+            ("03-15 14:00", "Incident declared: SEV-2 (High), IC Bob"),
+            ("03-15 14:00", "db cpu 95%"),
+        ]
+
+
 async def test_across_midnight_every_row_gets_its_date(
     make_app: AppFactory, store: Store, clock: FrozenClock
 ) -> None:

@@ -152,6 +152,7 @@ class Timeline(ScrollView, can_focus=True):
         self.has_older = False
         self.has_newer = False  # False: the window reaches the newest event (live)
         self._show_dates = False
+        self._dates_asked = False
         self._waiting = False
         # Rows the keys moved past an edge of the window while the page beyond it was read
         # (negative: up); moved once it is in.
@@ -193,9 +194,21 @@ class Timeline(ScrollView, can_focus=True):
 
     @show_dates.setter
     def show_dates(self, show: bool) -> None:
+        """The screen's say (the incident spans days); dated anyway while the window's events
+        do (an event backdated to another day, in an incident declared today)."""
+        self._dates_asked = show
+        self._date_if_needed()
+
+    def _date_if_needed(self) -> None:
+        events = self._events
+        spans = bool(events) and self._day(events[0]) != self._day(events[-1])
+        show = self._dates_asked or spans
         if show != self._show_dates:
             self._show_dates = show
             self.refresh()  # every row, not only those added from now on
+
+    def _day(self, event: Event) -> object:
+        return event.occurred_at.astimezone(self._tz).date()
 
     @property
     def selected(self) -> Event | None:
@@ -300,6 +313,7 @@ class Timeline(ScrollView, can_focus=True):
             self._events.append(event)
             self._ids.add(event.id)
             self._trim_front(keep_view=not follow)
+            self._date_if_needed()
             self._resize_virtual()
             if follow:
                 self.move_cursor(len(self._events) - 1)  # draws the new row, the cursor on it
@@ -325,6 +339,7 @@ class Timeline(ScrollView, can_focus=True):
         self._ids = {event.id for event in self._events}
         self._drawn = {key: drawn for key, drawn in self._drawn.items() if key in self._ids}
         self._gone_undrawn()
+        self._date_if_needed()
         self._resize_virtual()
         row = self._row_of(select) if select is not None else None
         if row is None:
