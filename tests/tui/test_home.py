@@ -8,8 +8,10 @@ from textual.widgets import DataTable, Input
 
 from tests.tui.conftest import AppFactory, loaded, until
 from warroom.clock import FrozenClock
-from warroom.screens.home import HomeScreen
+from warroom.screens.home import COLUMNS, HomeScreen
 from warroom.store import Store
+
+IC = [key for key, _ in COLUMNS].index("ic")
 
 
 async def test_active_first_then_past(
@@ -27,7 +29,7 @@ async def test_active_first_then_past(
         keys = [str(table.get_row_at(row)[1]) for row in range(3)]
         assert keys == ["INC-3", "INC-2", "INC-1"]
         assert str(table.get_row_at(2)[3]) == "resolved"
-        assert str(table.get_row_at(1)[6]) == "Bob Chen"
+        assert str(table.get_row_at(1)[IC]) == "Bob Chen"
 
 
 async def test_enter_opens_the_selected_incident(make_app: AppFactory, store: Store) -> None:

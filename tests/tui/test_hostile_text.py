@@ -210,7 +210,7 @@ def test_nothing_but_textual_reaches_the_terminal_and_the_layout_holds(
     assert "title: \\x1b[31;5mRED\\x1b[0m \\x1b]0;owned" in text("war room")  # not obeyed
     assert "event: \\x1b[31;5mRED" in text("war room")
     assert "INC-1 title: \\x1b[31;5mRED" in text("update composer")
-    assert "title: \\x1b[31;5mRED" in text("home")
+    assert "title: \\x1b[31;" in text("home")  # (cut with … to fit 80 columns)
     for name, cells in hostile_shots.items():
         assert [len(row) for row in cells] == [80] * 24
         assert frame(cells) == frame(plain_shots[name]), f"{name}:\n{text(name)}"

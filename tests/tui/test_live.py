@@ -216,12 +216,12 @@ async def test_the_home_screen_follows_incidents_declared_and_resolved_elsewhere
         theirs.change_severity(first.id, 2, actor="Carol")
         theirs.assign_role(first.id, Role.COMMANDER, "Dave", actor="Carol")
         await soon(pilot, lambda: home_rows(app)[1][0] == "SEV-2", "the new severity")
-        await soon(pilot, lambda: home_rows(app)[1][-1] == "Dave", "the new IC")
+        await soon(pilot, lambda: home_rows(app)[1][5] == "Dave", "the new IC")
 
         clock.advance(timedelta(minutes=47))
         theirs.resolve(declared.id, actor="Carol")
         await soon(pilot, lambda: home_rows(app)[-1][1] == declared.key, "resolved: listed last")
-        assert home_rows(app)[-1][3:6:2] == ["resolved", "47m"]
+        assert home_rows(app)[-1][3:5] == ["resolved", "47m"]
         assert [row[1] for row in home_rows(app)] == [first.key, declared.key]
 
 

@@ -226,9 +226,15 @@ def test_key_help(snap_compare: SnapCompare, make_app: AppFactory, store: Store)
     )
 
 
+@pytest.mark.parametrize("size", [(100, 24), (80, 24)], ids=lambda size: f"{size[0]}x{size[1]}")
 def test_home_screen(
-    snap_compare: SnapCompare, make_app: AppFactory, store: Store, clock: FrozenClock
+    snap_compare: SnapCompare,
+    make_app: AppFactory,
+    store: Store,
+    clock: FrozenClock,
+    size: tuple[int, int],
 ) -> None:
+    """At 80 columns the title gives way for the status, age and IC."""
     busy_incident(store, clock)
     resolved = store.create_incident("Footer link broken", 4, commander="Erin", actor="erin")
     store.create_incident("Search returning slow results", 3, commander="Alice Kim", actor="alice")
@@ -240,7 +246,7 @@ def test_home_screen(
 
         await until(pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == 3, "list")
 
-    assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
 
 def test_home_screen_empty(snap_compare: SnapCompare, make_app: AppFactory) -> None:

@@ -29,16 +29,18 @@ if TYPE_CHECKING:
 _LISTED = frozenset({"incident", "role"})
 
 
+# The least needed last: on a narrow terminal, what does not fit is past the right edge.
 COLUMNS = (
     ("sev", "sev"),
     ("id", "id"),
     ("title", "title"),
     ("status", "status"),
-    ("detected", "detected"),
     ("age", "age"),
     ("ic", "IC"),
+    ("detected", "detected"),
 )
-MAX_COLUMN = 60
+MAX_COLUMN = {"title": 60, "ic": 20}  # cut with … past these (others are short)
+MIN_TITLE = 16  # cut with … to fit the columns after it, but never narrower
 
 
 class HomeScreen(Screen[None]):
@@ -149,19 +151,35 @@ class HomeScreen(Screen[None]):
                     incident.phase.title if incident.is_active else "resolved",
                     style="" if incident.is_active else "dim",
                 ),
-                Text(date_time(incident.detected_at, tz), style="dim"),
                 Text(duration((incident.resolved_at or now) - incident.detected_at)),
                 Text(one_line(incident.commander or "—")),
+                Text(date_time(incident.detected_at, tz), style="dim"),
             )
             for incident in incidents
         ]
         # Columns sized from what they hold, here, rather than measured by the table later.
+        widths = [
+            min(MAX_COLUMN.get(key, 60), max([len(label), *(row[index].cell_len for row in rows)]))
+            for index, (key, label) in enumerate(COLUMNS)
+        ]
+        # The title gives way (cut with …) for the status, age and IC to fit the screen.
+        title = [key for key, _ in COLUMNS].index("title")
+        others = sum(width + 2 * table.cell_padding for width in widths[title + 1 : -1])
+        others += sum(width + 2 * table.cell_padding for width in widths[:title])
+        room = self.size.width - others - 2 * table.cell_padding - 1  # (the scroll bar's edge)
+        widths[title] = max(MIN_TITLE, min(widths[title], room))
+        # The last column (when detected) only if it fits whole: not a stray first letter.
+        shown = len(COLUMNS)
+        if widths[title] + others + widths[-1] + 4 * table.cell_padding > self.size.width:
+            shown -= 1
+        for row in rows:
+            for index, width in enumerate(widths):
+                row[index].truncate(width, overflow="ellipsis")
         table.clear(columns=True)
-        for index, (key, label) in enumerate(COLUMNS):
-            width = max([len(label), *(row[index].cell_len for row in rows)])
-            table.add_column(label, key=key, width=min(width, MAX_COLUMN))
+        for (key, label), width in zip(COLUMNS[:shown], widths, strict=False):
+            table.add_column(label, key=key, width=width)
         for incident, row in zip(incidents, rows, strict=True):
-            table.add_row(*row, key=str(incident.id))
+            table.add_row(*row[:shown], key=str(incident.id))
         empty = table.row_count == 0
         self.query_one("#home-empty", Label).display = empty
         if not empty:
@@ -170,6 +188,10 @@ class HomeScreen(Screen[None]):
             if selected_id in ids:
                 selected = ids.index(selected_id)
             table.move_cursor(row=min(selected, table.row_count - 1))
+
+    def on_resize(self) -> None:
+        if self._shown:
+            self.show(self._shown.values())  # the title's width follows the screen's
 
     def _selected_id(self) -> int | None:
         table = self.query_one(DataTable)
