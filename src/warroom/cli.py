@@ -269,10 +269,16 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
         raise BadInput("the event text must not be empty")
     occurred_at = None
     if args.at is not None:
-        from warroom.timeparse import parse_time
+        from warroom.timeparse import parse_time, taken_as_yesterday
 
         zone = ZoneInfo(ctx.setting("display.timezone"))
-        occurred_at = parse_time(args.at, ctx.clock.now(), zone)
+        now = ctx.clock.now()
+        occurred_at = parse_time(args.at, now, zone)
+        if taken_as_yesterday(args.at, occurred_at, now, zone):
+            _warn(
+                f"{args.at.strip()} is later than now: taken as yesterday's, "
+                f"{date_time(occurred_at, zone)}"
+            )
     actor = args.actor if args.actor is not None else ctx.setting("user.name")
     with ctx.open_store(create=False) as store:
         event = store.log_event(

@@ -44,6 +44,13 @@ def parse_time(text: str, now: datetime, tz: tzinfo) -> datetime:
     raise BadInput(f"bad time {text!r}: use HH:MM, -5m (that long ago) or an ISO 8601 date-time")
 
 
+def taken_as_yesterday(text: str, moment: datetime, now: datetime, tz: tzinfo) -> bool:
+    """Whether `text`, a time of day read as `moment`, was later than now, so yesterday's:
+    as decided, and worth saying (23:00 meant for tonight, a clock in another zone)."""
+    later = moment.astimezone(tz).date() < now.astimezone(tz).date()
+    return later and _CLOCK_RE.match(text.strip()) is not None
+
+
 def split_leading_time(text: str, now: datetime, tz: tzinfo) -> tuple[datetime | None, str]:
     """`14:15 migration deployed` -> (14:15 as UTC, "migration deployed"); no time -> (None, text).
 

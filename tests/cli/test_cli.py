@@ -186,6 +186,21 @@ def test_log_at_uses_the_configured_timezone(
         assert store.get_event(int(out.strip()[3:])).occurred_at == T0.replace(minute=20)
 
 
+def test_log_at_a_time_later_than_now_says_it_is_yesterdays(
+    run: Run, clock: FrozenClock, database: Database
+) -> None:
+    run("config", "set", "display.timezone", "UTC")
+    run("new", "x", "--detach")
+    code, out, err = run("log", "INC-1", "nightly batch", "--at", "23:00")  # at 14:23
+    assert code == 0
+    assert err == ("warning: 23:00 is later than now: taken as yesterday's, 2024-03-14 23:00 UTC\n")
+    with Store.open(database.location, clock) as store:
+        assert store.get_event(int(out.strip()[3:])).occurred_at == T0.replace(
+            day=14, hour=23, minute=0
+        )
+    assert run("log", "INC-1", "y", "--at", "14:00")[2] == ""  # earlier today: nothing to say
+
+
 def test_severity_and_resolve(run: Run, clock: FrozenClock) -> None:
     run("new", "x", "--severity", "3", "--detach")
     clock.advance(timedelta(minutes=10))

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from textual.pilot import Pilot
 
-from tests.tui.conftest import AppFactory, loaded, until
+from tests.tui.conftest import AppFactory, Notes, loaded, until
 from warroom.clock import FrozenClock
 from warroom.config import Config
 from warroom.screens.war_room import WarRoomScreen
@@ -84,7 +84,8 @@ async def test_an_event_on_another_day_dates_the_timeline(
     clock.set(utc(2024, 3, 15, 14, 0))
     incident = store.create_incident("Checkout down", 2, commander="Bob", actor="Bob")
     app = make_app(incident.id)
-    async with app.run_test(size=(100, 24)) as pilot:
+    notes = Notes()
+    async with app.run_test(size=(100, 24), message_hook=notes.hook) as pilot:
         screen = await loaded(pilot)
         timeline = screen.query_one(Timeline)
         await log(pilot, screen, "db cpu 95%")
@@ -94,6 +95,10 @@ async def test_an_event_on_another_day_dates_the_timeline(
             ("03-14 15:30", "deploy (yesterday's, as later than now)"),
             ("03-15 14:00", "Incident declared: SEV-2 (High), IC Bob"),
             ("03-15 14:00", "db cpu 95%"),
+        ]
+        assert [str(note.message) for note in notes] == [
+            "15:30 is later than now: logged as yesterday's (2024-03-14 15:30 UTC). "
+            "Edit it (e) if that is not what you meant."
         ]
 
 

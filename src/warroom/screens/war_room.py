@@ -30,6 +30,8 @@ from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_news, read_sta
 from warroom.screens.live import Live
 from warroom.severity import SEVERITIES, severity_label
 from warroom.text import printable
+from warroom.timefmt import date_time
+from warroom.timeparse import taken_as_yesterday
 from warroom.updates import UpdateContext, compose_update
 from warroom.widgets.board import Board, stepped
 from warroom.widgets.countdown import Countdown
@@ -383,6 +385,16 @@ class WarRoomScreen(Screen[None]):
             message.log_input.not_saved()
             return
         message.log_input.saved(message.text)
+        typed_time = message.text.lstrip().partition(" ")[0]
+        if line.occurred_at is not None and taken_as_yesterday(
+            typed_time, line.occurred_at, self.warroom.clock.now(), self.warroom.config.tz
+        ):
+            self.notify(
+                f"{typed_time} is later than now: logged as yesterday's "
+                f"({date_time(line.occurred_at, self.warroom.config.tz)}). "
+                "Edit it (e) if that is not what you meant.",
+                markup=False,
+            )
         self._logged_here.add(event.id)
         await self._show_event(event)
         # What was just typed is shown, wherever the cursor was: a person checks it went in.
