@@ -74,7 +74,12 @@ class SeverityDialog(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="severity-dialog", classes="dialog"):
-            yield Label("Change severity", classes="dialog-title")
+            current = SEVERITIES[self.current]
+            # The level now in the title, not after a row's definition: at 80 columns a long
+            # definition pushed it out of sight.
+            yield Label(
+                f"Change severity · now {current.label} {current.name}", classes="dialog-title"
+            )
             for level in SEVERITIES:
                 yield Static(self._row(level), id=f"pick-{level}", classes=f"pick sev-{level}")
             yield Label("1–4 pick · Enter confirm · Escape cancel", classes="dialog-help")
@@ -83,8 +88,6 @@ class SeverityDialog(ModalScreen[int | None]):
         sev = SEVERITIES[level]
         text = Text(f" {level}  {sev.label} {sev.name:<8} ", style="bold")
         text.append(sev.definition)
-        if level == self.current:
-            text.append("  (current)", style="italic")
         return text
 
     def on_mount(self) -> None:
