@@ -572,7 +572,7 @@ class PostMortemScreen(Screen[None]):
         self._hint("report-id", "derived from the date" if not draft.report_id else "")
         self._hint("report-date", "the detection date" if draft.report_date is None else "")
         if draft.impact_duration:
-            duration_hint = "typed (clear it: from the milestones)"
+            duration_hint = "typed; clear to compute it"
         elif report.incident.resolved_at is None:
             duration_hint = "not resolved yet"
         else:
