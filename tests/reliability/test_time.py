@@ -101,10 +101,10 @@ class Cli:
     def __init__(self, db: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]) -> None:
         self.db, self.clock, self.capsys = db, clock, capsys
 
-    def __call__(self, *args: str) -> str:
+    def __call__(self, *args: str, warning: str = "") -> str:
         code = main(["--db", str(self.db), *args], clock=self.clock)
         out, err = self.capsys.readouterr()
-        assert (code, err) == (0, ""), args
+        assert (code, err) == (0, f"warning: {warning}\n" if warning else ""), args
         return out
 
 
@@ -124,7 +124,14 @@ def test_across_midnight(cli: Cli, clock: FrozenClock, db_path: Path) -> None:
     cli("log", "INC-1", "before midnight")
     clock.set(utc(2024, 3, 16, 0, 5))
     cli("log", "INC-1", "after midnight")
-    cli("log", "INC-1", "typed at 00:05 about 23:58", "--at", "23:58")  # yesterday's 23:58
+    cli(  # yesterday's 23:58, and said
+        "log",
+        "INC-1",
+        "typed at 00:05 about 23:58",
+        "--at",
+        "23:58",
+        warning="23:58 is later than now: taken as yesterday's, 2024-03-15 23:58 UTC",
+    )
     cli("log", "INC-1", "typed at 00:05 about 00:01", "--at", "00:01")
     assert texts(db_path, clock)[1:] == [
         "before midnight",

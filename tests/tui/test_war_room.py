@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from textual import events
-from textual.widgets import Input
+from textual.widgets import Input, Label, Select
 
 from tests.conftest import T0
 from tests.faults import failing_writes
@@ -650,6 +650,37 @@ async def test_advance_and_resolve(
         resolved_at = store.get_incident(incident_id).resolved_at
         assert resolved_at is not None
         assert screen.query_one(Countdown).due == resolved_at + timedelta(hours=48)
+
+
+async def test_release_a_role(make_app: AppFactory, store: Store, incident_id: int) -> None:
+    """An expert who has left is taken off the roles (ctrl+r: the role chosen, the name typed);
+    the IC is never left empty."""
+    store.assign_role(incident_id, Role.EXPERT, "Dave", actor="bob")
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: app.screen is not screen, "the roles dialog")
+        dialog = app.screen
+        dialog.query_one("#role", Select).value = Role.EXPERT
+        await pilot.press(*"Eve", "ctrl+r")
+        await pilot.pause()
+        assert "Eve is not Subject-matter expert" in str(
+            dialog.query_one("#roles-error", Label).render()
+        )
+        dialog.query_one("#person", Input).value = "Dave"
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: not store.roles(incident_id)[1:], "the release")
+        assert app.screen is screen
+        assert texts(store, incident_id)[-1] == "Dave is no longer Subject-matter expert"
+
+        await pilot.press("r")
+        await until(pilot, lambda: app.screen is not screen, "the roles dialog")
+        app.screen.query_one("#role", Select).value = Role.COMMANDER
+        await pilot.press(*"Bob Chen", "ctrl+r")
+        await pilot.pause()
+        assert "always has an IC" in str(app.screen.query_one("#roles-error", Label).render())
+        assert [r.person for r in store.roles(incident_id)] == ["Bob Chen"]
 
 
 async def test_assign_a_role(make_app: AppFactory, store: Store, incident_id: int) -> None:

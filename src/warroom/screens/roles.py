@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,18 +17,31 @@ from warroom.text import one_line
 from warroom.widgets.fields import TextField
 
 
-class RolesDialog(SavingDialog[tuple[Role, str]]):
-    """Shows who holds which role; Enter assigns the chosen role to the named person.
-    Assigning the IC (or scribe, or comms liaison) hands the role over."""
+@dataclass(frozen=True, slots=True)
+class RoleChange:
+    """`person` is given `role`; or, with `released` (the assignment), no longer holds it."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    role: Role
+    person: str
+    released: RoleAssignment | None = None
+
+
+class RolesDialog(SavingDialog[RoleChange]):
+    """Shows who holds which role; Enter assigns the chosen role to the named person, ctrl+r
+    takes it from them (an expert who has left, a scribe no longer needed). Assigning the IC
+    (or scribe, or comms liaison) hands the role over; the IC is never left empty."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+r", "release", "Release", tooltip="The named person no longer holds it"),
+    ]
 
     def __init__(
         self,
         roles: Sequence[RoleAssignment],
         *,
         blink: bool = True,
-        save: Callable[[tuple[Role, str]], Awaitable[bool]] | None = None,
+        save: Callable[[RoleChange], Awaitable[bool]] | None = None,
     ) -> None:
         super().__init__(save)
         self.roles = roles
@@ -46,7 +60,10 @@ class RolesDialog(SavingDialog[tuple[Role, str]]):
                 )
                 yield TextField(placeholder="name", id="person")
             yield Label("", id="roles-error", classes="form-error")
-            yield Label("Enter assign · Escape close · Tab switch field", classes="dialog-help")
+            yield Label(
+                "Enter assign · ctrl+r release · Escape close · Tab switch field",
+                classes="dialog-help",
+            )
 
     def _holders(self) -> Text:
         text = Text()
@@ -64,13 +81,33 @@ class RolesDialog(SavingDialog[tuple[Role, str]]):
 
     async def on_input_submitted(self, message: Input.Submitted) -> None:
         message.stop()
-        person = message.value.strip()
-        if not person:
-            self.query_one("#roles-error", Label).update("type the person's name")
+        chosen = self._chosen()
+        if chosen is not None:
+            await self.finish(RoleChange(*chosen))
+
+    async def action_release(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
             return
+        role, person = chosen
+        held = [r for r in self.roles if r.role is role and r.person.strip() == person]
+        if not held:
+            self._error(f"{person} is not {role.title}")
+        elif role is Role.COMMANDER:
+            self._error("an incident always has an IC: assign the new IC instead")
+        else:
+            await self.finish(RoleChange(role, person, released=held[0]))
+
+    def _chosen(self) -> tuple[Role, str] | None:
+        person = self.query_one("#person", Input).value.strip()
         role = self.query_one("#role", Select).value
-        if isinstance(role, Role):
-            await self.finish((role, person))
+        if not person:
+            self._error("type the person's name")
+            return None
+        return (role, person) if isinstance(role, Role) else None
+
+    def _error(self, message: str) -> None:
+        self.query_one("#roles-error", Label).update(Text(message))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -25,7 +25,7 @@ from warroom.errors import BadInput, Conflict, DatabaseError, StorageError
 from warroom.lifecycle import Phase, postmortem_due
 from warroom.logline import LogLine, parse_log_line
 from warroom.merge import settle
-from warroom.model import ActionItem, Event, EventKind, Incident, Presence, Role
+from warroom.model import ActionItem, Event, EventKind, Incident, Presence
 from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_news, read_state
 from warroom.screens.live import Live
 from warroom.severity import SEVERITIES, severity_label
@@ -713,22 +713,28 @@ class WarRoomScreen(Screen[None]):
         self.warroom.open_postmortem(self.incident_id)
 
     def action_roles(self) -> None:
-        from warroom.screens.roles import RolesDialog
+        from warroom.screens.roles import RoleChange, RolesDialog
 
         state = self.state
         if state is None:
             return
 
-        async def assign(choice: tuple[Role, str]) -> bool:
-            role, person = choice
+        actor = self.warroom.config.user
+
+        async def change(change: RoleChange) -> bool:
+            released = change.released
+            if released is not None:
+                return await self._saved(
+                    "release the role", lambda store: store.release_role(released.id, actor=actor)
+                )
             return await self._saved(
                 "assign the role",
                 lambda store: store.assign_role(
-                    self.incident_id, role, person, actor=self.warroom.config.user
+                    self.incident_id, change.role, change.person, actor=actor
                 ),
             )
 
-        self.app.push_screen(RolesDialog(state.roles, blink=self.warroom.blink, save=assign))
+        self.app.push_screen(RolesDialog(state.roles, blink=self.warroom.blink, save=change))
 
     async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
         event = message.event
