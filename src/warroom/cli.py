@@ -300,6 +300,9 @@ def cmd_severity(args: argparse.Namespace, ctx: Context) -> int:
         last_update = store.last_event_of_kind(incident_id, EventKind.UPDATE)
         changes = store.severity_changes(incident_id)
     old = severity_label(change.old) if change.old else "?"
+    if not incident.is_active:  # a resolved incident reclassified: no updates are due
+        _out(f"{incident.key}: {old} → {severity_label(change.new)} (resolved: no updates due)")
+        return EXIT_OK
     due = next_update_due(
         incident,
         last_update.occurred_at if last_update else None,

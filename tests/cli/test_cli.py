@@ -211,6 +211,12 @@ def test_severity_and_resolve(run: Run, clock: FrozenClock) -> None:
     assert code == 0
     assert out == "INC-1 resolved after 10m; post-mortem due by 2024-03-17 14:33 UTC\n"
     assert json.loads(run("list", "--json")[1])[0]["status"] == "resolved"
+    # reclassified in the post-mortem review: no update is due for a resolved incident
+    assert run("severity", "INC-1", "2") == (
+        0,
+        "INC-1: SEV-1 → SEV-2 (resolved: no updates due)\n",
+        "",
+    )
 
 
 def test_config_get_and_set(run: Run, isolated_environment: Path) -> None:
