@@ -110,9 +110,26 @@ def test_split_leading_time(text: str, expected_time: datetime | None, rest: str
     assert split_leading_time(text, NOW, UTC_ZONE) == (expected_time, rest)
 
 
-def test_split_leading_time_refuses_a_mistyped_time() -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "25:15 migration deployed",
+        # An event's edit line (`date time kind: text`) with its time broken: it was saved
+        # whole as the event's text, at the old time.
+        "2024-03-15 14:1500 note: rollback",
+        "2024-03-15114:15:00 note: rollback",
+    ],
+)
+def test_split_leading_time_refuses_a_mistyped_time(text: str) -> None:
     with pytest.raises(BadInput):
-        split_leading_time("25:15 migration deployed", NOW, UTC_ZONE)
+        split_leading_time(text, NOW, UTC_ZONE)
+
+
+def test_a_date_with_a_ratio_after_it_is_text() -> None:
+    assert split_leading_time("2024-03-15 3:1 ratio", NOW, UTC_ZONE) == (
+        None,
+        "2024-03-15 3:1 ratio",
+    )
 
 
 @pytest.mark.parametrize(
