@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from rich.segment import Segment
 from rich.style import Style
@@ -207,7 +207,7 @@ class Timeline(ScrollView, can_focus=True):
             self._show_dates = show
             self.refresh()  # every row, not only those added from now on
 
-    def _day(self, event: Event) -> object:
+    def _day(self, event: Event) -> date:
         return event.occurred_at.astimezone(self._tz).date()
 
     @property
