@@ -51,9 +51,6 @@ T = TypeVar("T")
 # Who is here is read again this often (and whenever someone opens or closes the war room):
 # someone whose warroom stopped stamping drops off by itself.
 PRESENCE_REFRESH = timedelta(seconds=5)
-# After the frame showing a saved line: the time to write it to the terminal (Textual writes
-# from another thread, which waits while this one works), before focus moves and the whole
-# screen is drawn again. Keys pressed meanwhile already go where focus is going.
 # The clock's tick waits while a line is saved, until its row is drawn, this long at most.
 CLOCK_HELD_AT_MOST = 0.25  # seconds
 
@@ -385,6 +382,14 @@ class WarRoomScreen(Screen[None]):
             message.log_input.not_saved()
             return
         message.log_input.saved(message.text)
+        self._logged_here.add(event.id)
+        await self._show_event(event)
+        # What was just typed is shown, wherever the cursor was: a person checks it went in.
+        timeline = self.query_one(Timeline)
+        timeline.reveal(event.id)
+        timeline.when_drawn(event.id, release_the_clock)
+        # The row on the screen: a moment nobody waits for, to collect the line's garbage in.
+        timeline.when_drawn(event.id, self.warroom.collector.breather)
         typed_time = message.text.lstrip().partition(" ")[0]
         if line.occurred_at is not None and taken_as_yesterday(
             typed_time, line.occurred_at, self.warroom.clock.now(), self.warroom.config.tz
@@ -395,14 +400,6 @@ class WarRoomScreen(Screen[None]):
                 "Edit it (e) if that is not what you meant.",
                 markup=False,
             )
-        self._logged_here.add(event.id)
-        await self._show_event(event)
-        # What was just typed is shown, wherever the cursor was: a person checks it went in.
-        timeline = self.query_one(Timeline)
-        timeline.reveal(event.id)
-        timeline.when_drawn(event.id, release_the_clock)
-        # The row on the screen: a moment nobody waits for, to collect the line's garbage in.
-        timeline.when_drawn(event.id, self.warroom.collector.breather)
 
     async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
         """Run a store call; on failure tell the user what was not done and why, and return
