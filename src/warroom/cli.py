@@ -258,7 +258,12 @@ _RECORDED_BY_WARROOM = (EventKind.SEVERITY, EventKind.PHASE, EventKind.ROLE)
 
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     incident_id = parse_incident_ref(args.id)
-    kind = EventKind.parse(args.kind)
+    try:
+        kind = EventKind.parse(args.kind)
+    except BadInput:
+        raise BadInput(
+            f"bad kind {args.kind!r}: use one of note, alert, action, decision, update"
+        ) from None
     if kind in _RECORDED_BY_WARROOM:
         raise BadInput(
             f"warroom records {kind.value} events itself, with the change"

@@ -26,7 +26,7 @@ _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _RELATIVE_RE = re.compile(r"^-(?:\d+[dhms])+$", re.IGNORECASE)
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CLOCKISH_RE = re.compile(r"^\d{1,2}:\d{2}")  # a time with more after it: broken
+_BROKEN_CLOCK_RE = re.compile(r"^\d{1,2}:\d{2}[\d:]")  # `14:1500`, `14:15:0`: not `10:00-11:00`
 _DATE_RUN_ON_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\d")
 
 
@@ -63,14 +63,15 @@ def split_leading_time(text: str, now: datetime, tz: tzinfo) -> tuple[datetime |
     head, _, rest = stripped.partition(" ")
     if _DATE_RE.match(head):
         clock_part, _, after = rest.partition(" ")
-        if _CLOCK_RE.match(clock_part) or _CLOCKISH_RE.match(clock_part):
-            # (a date and a broken time, as an edit can leave it: refused, not text)
+        if _CLOCK_RE.match(clock_part):
             return parse_time(f"{head} {clock_part}", now, tz), after.strip()
+        if _BROKEN_CLOCK_RE.match(clock_part):  # as an edit can leave it: refused, not text
+            raise BadInput(f"bad time {head} {clock_part!r}: use YYYY-MM-DD HH:MM[:SS]")
         return None, text
     if _CLOCK_RE.match(head) or _RELATIVE_RE.match(head) or _ISO_RE.match(head):
         return parse_time(head, now, tz), rest.strip()
     if _DATE_RUN_ON_RE.match(head):  # `2024-03-15114:15:00`: a date run into its time
-        return parse_time(head, now, tz), rest.strip()
+        raise BadInput(f"bad time {head!r}: use YYYY-MM-DD HH:MM[:SS]")
     return None, text
 
 

@@ -165,6 +165,32 @@ def test_unreachable_server_is_one_clear_error_without_the_password(clock: Froze
     assert "\n" not in message
 
 
+@pytest.mark.parametrize(
+    ("said", "refused"),
+    [
+        ('port 5432 failed: FATAL:  database "x" does not exist', True),
+        ("port 5432 failed: FATAL:  password authentication failed for user", True),
+        ("port 5432 failed: FATAL:  the database system is starting up", False),
+        ("port 5432 failed: FATAL:  sorry, too many clients already", False),
+        ("port 5432 failed: Connection refused", False),
+        # several addresses tried: the server's answer on a later line
+        (
+            "::1 port 5432 failed: Connection refused\n"
+            '127.0.0.1 port 5432 failed: FATAL:  role "x" does not exist',
+            True,
+        ),
+    ],
+)
+def test_a_server_that_refuses_is_bad_input_one_not_reached_or_busy_may_work_later(
+    said: str, refused: bool
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    target = resolve_target("postgresql://ic@db.example:5432/warroom")
+    error = engine._not_opened(OperationalError("connect", {}, Exception(said)), target)
+    assert isinstance(error, DatabaseError if refused else StorageError), said
+
+
 def test_a_postgres_url_with_a_port_that_is_not_a_number_is_bad_input() -> None:
     with pytest.raises(BadInput, match="bad PostgreSQL URL"):
         resolve_target("postgresql://ic@db.example:fivefourthreetwo/warroom")

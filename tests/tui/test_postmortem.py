@@ -25,6 +25,7 @@ from warroom.model import (
     ReportStatus,
     Why,
 )
+from warroom.room import FIRST_PAGE
 from warroom.screens.dialogs import ConfirmDialog
 from warroom.screens.postmortem import PostMortemScreen
 from warroom.screens.postmortem_dialogs import ConflictDialog, ForcePublishDialog
@@ -673,6 +674,30 @@ async def test_star_and_hide_events_for_the_report(
         await pilot.pause()
         assert app.screen is screen
         assert store.get_event(event.id).deleted_at is None
+
+
+async def test_home_and_end_in_its_timeline_reach_the_ends_of_a_long_incident(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """The post-mortem's timeline is the war room's, with its Home and End: it asked for an
+    end of the incident that nobody read, and paged no more."""
+    for n in range(FIRST_PAGE + 50):
+        store.log_event(incident_id, f"alert {n}", actor="monitor")
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await pm_loaded(pilot)
+        timeline = screen.query_one(ReportTimeline)
+        await until(pilot, lambda: timeline.row_count == FIRST_PAGE, "the newest page")
+        screen.set_focus(timeline)
+        await pilot.press("home")
+        await until(pilot, lambda: not timeline.has_older, "the first page")
+        assert timeline.selected == timeline.events[0]
+        await pilot.press("end")
+        await until(pilot, lambda: not timeline.has_newer, "the newest page")
+        assert timeline.selected is not None
+        assert timeline.selected.text == f"alert {FIRST_PAGE + 49}"
+        await pilot.press("pageup", "pageup", "pageup")  # and it pages on
+        await until(pilot, lambda: timeline.row_count > FIRST_PAGE, "an older page")
 
 
 async def test_action_items_added_and_edited_here(

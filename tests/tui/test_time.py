@@ -98,7 +98,7 @@ async def test_an_event_on_another_day_dates_the_timeline(
         ]
         assert [str(note.message) for note in notes] == [
             "15:30 is later than now: logged as yesterday's (2024-03-14 15:30 UTC). "
-            "Edit it (e) if that is not what you meant."
+            "If that is not what you meant: Escape, then e on its row."
         ]
 
 

@@ -344,6 +344,24 @@ async def test_home_and_end_ask_for_the_ends_of_the_incident_past_the_window() -
         assert timeline.selected == event(99)
 
 
+async def test_a_page_read_from_an_edge_the_window_no_longer_has_is_not_added() -> None:
+    """PageUp held, then End: the older page came in after the newest page had replaced the
+    window, and was added to it, out of order (the rows ran back in time)."""
+    app = Pager()
+    async with app.run_test(size=(80, 20)) as pilot:
+        timeline = app.query_one(Timeline)
+        timeline.show([event(n) for n in range(100, 200)], has_older=True, has_newer=False)
+        timeline.move_cursor(0)
+        await pilot.pause()
+        assert app.wanted == [(100, True)]
+        newest = [event(n) for n in range(500, 600)]
+        timeline.show(newest, has_older=True, has_newer=False)  # End, read meanwhile
+        timeline.add_page([event(n) for n in range(100)], older=True, more=True, edge=event(100))
+        await pilot.pause()
+        assert list(timeline.events) == newest
+        assert timeline.selected == event(599)
+
+
 async def test_a_move_to_a_place_forgets_the_rows_owed() -> None:
     app = Pager()
     async with app.run_test(size=(80, 20)) as pilot:
@@ -357,7 +375,7 @@ async def test_a_move_to_a_place_forgets_the_rows_owed() -> None:
 
 
 async def test_a_row_waited_for_is_told_once_a_frame_has_drawn_it() -> None:
-    """The war room gives focus back to the keys once the saved line is on the screen. A frame
+    """The war room lets the clock tick again once the saved line is on the screen. A frame
     drawn meanwhile for something else (the clock's tick) does not count."""
     async with showing(3) as (pilot, timeline):
         await pilot.pause()

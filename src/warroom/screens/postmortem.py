@@ -61,6 +61,7 @@ from warroom.screens.postmortem_dialogs import (
     Merge,
     describe,
 )
+from warroom.screens.timeline_pages import read_end, read_page
 from warroom.text import printable
 from warroom.widgets.action_list import ActionItemList
 from warroom.widgets.checks_panel import ChecksPanel
@@ -1182,16 +1183,10 @@ class PostMortemScreen(Screen[None]):
     # ---- the timeline ---------------------------------------------------------------------
 
     async def on_timeline_page_wanted(self, message: Timeline.PageWanted) -> None:
-        edge = (message.edge.occurred_at, message.edge.id)
-        if message.older:
-            events = await self.warroom.call(
-                lambda store: store.events_before(self.incident_id, edge, limit=PAGE)
-            )
-        else:
-            events = await self.warroom.call(
-                lambda store: store.events_after(self.incident_id, edge, limit=PAGE)
-            )
-        message.timeline.add_page(events, older=message.older, more=len(events) == PAGE)
+        await read_page(self.warroom.call, self.incident_id, message)
+
+    async def on_timeline_end_wanted(self, message: Timeline.EndWanted) -> None:
+        await read_end(self.warroom.call, self.incident_id, message)
 
     async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
         event = message.event

@@ -28,6 +28,7 @@ from warroom.merge import settle
 from warroom.model import ActionItem, Event, EventKind, Incident, Presence
 from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_news, read_state
 from warroom.screens.live import Live
+from warroom.screens.timeline_pages import read_end, read_page
 from warroom.severity import SEVERITIES, severity_label
 from warroom.text import printable
 from warroom.timefmt import date_time
@@ -275,28 +276,10 @@ class WarRoomScreen(Screen[None]):
         )
 
     async def on_timeline_page_wanted(self, message: Timeline.PageWanted) -> None:
-        edge = (message.edge.occurred_at, message.edge.id)
-        if message.older:
-            events = await self.warroom.call(
-                lambda store: store.events_before(self.incident_id, edge, limit=PAGE)
-            )
-        else:
-            events = await self.warroom.call(
-                lambda store: store.events_after(self.incident_id, edge, limit=PAGE)
-            )
-        message.timeline.add_page(events, older=message.older, more=len(events) == PAGE)
+        await read_page(self.warroom.call, self.incident_id, message)
 
     async def on_timeline_end_wanted(self, message: Timeline.EndWanted) -> None:
-        if not message.oldest:
-            await self._load_newest()
-            return
-        events = await self.warroom.call(
-            lambda store: store.events_after(self.incident_id, None, limit=PAGE)
-        )
-        if events:
-            message.timeline.show(
-                events, has_older=False, has_newer=len(events) == PAGE, select=events[0].id
-            )
+        await read_end(self.warroom.call, self.incident_id, message)
 
     async def _show_event(self, event: Event) -> None:
         timeline = self.query_one(Timeline)
@@ -397,7 +380,7 @@ class WarRoomScreen(Screen[None]):
             self.notify(
                 f"{typed_time} is later than now: logged as yesterday's "
                 f"({date_time(line.occurred_at, self.warroom.config.tz)}). "
-                "Edit it (e) if that is not what you meant.",
+                "If that is not what you meant: Escape, then e on its row.",
                 markup=False,
             )
 

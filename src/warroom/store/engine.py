@@ -234,9 +234,23 @@ def _not_opened(error: DBAPIError, target: Target) -> DatabaseError | StorageErr
         return failure(error, target, doing="read") or DatabaseError(
             f"cannot read {target.display}: {why}"
         )
-    if "FATAL:" in why:
+    # The whole message: with several addresses tried, the server's answer is on a later line.
+    said = str(error.orig if error.orig is not None else error)
+    refused = "FATAL:" in said and not any(passing in said for passing in _SERVER_BUSY)
+    if refused:
         return DatabaseError(f"cannot connect to {target.display}: {why}")
     return StorageError(f"cannot connect to {target.display}: {why}")
+
+
+# A server that answers with one of these will likely take us in a moment: try again (exit 1).
+_SERVER_BUSY = (
+    "the database system is starting up",
+    "the database system is shutting down",
+    "the database system is in recovery mode",
+    "too many clients",
+    "remaining connection slots are reserved",
+    "terminating connection due to administrator command",
+)
 
 
 def _schema(connection: Connection) -> tuple[set[str], str | None]:

@@ -265,8 +265,18 @@ class Timeline(ScrollView, can_focus=True):
         self._owed = 0  # a new window: a move owed to the old one means nothing here
         self._replaced(select)
 
-    def add_page(self, events: Sequence[Event], *, older: bool, more: bool) -> None:
-        """Slide the window: add a page at one end, drop as many from the other."""
+    def add_page(
+        self, events: Sequence[Event], *, older: bool, more: bool, edge: Event | None = None
+    ) -> None:
+        """Slide the window: add a page at one end, drop as many from the other. `edge`: the
+        event the page was read from; a page read from an edge the window no longer has (it
+        was replaced meanwhile: Home, End, the newest page read again) is not added."""
+        if edge is not None and self._events:
+            now_edge = self._events[0] if older else self._events[-1]
+            if now_edge.id != edge.id:
+                self._waiting = False
+                self._maybe_page()  # from the edge it has now, if the cursor is near it
+                return
         self._waiting = False
         selected = self.selected
         top = self._events[round(self.scroll_y)] if self._events else None
