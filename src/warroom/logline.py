@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 
 from warroom.errors import BadInput
 from warroom.model import EventKind
-from warroom.timeparse import split_leading_time
+from warroom.timeparse import split_leading_time, taken_as_yesterday
 
 # Kinds typed by people. The others (severity, phase, role, update) are recorded by warroom
 # when the thing happens, so the timeline's record of them stays trustworthy.
@@ -36,6 +36,7 @@ class LogLine:
     text: str
     kind: EventKind
     occurred_at: datetime | None  # None: now
+    yesterday: bool = False  # its time of day was later than now, so yesterday's: worth saying
 
 
 def parse_log_line(line: str, default_kind: EventKind, now: datetime, tz: tzinfo) -> LogLine:
@@ -47,7 +48,9 @@ def parse_log_line(line: str, default_kind: EventKind, now: datetime, tz: tzinfo
         rest = rest[match.end() :]
     if not rest.strip():
         raise BadInput("nothing to log: type what happened")
-    return LogLine(rest.strip(), kind, occurred_at)
+    typed_time = line.lstrip().partition(" ")[0]
+    yesterday = occurred_at is not None and taken_as_yesterday(typed_time, occurred_at, now, tz)
+    return LogLine(rest.strip(), kind, occurred_at, yesterday)
 
 
 def next_kind(kind: EventKind) -> EventKind:

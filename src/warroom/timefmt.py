@@ -18,11 +18,16 @@ def clock_time(moment: datetime, tz: tzinfo, *, seconds: bool = False) -> str:
     return moment.astimezone(tz).strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
+def day_time(moment: datetime, tz: tzinfo) -> str:
+    """`03-14 14:15`: a time with its day, short."""
+    return moment.astimezone(tz).strftime("%m-%d %H:%M")
+
+
 def clock_time_on(moment: datetime, tz: tzinfo, now: datetime) -> str:
     """`14:15` on the day of `now`, `03-14 14:15` on another: a time alone reads as today's."""
     if moment.astimezone(tz).date() == now.astimezone(tz).date():
         return clock_time(moment, tz)
-    return moment.astimezone(tz).strftime("%m-%d %H:%M")
+    return day_time(moment, tz)
 
 
 def date_time(moment: datetime, tz: tzinfo) -> str:

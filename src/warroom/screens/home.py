@@ -162,16 +162,15 @@ class HomeScreen(Screen[None]):
             min(MAX_COLUMN.get(key, 60), max([len(label), *(row[index].cell_len for row in rows)]))
             for index, (key, label) in enumerate(COLUMNS)
         ]
-        # The title gives way (cut with …) for the status, age and IC to fit the screen.
+        # The title gives way (cut with …) for the columns after it, but the last, to fit the
+        # screen; the last (detected) is shown only if it fits whole, not a stray first letter.
+        pad = 2 * table.cell_padding
         title = [key for key, _ in COLUMNS].index("title")
-        others = sum(width + 2 * table.cell_padding for width in widths[title + 1 : -1])
-        others += sum(width + 2 * table.cell_padding for width in widths[:title])
-        room = self.size.width - others - 2 * table.cell_padding - 1  # (the scroll bar's edge)
+        others = sum(width + pad for index, width in enumerate(widths[:-1]) if index != title)
+        room = self.size.width - others - pad - 1  # (the scroll bar's edge)
         widths[title] = max(MIN_TITLE, min(widths[title], room))
-        # The last column (when detected) only if it fits whole: not a stray first letter.
-        shown = len(COLUMNS)
-        if widths[title] + others + widths[-1] + 4 * table.cell_padding > self.size.width:
-            shown -= 1
+        fits = others + widths[title] + pad + widths[-1] + pad <= self.size.width
+        shown = len(COLUMNS) if fits else len(COLUMNS) - 1
         for row in rows:
             for index, width in enumerate(widths):
                 row[index].truncate(width, overflow="ellipsis")

@@ -31,8 +31,7 @@ from warroom.screens.live import Live
 from warroom.screens.timeline_pages import read_end, read_page
 from warroom.severity import SEVERITIES, severity_label
 from warroom.text import printable
-from warroom.timefmt import date_time
-from warroom.timeparse import taken_as_yesterday
+from warroom.timefmt import clock_time, date_time
 from warroom.updates import UpdateContext, compose_update
 from warroom.widgets.board import Board, stepped
 from warroom.widgets.countdown import Countdown
@@ -373,13 +372,11 @@ class WarRoomScreen(Screen[None]):
         timeline.when_drawn(event.id, release_the_clock)
         # The row on the screen: a moment nobody waits for, to collect the line's garbage in.
         timeline.when_drawn(event.id, self.warroom.collector.breather)
-        typed_time = message.text.lstrip().partition(" ")[0]
-        if line.occurred_at is not None and taken_as_yesterday(
-            typed_time, line.occurred_at, self.warroom.clock.now(), self.warroom.config.tz
-        ):
+        if line.yesterday and line.occurred_at is not None:
+            tz = self.warroom.config.tz
             self.notify(
-                f"{typed_time} is later than now: logged as yesterday's "
-                f"({date_time(line.occurred_at, self.warroom.config.tz)}). "
+                f"{clock_time(line.occurred_at, tz)} is later than now: logged as yesterday's "
+                f"({date_time(line.occurred_at, tz)}). "
                 "If that is not what you meant: Escape, then e on its row.",
                 markup=False,
             )

@@ -28,6 +28,7 @@ from textual.strip import Strip
 
 from warroom.model import Event, EventKind
 from warroom.text import one_line
+from warroom.timefmt import clock_time, day_time
 
 WINDOW = 300  # most events held at once
 PAGE = 100  # events fetched when the window slides
@@ -510,8 +511,8 @@ class Timeline(ScrollView, can_focus=True):
         return max(MIN_TEXT_WIDTH, room - fixed)
 
     def _cells(self, event: Event, text_width: int) -> tuple[Text, Text, Text, Text]:
-        local = event.occurred_at.astimezone(self._tz)
-        when = local.strftime("%m-%d %H:%M" if self._show_dates else "%H:%M")
+        show = day_time if self._show_dates else clock_time
+        when = show(event.occurred_at, self._tz)
         text = Text()
         if event.starred:
             text.append("★ ", style="bold yellow")
