@@ -173,8 +173,8 @@ def shown(run: Run) -> str:
 
 
 def make_database(path: Path, events: int) -> int:
-    from warroom.clock import FrozenClock
-    from warroom.model import EventKind
+    from warroom.domain.clock import FrozenClock
+    from warroom.domain.model import EventKind
     from warroom.store import NewEvent, Store
 
     start = datetime.now(UTC) - timedelta(seconds=events + 60)

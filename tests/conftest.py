@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from warroom.clock import FrozenClock
+from warroom.domain.clock import FrozenClock
 from warroom.store import Store
 
 

@@ -4,9 +4,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from warroom.cadence import UpdateSchedule
-from warroom.lifecycle import Milestone, Phase
-from warroom.model import (
+from warroom.domain.cadence import UpdateSchedule
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.model import (
     ActionItem,
     ActionStatus,
     ActionType,
@@ -20,7 +20,7 @@ from warroom.model import (
     SeverityChange,
     Why,
 )
-from warroom.postmortem import Report, TimelineEntry, build_report
+from warroom.domain.postmortem import Report, TimelineEntry, build_report
 
 DETECTED = datetime(2024, 3, 15, 14, 23, tzinfo=UTC)
 RESOLVED = DETECTED + timedelta(minutes=47)

@@ -1,3 +1,3 @@
-from warroom.cli import main
+from warroom.cli.main import main
 
 raise SystemExit(main())

@@ -19,14 +19,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from warroom.clock import Clock
 from warroom.config import Config
-from warroom.errors import BadInput, StorageError
+from warroom.domain.clock import Clock
+from warroom.domain.errors import BadInput, StorageError
 from warroom.pacing import IdleCollector
 
 if TYPE_CHECKING:
-    from warroom.model import Incident
-    from warroom.room import RoomPreview
+    from warroom.domain.model import Incident
+    from warroom.domain.room import RoomPreview
     from warroom.store import Store
 
 T = TypeVar("T")
@@ -148,7 +148,7 @@ class WarroomApp(App[int]):
     def action_help(self) -> None:
         """Every key that does something here, as currently mapped: the screen's and the
         app's first, then those of the focused widget (generic navigation left out)."""
-        from warroom.screens.help import LOG_SYNTAX, HelpScreen
+        from warroom.screens.dialogs.help import LOG_SYNTAX, HelpScreen
 
         rows: list[tuple[int, str, str]] = []
         seen: set[str] = set()

@@ -16,9 +16,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from warroom.cadence import WEEKDAYS, Standup, UpdateSchedule
-from warroom.errors import BadInput
-from warroom.severity import SEVERITIES, Cadence, UpdatePolicy, format_interval, parse_interval
+from warroom.domain.cadence import WEEKDAYS, Standup, UpdateSchedule
+from warroom.domain.errors import BadInput
+from warroom.domain.severity import (
+    SEVERITIES,
+    Cadence,
+    UpdatePolicy,
+    format_interval,
+    parse_interval,
+)
 
 APP_NAME = "warroom"
 DB_ENV = "WARROOM_DB"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import T0, Database
-from warroom.cli import main
-from warroom.clock import FrozenClock
-from warroom.model import EventKind
+from warroom.cli.main import main
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import EventKind
 from warroom.store import Store
 
 
@@ -73,7 +73,7 @@ def test_log_never_imports_textual(database: Database) -> None:
     env = {**os.environ, "WARROOM_DB": database.location}
     code = (
         "import sys\n"
-        "from warroom.cli import main\n"
+        "from warroom.cli.main import main\n"
         "assert main(['new', 'x', '--detach']) == 0\n"
         "assert main(['log', 'INC-1', 'y']) == 0\n"
         "assert main(['list']) == 0\n"

@@ -15,10 +15,10 @@ import tomli_w
 
 from tests.cli.test_cli import Run, digest
 from tests.conftest import T0
-from warroom.clock import FrozenClock
-from warroom.incident_record import IncidentRecord
-from warroom.lifecycle import Milestone
-from warroom.model import Event, EventKind, PostMortem, Role, RoleAssignment, SeverityChange
+from warroom.domain.clock import FrozenClock
+from warroom.domain.incident_record import IncidentRecord
+from warroom.domain.lifecycle import Milestone
+from warroom.domain.model import Event, EventKind, PostMortem, Role, RoleAssignment, SeverityChange
 from warroom.store import Store
 
 LESSON = Path(__file__).parent.parent / "data" / "checkout-outage.json"
@@ -260,7 +260,7 @@ def test_check_export_import_never_import_textual(tmp_path: Path) -> None:
     env = {**os.environ, "WARROOM_DB": str(tmp_path / "w.db")}
     code = (
         "import sys\n"
-        "from warroom.cli import main\n"
+        "from warroom.cli.main import main\n"
         f"assert main(['import', {str(LESSON)!r}]) == 0\n"
         "assert main(['check', 'INC-1']) == 0\n"
         "for name in ('md', 'json', 'toml', 'html'):\n"
@@ -278,7 +278,7 @@ EVENTS = 3_000
 
 
 def test_a_long_timeline_exports_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from warroom.cli import main
+    from warroom.cli.main import main
 
     db = tmp_path / "big.db"
     clock = FrozenClock(T0 + timedelta(days=3))

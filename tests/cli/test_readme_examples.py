@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from warroom.clock import FrozenClock
-from warroom.model import Event, EventKind
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import Event, EventKind
 from warroom.store import Store
 
 README = Path(__file__).parents[2] / "README.md"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from warroom.blameless import find_blame, person_names
+from warroom.domain.blameless import find_blame, person_names
 
 NAMES = person_names(
     ["Bob Chen", "Alice Kim", "Dave Park", "Dave", "CI/CD pipeline", "System", "SRE team", "bob"]

@@ -3,16 +3,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warroom.cadence import (
+from warroom.domain.cadence import (
     Standup,
     UpdateSchedule,
     next_update_due,
     response_status,
     severity_at,
 )
-from warroom.lifecycle import Milestone, Phase
-from warroom.model import Incident, SeverityChange
-from warroom.severity import Cadence, UpdatePolicy
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.model import Incident, SeverityChange
+from warroom.domain.severity import Cadence, UpdatePolicy
 
 UTC_ZONE = ZoneInfo("UTC")
 BERLIN = ZoneInfo("Europe/Berlin")

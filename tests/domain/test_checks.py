@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from tests.reports import ITEM, READY, RESOLVED, incident, make_report
-from warroom.checks import Problem, blocking, check_report
-from warroom.model import ContributingFactor, ReportStatus, Why
+from warroom.domain.checks import Problem, blocking, check_report
+from warroom.domain.model import ContributingFactor, ReportStatus, Why
 
 
 def lines(**kwargs: object) -> list[str]:
@@ -100,7 +100,7 @@ def test_blame_language_is_found_in_every_written_field() -> None:
 
 def test_timeline_text_is_not_checked_for_blame() -> None:
     from tests.reports import TIMELINE
-    from warroom.postmortem import TimelineEntry
+    from warroom.domain.postmortem import TimelineEntry
 
     entry = TimelineEntry(TIMELINE[-1].at, "Dave forgot the index", "Bob")
     assert lines(timeline=(*TIMELINE, entry)) == []

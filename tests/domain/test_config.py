@@ -15,8 +15,8 @@ from warroom.config import (
     read_raw,
     set_value,
 )
-from warroom.errors import BadInput
-from warroom.severity import Cadence
+from warroom.domain.errors import BadInput
+from warroom.domain.severity import Cadence
 
 
 def test_defaults_without_a_file(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from warroom.fivewhys import first_clause, first_question, next_question
+from warroom.domain.fivewhys import first_clause, first_question, next_question
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from warroom.lifecycle import (
+from warroom.domain.lifecycle import (
     PHASES,
     Milestone,
     Phase,

@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warroom.errors import BadInput
-from warroom.logline import TYPED_KINDS, LogLine, next_kind, parse_log_line
-from warroom.model import EventKind
+from warroom.domain.errors import BadInput
+from warroom.domain.logline import TYPED_KINDS, LogLine, next_kind, parse_log_line
+from warroom.domain.model import EventKind
 
 NOW = datetime(2024, 3, 15, 14, 23, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")

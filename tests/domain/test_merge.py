@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from warroom.merge import changed_fields, merge, settle
+from warroom.domain.merge import changed_fields, merge, settle
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from warroom.cadence import UpdateSchedule
-from warroom.lifecycle import Milestone, Phase
-from warroom.metrics import LateUpdate, compute_metrics, late_updates, time_in_severity
-from warroom.model import Incident, SeverityChange
+from warroom.domain.cadence import UpdateSchedule
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.metrics import LateUpdate, compute_metrics, late_updates, time_in_severity
+from warroom.domain.model import Incident, SeverityChange
 
 DETECTED = datetime(2024, 3, 15, 14, 23, tzinfo=UTC)  # a Friday
 

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tests.reports import DETECTED, READY, RESOLVED, TIMELINE, incident, make_report
-from warroom.errors import BadInput
-from warroom.lifecycle import Milestone
-from warroom.postmortem import (
+from warroom.domain.errors import BadInput
+from warroom.domain.lifecycle import Milestone
+from warroom.domain.postmortem import (
     derive_report_id,
     outage_duration,
     parse_report_date,

@@ -3,8 +3,8 @@ person chooses between two versions of a field."""
 
 from dataclasses import replace
 
-from warroom.model import PostMortem, ReportStatus, Why
-from warroom.report_draft import ReportDraft, choose
+from warroom.domain.model import PostMortem, ReportStatus, Why
+from warroom.domain.report_draft import ReportDraft, choose
 
 STORED = PostMortem(incident_id=7, summary="stored", root_cause="cause", version=3)
 
@@ -97,7 +97,7 @@ def test_the_editing_core_runs_without_a_terminal() -> None:
 
     code = (
         "import sys\n"
-        "import warroom.report_draft, warroom.fivewhys, warroom.postmortem\n"
+        "import warroom.domain.report_draft, warroom.domain.fivewhys, warroom.domain.postmortem\n"
         "loaded = [m for m in sys.modules if m.split('.')[0] == 'textual']\n"
         "assert not loaded, loaded\n"
     )

@@ -4,11 +4,11 @@ from datetime import UTC, date, timedelta
 
 import pytest
 
-from warroom.cadence import UpdateSchedule
-from warroom.clock import FrozenClock
-from warroom.errors import BadInput
-from warroom.model import ActionType, EventKind, PostMortem, Priority, ReportStatus, Why
-from warroom.reporting import NotReady, ReportSettings, change_status, check, load_report
+from warroom.domain.cadence import UpdateSchedule
+from warroom.domain.clock import FrozenClock
+from warroom.domain.errors import BadInput
+from warroom.domain.model import ActionType, EventKind, PostMortem, Priority, ReportStatus, Why
+from warroom.services.reporting import NotReady, ReportSettings, change_status, check, load_report
 from warroom.store import Store
 
 SETTINGS = ReportSettings(UpdateSchedule(), UTC)

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from warroom.errors import BadInput
-from warroom.severity import (
+from warroom.domain.errors import BadInput
+from warroom.domain.severity import (
     SEVERITIES,
     Cadence,
     format_interval,

@@ -1,6 +1,6 @@
 import pytest
 
-from warroom.text import one_line, printable
+from warroom.domain.text import one_line, printable
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warroom.errors import BadInput
-from warroom.timeparse import parse_date, parse_time, split_leading_time
+from warroom.domain.errors import BadInput
+from warroom.domain.timeparse import parse_date, parse_time, split_leading_time
 
 UTC_ZONE = ZoneInfo("UTC")
 BERLIN = ZoneInfo("Europe/Berlin")

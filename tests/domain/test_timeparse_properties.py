@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from warroom.errors import BadInput
-from warroom.timeparse import FUTURE_TOLERANCE, parse_time, split_leading_time
+from warroom.domain.errors import BadInput
+from warroom.domain.timeparse import FUTURE_TOLERANCE, parse_time, split_leading_time
 
 # Clocks people run warroom with: any moment from 1971 to 2200, as an aware UTC datetime.
 nows = st.datetimes(

@@ -1,9 +1,9 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from warroom.lifecycle import Milestone, Phase
-from warroom.model import ActionItem, ActionStatus, Event, EventKind, Incident
-from warroom.updates import MAX_DEVELOPMENTS, UpdateContext, compose_update
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.model import ActionItem, ActionStatus, Event, EventKind, Incident
+from warroom.domain.updates import MAX_DEVELOPMENTS, UpdateContext, compose_update
 
 T0 = datetime(2024, 3, 15, 14, 23, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")

@@ -14,9 +14,9 @@ import tomli_w
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from warroom.domain.timefmt import iso_utc
 from warroom.exporters.data import LONG_LISTS, _json_line, _toml_dumps
 from warroom.exporters.document import _iso
-from warroom.timefmt import iso_utc
 
 texts = st.text(st.characters(codec="utf-8"), max_size=120)
 moments = st.datetimes(

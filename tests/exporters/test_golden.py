@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import T0
-from warroom.cli import main
-from warroom.clock import FrozenClock
+from warroom.cli.main import main
+from warroom.domain.clock import FrozenClock
 
 DATA = Path(__file__).parent.parent / "data"
 GOLDEN = DATA / "golden"

@@ -24,11 +24,10 @@ from markdown_it.token import Token
 
 from tests.exporters.test_markdown import PARSER, SECTIONS, expected_text, tables, text_of
 from tests.reports import DETECTED, ITEM, READY, RESOLVED, TIMELINE, incident
-from warroom.cadence import UpdateSchedule
-from warroom.cli import main
-from warroom.clock import FrozenClock
-from warroom.exporters import FORMATS, render
-from warroom.model import (
+from warroom.cli.main import main
+from warroom.domain.cadence import UpdateSchedule
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import (
     ContributingFactor,
     EventKind,
     FishboneCategory,
@@ -37,9 +36,10 @@ from warroom.model import (
     SeverityChange,
     Why,
 )
-from warroom.postmortem import Report, TimelineEntry, build_report
+from warroom.domain.postmortem import Report, TimelineEntry, build_report
+from warroom.domain.text import is_control, printable
+from warroom.exporters import FORMATS, render
 from warroom.store import Store
-from warroom.text import is_control, printable
 
 # Every field of the report a person (or a tool calling `warroom log`) writes.
 FIELDS = (

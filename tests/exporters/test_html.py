@@ -6,9 +6,9 @@ from hypothesis import given, settings
 
 from tests.exporters.test_markdown import user_text
 from tests.reports import TIMELINE, make_report
+from warroom.domain.postmortem import TimelineEntry
+from warroom.domain.text import printable
 from warroom.exporters.html_page import to_html
-from warroom.postmortem import TimelineEntry
-from warroom.text import printable
 
 
 class Page(HTMLParser):

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import tomli_w
 
+from warroom.domain.lifecycle import Milestone
+from warroom.domain.model import ActionType, EventKind, FishboneCategory, ReportStatus, Role
 from warroom.exporters.importer import InvalidPostMortem, parse_postmortem, read_postmortem
-from warroom.lifecycle import Milestone
-from warroom.model import ActionType, EventKind, FishboneCategory, ReportStatus, Role
 
 LESSON = Path(__file__).parent.parent / "data" / "checkout-outage.json"
 
@@ -264,7 +264,7 @@ def test_a_minimal_file_is_a_draft() -> None:
 
 
 def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
-    from warroom.errors import BadInput
+    from warroom.domain.errors import BadInput
 
     with pytest.raises(BadInput, match=r"cannot read .*nope\.json: No such file or directory"):
         read_postmortem(tmp_path / "nope.json")

@@ -9,9 +9,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from tests.reports import ITEM, TIMELINE, make_report
+from warroom.domain.postmortem import TimelineEntry
+from warroom.domain.text import printable
 from warroom.exporters.markdown import block, escape_line, inline, to_markdown
-from warroom.postmortem import TimelineEntry
-from warroom.text import printable
 
 PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 

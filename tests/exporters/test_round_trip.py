@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import T0
-from warroom.cadence import UpdateSchedule
-from warroom.clock import FrozenClock
+from warroom.domain.cadence import UpdateSchedule
+from warroom.domain.clock import FrozenClock
 from warroom.exporters import render
 from warroom.exporters.importer import parse_postmortem
-from warroom.reporting import ReportSettings, load_report
+from warroom.services.reporting import ReportSettings, load_report
 from warroom.store import Store
 
 SETTINGS = ReportSettings(UpdateSchedule(), UTC)
@@ -160,7 +160,7 @@ def test_the_lessons_example_comes_back_unchanged(shared_store: Store) -> None:
 def test_a_live_incident_round_trips_with_everything_warroom_keeps(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from warroom.model import ContributingFactor, EventKind, FishboneCategory, Role
+    from warroom.domain.model import ContributingFactor, EventKind, FishboneCategory, Role
 
     clock = FrozenClock(T0)
     with Store.open(str(tmp_path / "live.db"), clock) as store:

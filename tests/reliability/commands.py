@@ -25,7 +25,7 @@ class Result:
 
 
 def run_all(argvs: Sequence[Sequence[str]]) -> list[Result]:
-    from warroom.cli import main
+    from warroom.cli.main import main
 
     results = []
     for argv in argvs:

@@ -37,7 +37,7 @@ from random import Random
 from typing import Protocol
 
 import warroom.store  # imported before forking, so that forked jobs start at `main`
-from warroom.cli import main as warroom_main
+from warroom.cli.main import main as warroom_main
 
 HANG_LIMIT = 60.0  # seconds an unkilled process may take before it counts as hung
 

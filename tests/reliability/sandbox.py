@@ -116,7 +116,7 @@ class OtherUser:
             self.home = Path(tempfile.mkdtemp(prefix="warroom-test-"))
         problem = _PROBED.get(self.uid)
         if problem is None:
-            probe = self.run([sys.executable, "-c", "import warroom.cli"])
+            probe = self.run([sys.executable, "-c", "import warroom.cli.main"])
             problem = probe.stderr.strip()[-200:] if probe.returncode != 0 else ""
             _PROBED[self.uid] = problem
         if problem:

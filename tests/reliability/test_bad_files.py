@@ -19,8 +19,8 @@ import pytest
 
 from tests.reliability.commands import Result, run_elsewhere
 from tests.reliability.sandbox import MountNamespace, OtherUser
-from warroom.cli import main
-from warroom.clock import FrozenClock
+from warroom.cli.main import main
+from warroom.domain.clock import FrozenClock
 from warroom.store import Store
 
 COMMANDS = [
@@ -193,7 +193,7 @@ def test_damage_in_the_timeline_is_found_when_it_is_read(
     real_database(path, clock)
     scribble(path, "event")
     with Store.open(str(path), clock) as store:
-        from warroom.errors import DatabaseError
+        from warroom.domain.errors import DatabaseError
 
         with pytest.raises(DatabaseError, match="is damaged"):
             list(store.iter_events(1))

@@ -37,7 +37,7 @@ from tests.reliability.harness import (
 )
 from tests.reliability.old_schema import OLD_EVENTS, make_old_database
 from tests.reliability.tui import TuiJob
-from warroom.clock import SystemClock
+from warroom.domain.clock import SystemClock
 from warroom.store import Store
 from warroom.store.engine import HEAD, REVISIONS
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from warroom.cli import main
-from warroom.clock import FrozenClock
+from warroom.cli.main import main
+from warroom.domain.clock import FrozenClock
 from warroom.store import Store
 
 HOSTILE = {

@@ -16,8 +16,8 @@ import pytest
 
 from tests.reliability.commands import run_elsewhere
 from tests.reliability.old_schema import make_old_database
-from warroom.cli import main
-from warroom.clock import FrozenClock
+from warroom.cli.main import main
+from warroom.domain.clock import FrozenClock
 from warroom.store import Store
 from warroom.store.engine import REVISIONS
 

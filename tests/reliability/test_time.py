@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warroom.cli import main
-from warroom.clock import FrozenClock
-from warroom.model import Event
+from warroom.cli.main import main
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import Event
 from warroom.store import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -182,7 +182,7 @@ def test_resolved_before_detected_by_a_stepped_clock_is_not_a_negative_duration(
 
 
 def test_a_time_without_a_zone_is_refused(store: Store) -> None:
-    from warroom.errors import BadInput
+    from warroom.domain.errors import BadInput
 
     incident = store.create_incident("x", 2, commander="a", actor="a")
     with pytest.raises(BadInput, match="has no timezone"):

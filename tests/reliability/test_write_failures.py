@@ -24,9 +24,9 @@ from tests.reliability.commands import Result, run_elsewhere
 from tests.reliability.sandbox import MountNamespace
 from tests.reliability.tui import shown_in_timeline
 from tests.terminal import Terminal
-from warroom.cli import main
-from warroom.clock import FrozenClock
-from warroom.errors import DatabaseError, StorageError
+from warroom.cli.main import main
+from warroom.domain.clock import FrozenClock
+from warroom.domain.errors import DatabaseError, StorageError
 from warroom.store import Store
 
 FULL = "the disk is full; free some space and try again"

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import Database
-from warroom.clock import FrozenClock
+from warroom.domain.clock import FrozenClock
 from warroom.store import Store
 
 

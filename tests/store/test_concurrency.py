@@ -21,9 +21,9 @@ from sqlmodel import Session
 import warroom.store.engine
 import warroom.store.store
 from tests.conftest import Database
-from warroom.clock import FrozenClock
-from warroom.errors import DatabaseBusy
-from warroom.model import EventKind
+from warroom.domain.clock import FrozenClock
+from warroom.domain.errors import DatabaseBusy
+from warroom.domain.model import EventKind
 from warroom.store import Store
 
 PROCESSES = 4
@@ -74,7 +74,7 @@ def test_logging_from_several_processes_at_once_loses_nothing(
         incident = store.create_incident("Checkout down", 1, commander="a", actor="a")
     # Each process runs the command line's own entry point, once per event, as a script would.
     code = (
-        "from warroom.cli import main\n"
+        "from warroom.cli.main import main\n"
         "ready()\n"
         f"for n in range({EVENTS_EACH}):\n"
         f"    assert main(['log', '{incident.key}', f'{{sys.argv[1]}} event {{n}}']) == 0\n"
@@ -114,8 +114,8 @@ def test_stale_saves_from_other_processes_conflict_and_fields_merge(
     code = (
         "import os\n"
         "from dataclasses import replace\n"
-        "from warroom.clock import SystemClock\n"
-        "from warroom.errors import Conflict\n"
+        "from warroom.domain.clock import SystemClock\n"
+        "from warroom.domain.errors import Conflict\n"
         "from warroom.store import Store\n"
         "owner, field = sys.argv[1], sys.argv[2]\n"
         "with Store.open(os.environ['WARROOM_DB'], SystemClock()) as store:\n"
@@ -252,7 +252,7 @@ def test_a_write_that_stays_busy_gives_up_cleanly(
         pytest.raises(DatabaseBusy, match=r"is busy: other writers kept it locked; nothing was"),
     ):
         store.log_event(incident.id, "lost?", actor="a")
-    from warroom.cli import main
+    from warroom.cli.main import main
 
     assert main(["--db", str(db_path), "log", incident.key, "lost?"], clock=clock) == 1
     out, err = capsys.readouterr()

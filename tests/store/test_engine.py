@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Database
-from warroom.clock import FrozenClock
-from warroom.errors import BadInput, DatabaseError, StorageError
+from warroom.domain.clock import FrozenClock
+from warroom.domain.errors import BadInput, DatabaseError, StorageError
 from warroom.store import MissingDatabase, Store, engine
 from warroom.store.engine import resolve_target
 
@@ -124,7 +124,7 @@ def test_two_stores_on_one_database_see_each_others_writes(
 
 def test_processes_creating_one_database_at_once(database: Database) -> None:
     env = {**os.environ, "WARROOM_DB": database.location}
-    code = "from warroom.cli import main; raise SystemExit(main(['new', 'race', '--detach']))"
+    code = "from warroom.cli.main import main; raise SystemExit(main(['new', 'race', '--detach']))"
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Database
-from warroom.clock import FrozenClock
-from warroom.errors import DatabaseError
+from warroom.domain.clock import FrozenClock
+from warroom.domain.errors import DatabaseError
 from warroom.store import ChangeFeed, Store
 
 # How long a test waits for news that must come (it comes in ~0.1 s); and for news that must

@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 
 import warroom.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from tests.conftest import Database
-from warroom.clock import FrozenClock
+from warroom.domain.clock import FrozenClock
 from warroom.store import Store
 from warroom.store.engine import HEAD, REVISIONS, resolve_target
 

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import T0
-from warroom.clock import FrozenClock
-from warroom.errors import BadInput, Conflict
-from warroom.incident_record import IncidentRecord
-from warroom.lifecycle import Milestone, Phase
-from warroom.model import (
+from warroom.domain.clock import FrozenClock
+from warroom.domain.errors import BadInput, Conflict
+from warroom.domain.incident_record import IncidentRecord
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.model import (
     ActionItem,
     ActionType,
     Event,
@@ -23,7 +23,7 @@ from warroom.model import (
     RoleAssignment,
     SeverityChange,
 )
-from warroom.postmortem import TimelineEntry
+from warroom.domain.postmortem import TimelineEntry
 from warroom.store import Store
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import T0, Database
-from warroom.clock import FrozenClock
-from warroom.errors import BadInput, UnknownIncident
-from warroom.model import Presence
+from warroom.domain.clock import FrozenClock
+from warroom.domain.errors import BadInput, UnknownIncident
+from warroom.domain.model import Presence
 from warroom.store import PRESENCE_TIMEOUT, ChangeFeed, Heartbeat, Store
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import T0
-from warroom.clock import FrozenClock
-from warroom.model import ActionStatus, ActionType, EventKind, Priority, Role
-from warroom.room import FIRST_PAGE, read_state
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import ActionStatus, ActionType, EventKind, Priority, Role
+from warroom.domain.room import FIRST_PAGE
+from warroom.services.room import read_state
 from warroom.store import NewEvent, Store, preview
 
 

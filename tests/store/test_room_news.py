@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 from tests.conftest import T0
-from warroom.clock import FrozenClock
-from warroom.model import EventKind, Role
-from warroom.room import EVENTS_ONE_BY_ONE, RoomNews, read_news, read_state
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import EventKind, Role
+from warroom.domain.room import EVENTS_ONE_BY_ONE, RoomNews
+from warroom.services.room import read_news, read_state
 from warroom.store import NewEvent, Store
 
 

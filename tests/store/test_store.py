@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tests.conftest import T0
-from warroom.clock import FrozenClock
-from warroom.errors import BadInput, Conflict, UnknownIncident
-from warroom.lifecycle import Milestone, Phase
-from warroom.model import (
+from warroom.domain.clock import FrozenClock
+from warroom.domain.errors import BadInput, Conflict, UnknownIncident
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.model import (
     ActionStatus,
     ActionType,
     ContributingFactor,

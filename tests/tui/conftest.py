@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from warroom.app import WarroomApp
-from warroom.clock import FrozenClock
 from warroom.config import Config, load_config
+from warroom.domain.clock import FrozenClock
 from warroom.screens.postmortem import PostMortemScreen
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import Store

@@ -7,7 +7,7 @@ from datetime import timedelta
 from textual.widgets import DataTable, Input
 
 from tests.tui.conftest import AppFactory, loaded, until
-from warroom.clock import FrozenClock
+from warroom.domain.clock import FrozenClock
 from warroom.screens.home import COLUMNS, HomeScreen
 from warroom.store import Store
 

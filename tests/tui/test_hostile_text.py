@@ -30,8 +30,8 @@ from tests.reliability.tui import shown_in_timeline
 from tests.terminal import Screen, Terminal
 from tests.tui.conftest import AppFactory, loaded, pm_loaded, until
 from tests.tui.test_snapshots import when_loaded
-from warroom.clock import Clock, FrozenClock, SystemClock
-from warroom.model import (
+from warroom.domain.clock import Clock, FrozenClock, SystemClock
+from warroom.domain.model import (
     ActionStatus,
     ActionType,
     ContributingFactor,
@@ -40,12 +40,12 @@ from warroom.model import (
     Role,
     Why,
 )
-from warroom.screens.action_form import ActionItemForm
-from warroom.screens.composer import UpdateComposer
-from warroom.screens.new_incident import NewIncidentDialog
-from warroom.screens.roles import RolesDialog
+from warroom.domain.text import is_control, one_line
+from warroom.screens.dialogs.action_form import ActionItemForm
+from warroom.screens.dialogs.composer import UpdateComposer
+from warroom.screens.dialogs.new_incident import NewIncidentDialog
+from warroom.screens.dialogs.roles import RolesDialog
 from warroom.store import Store
-from warroom.text import is_control, one_line
 from warroom.widgets.board import Board
 from warroom.widgets.fields import TextField
 from warroom.widgets.log_input import LogInput

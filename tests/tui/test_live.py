@@ -25,10 +25,10 @@ from textual.widgets import DataTable, Input, Select
 from tests.conftest import Database
 from tests.tui.conftest import loaded, until
 from warroom.app import WarroomApp
-from warroom.clock import FrozenClock
 from warroom.config import Config
-from warroom.model import ActionStatus, Priority, Role
-from warroom.screens.conflict import ActionItemConflict
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import ActionStatus, Priority, Role
+from warroom.screens.dialogs.item_conflict import ActionItemConflict
 from warroom.screens.home import HomeScreen
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import PRESENCE_TIMEOUT, Store

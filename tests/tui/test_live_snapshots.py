@@ -13,10 +13,10 @@ from textual.widgets import Input
 from tests.conftest import T0
 from tests.tui.conftest import AppFactory, loaded, until
 from tests.tui.test_snapshots import SnapCompare, busy_incident
-from warroom.clock import FrozenClock
 from warroom.config import Config
-from warroom.model import ActionStatus
-from warroom.screens.conflict import ActionItemConflict
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import ActionStatus
+from warroom.screens.dialogs.item_conflict import ActionItemConflict
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import Store
 from warroom.widgets.board import Board
@@ -26,7 +26,7 @@ def crowded_room(store: Store, clock: FrozenClock) -> int:
     """The lesson's outage, half-way through, with Bob Chen (since the start), Carol and Dave
     in the war room; Erin is an expert too, and the comms liaison is not assigned."""
     incident_id = busy_incident(store, clock)
-    from warroom.model import Role
+    from warroom.domain.model import Role
 
     now = clock.now()
     for person, joined in (("Bob Chen", 2), ("Carol", 22), ("Dave", 31)):

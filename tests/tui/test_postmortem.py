@@ -13,9 +13,8 @@ from textual.widgets import Input, Select, TextArea
 
 from tests.faults import failing_writes
 from tests.tui.conftest import LESSON, AppFactory, Notes, burst, loaded, pm_loaded, until
-from warroom.clock import FrozenClock
-from warroom.exporters.importer import read_postmortem
-from warroom.model import (
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import (
     ActionType,
     ContributingFactor,
     EventKind,
@@ -25,10 +24,11 @@ from warroom.model import (
     ReportStatus,
     Why,
 )
-from warroom.room import FIRST_PAGE
-from warroom.screens.dialogs import ConfirmDialog
+from warroom.domain.room import FIRST_PAGE
+from warroom.exporters.importer import read_postmortem
+from warroom.screens.dialogs.confirm import ConfirmDialog
+from warroom.screens.dialogs.report import ConflictDialog, ForcePublishDialog
 from warroom.screens.postmortem import PostMortemScreen
-from warroom.screens.postmortem_dialogs import ConflictDialog, ForcePublishDialog
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import Store
 from warroom.widgets.action_list import ActionItemList
@@ -779,7 +779,7 @@ async def test_the_war_room_offers_it_in_the_palette(
 
 
 async def test_help_lists_the_keys(make_app: AppFactory, incident_id: int) -> None:
-    from warroom.screens.help import HelpScreen
+    from warroom.screens.dialogs.help import HelpScreen
 
     app = make_app(incident_id, postmortem=True)
     async with app.run_test(size=(100, 40)) as pilot:

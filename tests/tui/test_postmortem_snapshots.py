@@ -13,12 +13,12 @@ from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from tests.tui.conftest import LESSON, AppFactory, pm_loaded, until
-from warroom.clock import FrozenClock
 from warroom.config import Config
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import ContributingFactor, FishboneCategory, Why
 from warroom.exporters.importer import read_postmortem
-from warroom.model import ContributingFactor, FishboneCategory, Why
+from warroom.screens.dialogs.report import ConflictDialog, ForcePublishDialog
 from warroom.screens.postmortem import PostMortemScreen
-from warroom.screens.postmortem_dialogs import ConflictDialog, ForcePublishDialog
 from warroom.store import Store
 
 SnapCompare = Callable[..., bool]

@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 
 from tests.conftest import T0
 from tests.tui.conftest import AppFactory, loaded, until
-from warroom.clock import FrozenClock
-from warroom.model import ActionStatus, ActionType, EventKind, Priority, Role
+from warroom.domain.clock import FrozenClock
+from warroom.domain.model import ActionStatus, ActionType, EventKind, Priority, Role
 from warroom.store import Store
 from warroom.widgets.timeline import Timeline
 

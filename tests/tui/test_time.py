@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from textual.pilot import Pilot
 
 from tests.tui.conftest import AppFactory, Notes, loaded, until
-from warroom.clock import FrozenClock
 from warroom.config import Config
+from warroom.domain.clock import FrozenClock
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import Store
 from warroom.widgets.countdown import Countdown

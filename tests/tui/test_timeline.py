@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 
 from tests.tui.conftest import Redraws
-from warroom.model import Event, EventKind
+from warroom.domain.model import Event, EventKind
 from warroom.widgets.timeline import WINDOW, Timeline
 
 T0 = datetime(2024, 3, 15, 14, 0, tzinfo=UTC)

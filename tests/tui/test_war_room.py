@@ -14,10 +14,10 @@ from tests.conftest import T0
 from tests.faults import failing_writes
 from tests.tui.conftest import AppFactory, Notes, Redraws, burst, loaded, until
 from warroom.app import WarroomApp
-from warroom.clock import FrozenClock
-from warroom.lifecycle import Milestone, Phase
-from warroom.model import ActionStatus, EventKind, Role
-from warroom.room import FIRST_PAGE
+from warroom.domain.clock import FrozenClock
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.model import ActionStatus, EventKind, Role
+from warroom.domain.room import FIRST_PAGE
 from warroom.screens import war_room
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import Store
@@ -783,7 +783,7 @@ async def test_help_lists_the_keys(make_app: AppFactory, incident_id: int) -> No
         screen = await loaded(pilot)
         await pilot.press("question_mark")
         await until(pilot, lambda: app.screen is not screen, "help")
-        from warroom.screens.help import HelpScreen
+        from warroom.screens.dialogs.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
         keys = dict(app.screen.keys)
@@ -909,7 +909,7 @@ async def test_a_store_that_cannot_open_ends_the_app_with_its_error(
     config: object, clock: FrozenClock
 ) -> None:
     from warroom.config import Config
-    from warroom.errors import DatabaseError
+    from warroom.domain.errors import DatabaseError
 
     assert isinstance(config, Config)
 

@@ -19,12 +19,12 @@ from tests.faults import failing_writes
 from tests.reliability import dbcheck
 from tests.tui.conftest import AppFactory, Notes, burst, loaded, until
 from warroom.app import WarroomApp
-from warroom.model import ActionStatus, EventKind, Role
-from warroom.screens.action_form import ActionItemForm
-from warroom.screens.composer import UpdateComposer
-from warroom.screens.edit_event import EditEventDialog
-from warroom.screens.new_incident import NewIncidentDialog
-from warroom.screens.roles import RolesDialog
+from warroom.domain.model import ActionStatus, EventKind, Role
+from warroom.screens.dialogs.action_form import ActionItemForm
+from warroom.screens.dialogs.composer import UpdateComposer
+from warroom.screens.dialogs.edit_event import EditEventDialog
+from warroom.screens.dialogs.new_incident import NewIncidentDialog
+from warroom.screens.dialogs.roles import RolesDialog
 from warroom.store import Store
 from warroom.widgets.board import Board
 from warroom.widgets.log_input import LogInput

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from warroom.errors import BadInput
-from warroom.postmortem import Report
+from warroom.domain.errors import BadInput
+from warroom.domain.postmortem import Report
 
 FORMATS = ("md", "json", "toml", "html")
 _EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".toml": "toml", ".html": "html"}

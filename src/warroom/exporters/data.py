@@ -25,9 +25,9 @@ from typing import Any
 
 import tomli_w
 
+from warroom.domain.postmortem import Report
+from warroom.domain.text import is_control
 from warroom.exporters.document import WARROOM_KEY, to_document, without_nulls
-from warroom.postmortem import Report
-from warroom.text import is_control
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 

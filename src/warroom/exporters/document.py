@@ -24,11 +24,11 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from warroom.lifecycle import Milestone
-from warroom.model import EventKind
-from warroom.postmortem import Report
-from warroom.severity import severity_label
-from warroom.timefmt import iso_utc
+from warroom.domain.lifecycle import Milestone
+from warroom.domain.model import EventKind
+from warroom.domain.postmortem import Report
+from warroom.domain.severity import severity_label
+from warroom.domain.timefmt import iso_utc
 
 WARROOM_KEY = "warroom"
 

@@ -11,12 +11,12 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC
 from html import escape
 
+from warroom.domain.model import ContributingFactor, Role
+from warroom.domain.postmortem import Report
+from warroom.domain.severity import SEVERITIES
+from warroom.domain.text import printable
 from warroom.exporters.markdown import clock
 from warroom.exporters.wording import STATUS_TITLES, metric_rows, users, yes_no
-from warroom.model import ContributingFactor, Role
-from warroom.postmortem import Report
-from warroom.severity import SEVERITIES
-from warroom.text import printable
 
 _STYLE = """
 :root { color-scheme: light; --ink: #1d2329; --muted: #5b6670; --rule: #d5dbe0; }

@@ -26,11 +26,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from warroom.errors import BadInput
-from warroom.exporters.schema import ActionItemIn, PostMortemIn, SeverityChangeIn
-from warroom.incident_record import IncidentRecord
-from warroom.lifecycle import Milestone
-from warroom.model import (
+from warroom.domain.errors import BadInput
+from warroom.domain.incident_record import IncidentRecord
+from warroom.domain.lifecycle import Milestone
+from warroom.domain.model import (
     ActionItem,
     ActionStatus,
     ActionType,
@@ -46,7 +45,8 @@ from warroom.model import (
     SeverityChange,
     Why,
 )
-from warroom.severity import parse_severity
+from warroom.domain.severity import parse_severity
+from warroom.exporters.schema import ActionItemIn, PostMortemIn, SeverityChangeIn
 
 
 class InvalidPostMortem(BadInput):

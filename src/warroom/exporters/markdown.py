@@ -17,11 +17,11 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
+from warroom.domain.model import Role
+from warroom.domain.postmortem import Report
+from warroom.domain.severity import SEVERITIES
+from warroom.domain.text import printable
 from warroom.exporters.wording import STATUS_TITLES, metric_rows, users, yes_no
-from warroom.model import Role
-from warroom.postmortem import Report
-from warroom.severity import SEVERITIES
-from warroom.text import printable
 
 _PUNCTUATION = str.maketrans({char: "\\" + char for char in "\\`*[]<|~"})  # always escaped
 _UNDERSCORES = re.compile(r"_+")  # escaped unless inside a word

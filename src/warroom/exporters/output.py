@@ -6,7 +6,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from warroom.errors import BadInput
+from warroom.domain.errors import BadInput
 
 
 def refuse_existing(path: Path, *, force: bool) -> None:

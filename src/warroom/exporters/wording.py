@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from warroom.model import ReportStatus
-from warroom.postmortem import Report
-from warroom.severity import SEVERITIES, severity_label
-from warroom.timefmt import duration
+from warroom.domain.model import ReportStatus
+from warroom.domain.postmortem import Report
+from warroom.domain.severity import SEVERITIES, severity_label
+from warroom.domain.timefmt import duration
 
 STATUS_TITLES = {
     ReportStatus.DRAFT: "Draft",

@@ -12,12 +12,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Label
 
-from warroom.errors import BadInput, DatabaseError, StorageError
-from warroom.model import Incident
+from warroom.domain.errors import BadInput, DatabaseError, StorageError
+from warroom.domain.model import Incident
+from warroom.domain.severity import SEVERITIES
+from warroom.domain.text import one_line, printable
+from warroom.domain.timefmt import date_time, duration
 from warroom.screens.live import Live
-from warroom.severity import SEVERITIES
-from warroom.text import one_line, printable
-from warroom.timefmt import date_time, duration
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
 
@@ -209,7 +209,7 @@ class HomeScreen(Screen[None]):
             self.warroom.open_incident(incident_id)
 
     def action_new(self) -> None:
-        from warroom.screens.new_incident import NewIncident, NewIncidentDialog
+        from warroom.screens.dialogs.new_incident import NewIncident, NewIncidentDialog
 
         app = self.warroom
         created: list[int] = []

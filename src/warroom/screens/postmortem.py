@@ -33,9 +33,9 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, TextArea
 
-from warroom.checks import Problem, blocking, check_report
-from warroom.errors import BadInput, Conflict, DatabaseError
-from warroom.model import (
+from warroom.domain.checks import Problem, blocking, check_report
+from warroom.domain.errors import BadInput, Conflict, DatabaseError
+from warroom.domain.model import (
     ActionItem,
     ContributingFactor,
     Event,
@@ -43,17 +43,17 @@ from warroom.model import (
     PostMortem,
     ReportStatus,
 )
-from warroom.postmortem import (
+from warroom.domain.postmortem import (
     Report,
     outage_duration,
     parse_report_date,
     parse_users_affected,
     with_fields,
 )
-from warroom.report_draft import FIELDS, ReportDraft, choose
-from warroom.reporting import NotReady, ReportSettings, change_status, load_report
-from warroom.room import FIRST_PAGE
-from warroom.screens.postmortem_dialogs import (
+from warroom.domain.report_draft import FIELDS, ReportDraft, choose
+from warroom.domain.room import FIRST_PAGE
+from warroom.domain.text import printable
+from warroom.screens.dialogs.report import (
     LABELS,
     Choice,
     ConflictDialog,
@@ -62,7 +62,7 @@ from warroom.screens.postmortem_dialogs import (
     describe,
 )
 from warroom.screens.timeline_pages import read_end, read_page
-from warroom.text import printable
+from warroom.services.reporting import NotReady, ReportSettings, change_status, load_report
 from warroom.widgets.action_list import ActionItemList
 from warroom.widgets.checks_panel import ChecksPanel
 from warroom.widgets.fields import TextField
@@ -77,7 +77,7 @@ from warroom.widgets.timeline import PAGE, Timeline
 
 if TYPE_CHECKING:
     from warroom.app import WarroomApp
-    from warroom.screens.action_form import ActionDraft
+    from warroom.screens.dialogs.action_form import ActionDraft
     from warroom.store import ChangeFeed, Store
 
 T = TypeVar("T")
@@ -1150,7 +1150,7 @@ class PostMortemScreen(Screen[None]):
         self.app.push_screen(self._action_form(item), saved)
 
     def _action_form(self, item: ActionItem | None) -> Screen[ActionDraft | None]:
-        from warroom.screens.action_form import ActionItemForm
+        from warroom.screens.dialogs.action_form import ActionItemForm
 
         app = self.warroom
         today = app.clock.now().astimezone(app.config.tz).date()
@@ -1254,7 +1254,7 @@ class PostMortemScreen(Screen[None]):
         if (await self._flush() and not self._invalid) or self.doc is None:
             self._go(then)
             return
-        from warroom.screens.dialogs import ConfirmDialog
+        from warroom.screens.dialogs.confirm import ConfirmDialog
 
         unsaved = self._unsaved_names()
 
@@ -1358,7 +1358,7 @@ def _set_area(area: TextArea, value: str) -> None:
 
 
 def _severity_text(report: Report) -> str:
-    from warroom.severity import SEVERITIES
+    from warroom.domain.severity import SEVERITIES
 
     level = SEVERITIES[report.severity]
     return f"{level.label} ({level.name}): {level.definition}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from warroom.model import Event
+from warroom.domain.model import Event
 from warroom.widgets.timeline import PAGE, Timeline
 
 if TYPE_CHECKING:  # (the store loads SQLAlchemy: not before the screen needs it)

@@ -20,19 +20,20 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input
 
-from warroom.cadence import ResponseStatus, next_update_due, response_status
-from warroom.errors import BadInput, Conflict, DatabaseError, StorageError
-from warroom.lifecycle import Phase, postmortem_due
-from warroom.logline import LogLine, parse_log_line
-from warroom.merge import settle
-from warroom.model import ActionItem, Event, EventKind, Incident, Presence
-from warroom.room import FIRST_PAGE, RoomPreview, RoomState, read_news, read_state
+from warroom.domain.cadence import ResponseStatus, next_update_due, response_status
+from warroom.domain.errors import BadInput, Conflict, DatabaseError, StorageError
+from warroom.domain.lifecycle import Phase, postmortem_due
+from warroom.domain.logline import LogLine, parse_log_line
+from warroom.domain.merge import settle
+from warroom.domain.model import ActionItem, Event, EventKind, Incident, Presence
+from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
+from warroom.domain.severity import SEVERITIES, severity_label
+from warroom.domain.text import printable
+from warroom.domain.timefmt import clock_time, date_time
+from warroom.domain.updates import UpdateContext, compose_update
 from warroom.screens.live import Live
 from warroom.screens.timeline_pages import read_end, read_page
-from warroom.severity import SEVERITIES, severity_label
-from warroom.text import printable
-from warroom.timefmt import clock_time, date_time
-from warroom.updates import UpdateContext, compose_update
+from warroom.services.room import read_news, read_state
 from warroom.widgets.board import Board, stepped
 from warroom.widgets.countdown import Countdown
 from warroom.widgets.key_bar import KeyBar
@@ -42,8 +43,8 @@ from warroom.widgets.timeline import PAGE, Timeline
 
 if TYPE_CHECKING:
     from warroom.app import WarroomApp
-    from warroom.screens.action_form import ActionDraft
-    from warroom.screens.conflict import ConflictChoice
+    from warroom.screens.dialogs.action_form import ActionDraft
+    from warroom.screens.dialogs.item_conflict import ConflictChoice
     from warroom.store import Change, Heartbeat, Store
 
 T = TypeVar("T")
@@ -443,7 +444,7 @@ class WarRoomScreen(Screen[None]):
         self.warroom.show_home()
 
     def action_severity(self) -> None:
-        from warroom.screens.dialogs import SeverityDialog
+        from warroom.screens.dialogs.severity import SeverityDialog
 
         state = self.state
         if state is None:
@@ -486,7 +487,7 @@ class WarRoomScreen(Screen[None]):
             await self._after_change()
 
     def action_resolve(self) -> None:
-        from warroom.screens.dialogs import ConfirmDialog
+        from warroom.screens.dialogs.confirm import ConfirmDialog
 
         state = self.state
         if state is None or not state.incident.is_active:
@@ -515,7 +516,7 @@ class WarRoomScreen(Screen[None]):
         self.run_worker(self._compose_update(), exclusive=True, group="update")
 
     async def _compose_update(self) -> None:
-        from warroom.screens.composer import UpdateComposer
+        from warroom.screens.dialogs.composer import UpdateComposer
 
         state = self.state
         if state is None:
@@ -576,7 +577,7 @@ class WarRoomScreen(Screen[None]):
     def _action_form(
         self, item: ActionItem | None, save: Callable[[ActionDraft], Awaitable[bool]]
     ) -> Screen[ActionDraft | None]:
-        from warroom.screens.action_form import ActionItemForm
+        from warroom.screens.dialogs.action_form import ActionItemForm
 
         app = self.warroom
         today = app.clock.now().astimezone(app.config.tz).date()
@@ -661,7 +662,7 @@ class WarRoomScreen(Screen[None]):
         return True
 
     def _settle_conflict(self, conflict: ItemConflict, base: ActionItem) -> None:
-        from warroom.screens.conflict import ActionItemConflict, ConflictChoice
+        from warroom.screens.dialogs.item_conflict import ActionItemConflict, ConflictChoice
 
         theirs, mine, fields = conflict.theirs, conflict.mine, conflict.fields
 
@@ -690,7 +691,7 @@ class WarRoomScreen(Screen[None]):
         self.warroom.open_postmortem(self.incident_id)
 
     def action_roles(self) -> None:
-        from warroom.screens.roles import RoleChange, RolesDialog
+        from warroom.screens.dialogs.roles import RoleChange, RolesDialog
 
         state = self.state
         if state is None:
@@ -724,7 +725,7 @@ class WarRoomScreen(Screen[None]):
         await handlers[message.action](event)
 
     async def _edit_event(self, event: Event) -> None:
-        from warroom.screens.edit_event import EditEventDialog
+        from warroom.screens.dialogs.edit_event import EditEventDialog
 
         app = self.warroom
         when = event.occurred_at.astimezone(app.config.tz).strftime("%Y-%m-%d %H:%M:%S")
@@ -752,7 +753,7 @@ class WarRoomScreen(Screen[None]):
         self.app.push_screen(EditEventDialog(event, line, parse, blink=app.blink, save=save))
 
     async def _delete_event(self, event: Event) -> None:
-        from warroom.screens.dialogs import ConfirmDialog
+        from warroom.screens.dialogs.confirm import ConfirmDialog
 
         async def confirmed(yes: bool | None) -> None:
             if yes:

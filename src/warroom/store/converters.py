@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from warroom.lifecycle import Milestone, Phase
-from warroom.model import (
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.model import (
     ActionItem,
     ActionStatus,
     ActionType,

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from warroom.errors import BadInput, DatabaseError, StorageError
+from warroom.domain.errors import BadInput, DatabaseError, StorageError
 from warroom.store.failures import database_failures, failure, reason
 from warroom.store.schema import HEAD, REVISIONS
 

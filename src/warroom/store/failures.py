@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from warroom.errors import DatabaseError, StorageError
+from warroom.domain.errors import DatabaseError, StorageError
 
 if TYPE_CHECKING:
     from warroom.store.engine import Target

@@ -39,7 +39,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
-from warroom.errors import DatabaseError
+from warroom.domain.errors import DatabaseError
 from warroom.store.engine import BUSY_TIMEOUT_MS, Target, postgres_connect_params
 from warroom.store.store import CHANGE_CHANNEL, Change, Store
 

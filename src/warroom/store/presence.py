@@ -16,7 +16,7 @@ from types import TracebackType
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from warroom.errors import DatabaseBusy
+from warroom.domain.errors import DatabaseBusy
 from warroom.store.store import HEARTBEAT_INTERVAL, Store
 
 

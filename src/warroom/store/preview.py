@@ -16,8 +16,8 @@ from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from warroom.lifecycle import Milestone, Phase
-from warroom.model import (
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.model import (
     ActionItem,
     ActionStatus,
     ActionType,
@@ -29,7 +29,7 @@ from warroom.model import (
     RoleAssignment,
     SeverityChange,
 )
-from warroom.room import FIRST_PAGE, RoomPreview, RoomState
+from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
 from warroom.store.schema import HEAD
 
 _POSTGRES = ("postgresql://", "postgresql+psycopg://", "postgres://")

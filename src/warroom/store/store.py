@@ -32,12 +32,12 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from warroom.clock import Clock
-from warroom.errors import BadInput, Conflict, DatabaseBusy, UnknownIncident
-from warroom.incident_record import IncidentRecord
-from warroom.lifecycle import MILESTONE_ON_ENTER, Milestone, Phase, milestones_reached
-from warroom.merge import merge
-from warroom.model import (
+from warroom.domain.clock import Clock
+from warroom.domain.errors import BadInput, Conflict, DatabaseBusy, UnknownIncident
+from warroom.domain.incident_record import IncidentRecord
+from warroom.domain.lifecycle import MILESTONE_ON_ENTER, Milestone, Phase, milestones_reached
+from warroom.domain.merge import merge
+from warroom.domain.model import (
     ActionItem,
     ActionStatus,
     ActionType,
@@ -55,8 +55,8 @@ from warroom.model import (
     event_key,
     incident_key,
 )
-from warroom.postmortem import TimelineEntry
-from warroom.severity import SEVERITIES, severity_label
+from warroom.domain.postmortem import TimelineEntry
+from warroom.domain.severity import SEVERITIES, severity_label
 from warroom.store import converters
 from warroom.store.engine import Target, open_engine, resolve_target
 from warroom.store.failures import database_failures

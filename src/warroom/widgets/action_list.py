@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from warroom.model import ActionItem, ActionStatus
+from warroom.domain.model import ActionItem, ActionStatus
 from warroom.widgets.board import item_prompt
 
 _STATUS = {

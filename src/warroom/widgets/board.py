@@ -14,8 +14,8 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from warroom.model import ActionItem, ActionStatus
-from warroom.text import one_line
+from warroom.domain.model import ActionItem, ActionStatus
+from warroom.domain.text import one_line
 from warroom.widgets.palette import priority_style
 
 COLUMNS: tuple[tuple[ActionStatus, str], ...] = (

@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from warroom.checks import Problem
-from warroom.text import one_line
+from warroom.domain.checks import Problem
+from warroom.domain.text import one_line
 
 
 def problem_prompt(problem: Problem) -> Table:

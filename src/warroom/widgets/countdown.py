@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from warroom.timefmt import clock_time, countdown
+from warroom.domain.timefmt import clock_time, countdown
 
 
 def _when(due: datetime, now: datetime, tz: tzinfo) -> str:

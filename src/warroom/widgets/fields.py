@@ -19,7 +19,7 @@ from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input
 
-from warroom.text import JOINERS, control_pictures
+from warroom.domain.text import JOINERS, control_pictures
 
 
 class ControlPictures(Highlighter):

@@ -1,7 +1,7 @@
 """The five whys, as a guided chain: a question, its answer, and the next question it raises.
 
 Enter on an answer asks the next why: a new level, its question proposed from the answer
-(`warroom.fivewhys`), the cursor on its answer. A proposed question follows its answer while
+(`warroom.domain.fivewhys`), the cursor on its answer. A proposed question follows its answer while
 it is left as proposed; once edited it is the person's own. 3–5 levels; ctrl+r removes one
 (so does backspace in an empty answer whose question was only proposed). Nothing is saved
 here: the editor tells its screen the chain as it stands, with `Changed`.
@@ -19,8 +19,8 @@ from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
-from warroom.fivewhys import MAX_LEVELS, MIN_LEVELS, first_question, next_question
-from warroom.model import Why
+from warroom.domain.fivewhys import MAX_LEVELS, MIN_LEVELS, first_question, next_question
+from warroom.domain.model import Why
 from warroom.widgets.list_editor import RowInput
 
 

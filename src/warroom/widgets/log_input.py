@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Label
 
-from warroom.logline import next_kind
-from warroom.model import EventKind
+from warroom.domain.logline import next_kind
+from warroom.domain.model import EventKind
 from warroom.widgets.fields import TextField
 
 PLACEHOLDER = "what happened? Enter saves · '14:15 …' / '-5m …' backdate · 'alert: …' sets the kind"

@@ -1,4 +1,4 @@
-"""How the response went, from the milestones and the timeline (`warroom.metrics`)."""
+"""How the response went, from the milestones and the timeline (`warroom.domain.metrics`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from warroom.metrics import Metrics
-from warroom.severity import SEVERITIES, severity_label
-from warroom.timefmt import clock_time, duration
+from warroom.domain.metrics import Metrics
+from warroom.domain.severity import SEVERITIES, severity_label
+from warroom.domain.timefmt import clock_time, duration
 
 
 def _since_detection(delta: timedelta | None) -> Text:

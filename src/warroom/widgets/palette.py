@@ -3,7 +3,7 @@ variables, `$sev-1` ...) and the Rich styles of table cells and cards."""
 
 from __future__ import annotations
 
-from warroom.model import Priority
+from warroom.domain.model import Priority
 
 # background, foreground
 SEVERITY_COLORS: dict[int, tuple[str, str]] = {

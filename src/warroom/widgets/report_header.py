@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
-from warroom.model import ReportStatus
-from warroom.postmortem import Report
-from warroom.severity import SEVERITIES
-from warroom.text import one_line
+from warroom.domain.model import ReportStatus
+from warroom.domain.postmortem import Report
+from warroom.domain.severity import SEVERITIES
+from warroom.domain.text import one_line
 
 STATUS_NAMES = {
     ReportStatus.DRAFT: "draft",

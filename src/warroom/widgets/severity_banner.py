@@ -9,12 +9,12 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from warroom.cadence import ResponseStatus
-from warroom.lifecycle import PHASES, Phase
-from warroom.model import Incident, Presence, Role, RoleAssignment
-from warroom.severity import SEVERITIES
-from warroom.text import one_line
-from warroom.timefmt import duration
+from warroom.domain.cadence import ResponseStatus
+from warroom.domain.lifecycle import PHASES, Phase
+from warroom.domain.model import Incident, Presence, Role, RoleAssignment
+from warroom.domain.severity import SEVERITIES
+from warroom.domain.text import one_line
+from warroom.domain.timefmt import duration
 
 _SHORT_PHASE = {
     Phase.DETECTION: "Det",

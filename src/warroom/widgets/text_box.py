@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import TextArea
 
-from warroom.text import JOINERS, control_pictures
+from warroom.domain.text import JOINERS, control_pictures
 from warroom.widgets.fields import run_binding_now
 
 

@@ -26,9 +26,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from warroom.model import Event, EventKind
-from warroom.text import one_line
-from warroom.timefmt import clock_time, day_time
+from warroom.domain.model import Event, EventKind
+from warroom.domain.text import one_line
+from warroom.domain.timefmt import clock_time, day_time
 
 WINDOW = 300  # most events held at once
 PAGE = 100  # events fetched when the window slides

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 
-from warroom.errors import BadInput
+from warroom.domain.errors import BadInput
 
 
 class Cadence(Enum):

@@ -14,10 +14,10 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Select
 
-from warroom.errors import BadInput
-from warroom.model import ActionItem, ActionStatus, ActionType, Priority
-from warroom.screens.dialogs import SavingDialog, prepare_fields
-from warroom.timeparse import parse_date
+from warroom.domain.errors import BadInput
+from warroom.domain.model import ActionItem, ActionStatus, ActionType, Priority
+from warroom.domain.timeparse import parse_date
+from warroom.screens.dialogs.base import SavingDialog, prepare_fields
 from warroom.widgets.fields import TextField
 
 E = TypeVar("E", bound=Enum)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from warroom.merge import merge
-from warroom.model import PostMortem
+from warroom.domain.merge import merge
+from warroom.domain.model import PostMortem
 
 # The post-mortem's own fields (its key and version are not edited).
 FIELDS = tuple(f.name for f in fields(PostMortem) if f.name not in ("incident_id", "version"))

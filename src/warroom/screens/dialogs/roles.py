@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
-from warroom.model import Role, RoleAssignment
-from warroom.screens.dialogs import SavingDialog, prepare_fields
-from warroom.text import one_line
+from warroom.domain.model import Role, RoleAssignment
+from warroom.domain.text import one_line
+from warroom.screens.dialogs.base import SavingDialog, prepare_fields
 from warroom.widgets.fields import TextField
 
 

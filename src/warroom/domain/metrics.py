@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from warroom.cadence import ResponseStatus, UpdateSchedule, response_status
-from warroom.lifecycle import Milestone
-from warroom.model import Incident, SeverityChange
+from warroom.domain.cadence import ResponseStatus, UpdateSchedule, response_status
+from warroom.domain.lifecycle import Milestone
+from warroom.domain.model import Incident, SeverityChange
 
 
 @dataclass(frozen=True, slots=True)

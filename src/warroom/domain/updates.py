@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from warroom.model import ActionItem, ActionStatus, Event, EventKind, Incident
-from warroom.severity import SEVERITIES, severity_label
-from warroom.text import printable
-from warroom.timefmt import clock_time_on, date_time, duration
+from warroom.domain.model import ActionItem, ActionStatus, Event, EventKind, Incident
+from warroom.domain.severity import SEVERITIES, severity_label
+from warroom.domain.text import printable
+from warroom.domain.timefmt import clock_time_on, date_time, duration
 
 # A flood of alerts should not bury the update: the newest developments, and a count.
 MAX_DEVELOPMENTS = 12

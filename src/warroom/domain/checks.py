@@ -11,11 +11,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from warroom.blameless import find_blame, person_names
-from warroom.lifecycle import postmortem_due
-from warroom.model import ReportStatus
-from warroom.postmortem import Report
-from warroom.timefmt import duration
+from warroom.domain.blameless import find_blame, person_names
+from warroom.domain.lifecycle import postmortem_due
+from warroom.domain.model import ReportStatus
+from warroom.domain.postmortem import Report
+from warroom.domain.timefmt import duration
 
 FIVE_WHYS_MIN, FIVE_WHYS_MAX = 3, 5
 

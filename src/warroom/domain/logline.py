@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from warroom.errors import BadInput
-from warroom.model import EventKind
-from warroom.timeparse import split_leading_time, taken_as_yesterday
+from warroom.domain.errors import BadInput
+from warroom.domain.model import EventKind
+from warroom.domain.timeparse import split_leading_time, taken_as_yesterday
 
 # Kinds typed by people. The others (severity, phase, role, update) are recorded by warroom
 # when the thing happens, so the timeline's record of them stays trustworthy.

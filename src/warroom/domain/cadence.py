@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from warroom.lifecycle import Milestone
-from warroom.model import Incident, SeverityChange
-from warroom.severity import SEVERITIES, Cadence, UpdatePolicy
+from warroom.domain.lifecycle import Milestone
+from warroom.domain.model import Incident, SeverityChange
+from warroom.domain.severity import SEVERITIES, Cadence, UpdatePolicy
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

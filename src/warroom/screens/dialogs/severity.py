@@ -1,54 +1,16 @@
-"""Small modal dialogs that return a typed result."""
+"""The severity dialog: keys 1–4 pick a level, Enter confirms, Escape cancels."""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Label, Select, Static
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
 
-from warroom.severity import SEVERITIES
-
-R = TypeVar("R")
-
-
-def prepare_fields(screen: Screen[Any], *, blink: bool) -> None:
-    """Forms use compact one-line fields (they must fit 80x24) and honour the blink setting."""
-    for field in screen.query(Input):
-        field.compact = True
-        field.cursor_blink = blink
-    for select in screen.query(Select):
-        select.compact = True
-
-
-class SavingDialog(ModalScreen[R | None], Generic[R]):
-    """A dialog whose result is saved before it closes. `save(result)` saves it and says
-    whether the dialog may close: when saving fails (a full disk, a busy database) the dialog
-    stays open with everything typed in it, to try again or to cancel."""
-
-    def __init__(self, save: Callable[[R], Awaitable[bool]] | None = None) -> None:
-        super().__init__()
-        self._save = save
-        self._saving = False
-
-    async def finish(self, result: R) -> None:
-        if self._saving:
-            return  # Enter again while saving: the first one is still at it
-        if self._save is not None:
-            self._saving = True
-            try:
-                saved = await self._save(result)
-            finally:
-                self._saving = False
-            if not saved:
-                return
-        self.dismiss(result)
+from warroom.domain.severity import SEVERITIES
 
 
 class SeverityDialog(ModalScreen[int | None]):
@@ -108,27 +70,3 @@ class SeverityDialog(ModalScreen[int | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: y or Enter confirms, n or Escape cancels."""
-
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
-
-    def __init__(self, question: str, detail: str = "") -> None:
-        super().__init__()
-        self.question = question
-        self.detail = detail
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog confirm-dialog"):
-            yield Label(Text(self.question), classes="dialog-title")
-            if self.detail:
-                yield Static(Text(self.detail), classes="dialog-detail")
-            yield Label("y / Enter: yes · n / Escape: no", classes="dialog-help")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)

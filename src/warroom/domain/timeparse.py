@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from warroom.errors import BadInput
-from warroom.severity import parse_interval
+from warroom.domain.errors import BadInput
+from warroom.domain.severity import parse_interval
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
 

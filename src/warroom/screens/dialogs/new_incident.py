@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Select
 
-from warroom.screens.dialogs import SavingDialog, prepare_fields
-from warroom.severity import SEVERITIES
+from warroom.domain.severity import SEVERITIES
+from warroom.screens.dialogs.base import SavingDialog, prepare_fields
 from warroom.widgets.fields import TextField
 
 

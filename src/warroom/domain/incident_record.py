@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from warroom.lifecycle import Milestone, Phase
-from warroom.model import ActionItem, Event, PostMortem, RoleAssignment, SeverityChange
+from warroom.domain.lifecycle import Milestone, Phase
+from warroom.domain.model import ActionItem, Event, PostMortem, RoleAssignment, SeverityChange
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from warroom.model import ActionItem, ActionStatus
-from warroom.text import one_line
-from warroom.timefmt import clock_time
+from warroom.domain.model import ActionItem, ActionStatus
+from warroom.domain.text import one_line
+from warroom.domain.timefmt import clock_time
 
 
 class ConflictChoice(Enum):

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from warroom.cadence import UpdateSchedule
-from warroom.checks import Problem, blocking, check_report
-from warroom.errors import BadInput
-from warroom.model import PostMortem, ReportStatus
-from warroom.postmortem import Report, build_report
+from warroom.domain.cadence import UpdateSchedule
+from warroom.domain.checks import Problem, blocking, check_report
+from warroom.domain.errors import BadInput
+from warroom.domain.model import PostMortem, ReportStatus
+from warroom.domain.postmortem import Report, build_report
 
 if TYPE_CHECKING:
     from warroom.store import Store

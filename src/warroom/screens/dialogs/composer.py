@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, TextArea
 
-from warroom.screens.dialogs import SavingDialog
+from warroom.screens.dialogs.base import SavingDialog
 from warroom.widgets.text_box import TextBox
 
 

@@ -15,9 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
-from warroom.checks import Problem
-from warroom.model import ContributingFactor, ReportStatus, Why
-from warroom.text import printable
+from warroom.domain.checks import Problem
+from warroom.domain.model import ContributingFactor, ReportStatus, Why
+from warroom.domain.text import printable
 from warroom.widgets.text_box import TextBox
 
 LABELS: dict[str, str] = {

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
-from warroom.errors import BadInput
-from warroom.lifecycle import Milestone, Phase
+from warroom.domain.errors import BadInput
+from warroom.domain.lifecycle import Milestone, Phase
 
 
 class EventKind(Enum):

@@ -14,7 +14,7 @@ items, roles and the stored post-mortem fields) and computes what is not stored:
 - whether the SLA was breached: the stored answer, else suggested by the response target
   (missed: breached);
 - the timeline: live events that are not hidden from the report, starred ones marked;
-- the metrics (`warroom.metrics`).
+- the metrics (`warroom.domain.metrics`).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
-from warroom.cadence import UpdateSchedule
-from warroom.errors import BadInput
-from warroom.metrics import Metrics, compute_metrics
-from warroom.model import (
+from warroom.domain.cadence import UpdateSchedule
+from warroom.domain.errors import BadInput
+from warroom.domain.metrics import Metrics, compute_metrics
+from warroom.domain.model import (
     ActionItem,
     ContributingFactor,
     EventKind,

@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from warroom.errors import BadInput
-from warroom.logline import LogLine
-from warroom.model import Event
-from warroom.screens.dialogs import SavingDialog, prepare_fields
+from warroom.domain.errors import BadInput
+from warroom.domain.logline import LogLine
+from warroom.domain.model import Event
+from warroom.screens.dialogs.base import SavingDialog, prepare_fields
 from warroom.widgets.fields import TextField
 
 

@@ -1,0 +1,122 @@
+"""The one way into the full-screen app: the home screen, a war room, or its post-mortem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from warroom.cli.context import EXIT_OK, Context
+from warroom.cli.output import out
+from warroom.domain.errors import BadInput, UnknownIncident
+from warroom.domain.model import incident_key, parse_incident_ref
+from warroom.domain.severity import parse_severity
+from warroom.pacing import collector_off
+
+if TYPE_CHECKING:
+    from warroom.store import Store
+
+SWITCH_INTERVAL = 0.001  # seconds: see _run_app
+
+
+def require_terminal(hint: str) -> None:
+    """The full-screen app needs a terminal; a script or a pipe gets an error, not a hang."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise BadInput(f"the war room needs a terminal ({hint})")
+
+
+def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
+    level = parse_severity(args.severity)
+    if not args.detach:
+        require_terminal("add --detach to only declare the incident and print its id")
+    if not args.title.strip():
+        raise BadInput("the title must not be empty")
+    commander = args.commander if args.commander is not None else ctx.config.user
+    store = ctx.open_store()
+    try:
+        incident = store.create_incident(
+            args.title, level, commander=commander, actor=ctx.config.user
+        )
+    except BaseException:
+        store.close()
+        raise
+    if args.detach:
+        store.close()
+        out(incident.key)
+        return EXIT_OK
+    return run_app(ctx, incident.id, store)  # the app closes the store
+
+
+def cmd_open(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    return run_app(ctx, incident_id)
+
+
+def cmd_postmortem(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    return run_app(ctx, incident_id, postmortem=True)
+
+
+def run_app(
+    ctx: Context, incident_id: int | None, store: Store | None = None, *, postmortem: bool = False
+) -> int:
+    """The full-screen app: the home screen, or straight into a war room (and, with
+    `postmortem`, its post-mortem over it).
+
+    The first screen is drawn from a quick read of the file (no SQLAlchemy yet); the store
+    opens behind it. A database the quick read cannot vouch for is opened here first, with
+    every check, so that its problems are one `error:` line before any screen.
+    """
+    require_terminal("for scripts: warroom list, log, export")
+    # Start-up allocates a great deal and frees little; once up, the app collects garbage
+    # itself, in pauses (warroom.pacing).
+    with collector_off():
+        return _run_app(ctx, incident_id, store, postmortem=postmortem)
+
+
+def _run_app(
+    ctx: Context, incident_id: int | None, store: Store | None, *, postmortem: bool
+) -> int:
+    from warroom.store import preview
+
+    room = incidents = None
+    if store is None:
+        try:
+            if incident_id is None:
+                incidents = preview.incidents(ctx.location)
+            else:
+                room = preview.room(ctx.location, incident_id)
+        except preview.NotFound:
+            raise UnknownIncident(incident_key(incident_id or 0)) from None
+        if room is None and incidents is None:
+            store = ctx.open_store(create=incident_id is None)
+            if incident_id is not None:
+                store.get_incident(incident_id)  # an unknown id: an error, not a screen
+    opened = store
+
+    def open_store() -> Store:
+        return opened if opened is not None else ctx.open_store(create=False)
+
+    from warroom.app import WarroomApp
+
+    app = WarroomApp(
+        ctx.config,
+        ctx.clock,
+        open_store=open_store,
+        incident_id=incident_id,
+        room=room,
+        incidents=incidents,
+        postmortem=postmortem,
+    )
+    # Textual draws on this thread and writes what it drew from another; the store commits on a
+    # third. With Python's default switch interval (5 ms) a thread that is ready waits that
+    # long for this one to let go: a frame drawn was written to the terminal up to 5 ms late.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        result = app.run()
+    finally:
+        sys.setswitchinterval(switch_interval)
+    if app.failed is not None:
+        raise app.failed
+    return result or EXIT_OK
