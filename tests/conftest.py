@@ -127,7 +127,8 @@ class Database:
             return rows
         import psycopg
 
-        from warroom.store.engine import postgres_connect_params, resolve_target
+        from warroom.store.engine import postgres_connect_params
+        from warroom.store.target import resolve_target
 
         params = postgres_connect_params(resolve_target(self.location))
         with psycopg.connect(autocommit=True, **params) as connection:

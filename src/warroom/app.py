@@ -23,6 +23,7 @@ from warroom.config import Config
 from warroom.domain.clock import Clock
 from warroom.domain.errors import BadInput, StorageError
 from warroom.pacing import IdleCollector
+from warroom.screens.base import OpenIncident, OpenPostmortem, ShowHome
 
 if TYPE_CHECKING:
     from warroom.domain.model import Incident
@@ -144,6 +145,17 @@ class WarroomApp(App[int]):
         from warroom.screens.postmortem import PostMortemScreen
 
         self.push_screen(PostMortemScreen(incident_id))
+
+    # Where the screens ask to go (screens/base.py): they never call the app.
+
+    def on_open_incident(self, message: OpenIncident) -> None:
+        self.open_incident(message.incident_id, message.preview)
+
+    def on_open_postmortem(self, message: OpenPostmortem) -> None:
+        self.open_postmortem(message.incident_id)
+
+    def on_show_home(self, _message: ShowHome) -> None:
+        self.show_home()
 
     def action_help(self) -> None:
         """Every key that does something here, as currently mapped: the screen's and the

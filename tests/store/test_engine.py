@@ -15,7 +15,7 @@ from tests.conftest import Database
 from warroom.domain.clock import FrozenClock
 from warroom.domain.errors import BadInput, DatabaseError, StorageError
 from warroom.store import MissingDatabase, Store, engine
-from warroom.store.engine import resolve_target
+from warroom.store.target import resolve_target
 
 
 def digest(path: Path) -> str:

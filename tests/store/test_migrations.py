@@ -17,7 +17,8 @@ import warroom.store.tables  # noqa: F401  (registers the tables on SQLModel.met
 from tests.conftest import Database
 from warroom.domain.clock import FrozenClock
 from warroom.store import Store
-from warroom.store.engine import HEAD, REVISIONS, resolve_target
+from warroom.store.engine import HEAD, REVISIONS
+from warroom.store.target import resolve_target
 
 
 def alembic_config() -> Config:

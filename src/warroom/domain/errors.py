@@ -41,3 +41,10 @@ class Conflict(Exception):
         self.current = current
         self.mine = mine
         self.fields = fields
+
+
+def first_line(error: BaseException) -> str:
+    """An error as one line for a notice or an `error:` line: its type, and the first line of
+    what it says (a database driver's message runs on with SQL and hints)."""
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -4,12 +4,11 @@ process declares, escalates, hands over or resolves shows here within a second."
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Label
 
 from warroom.domain.errors import BadInput, DatabaseError, StorageError
@@ -17,12 +16,12 @@ from warroom.domain.model import Incident
 from warroom.domain.severity import SEVERITIES
 from warroom.domain.text import one_line, printable
 from warroom.domain.timefmt import date_time, duration
+from warroom.screens.base import OpenIncident, WarroomScreen
 from warroom.screens.live import Live
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
 
 if TYPE_CHECKING:
-    from warroom.app import WarroomApp
     from warroom.store import Change
 
 # What the list shows comes from these parts of the feed (the IC is a role).
@@ -43,7 +42,7 @@ MAX_COLUMN = {"title": 60, "ic": 20}  # cut with … past these (others are shor
 MIN_TITLE = 16  # cut with … to fit the columns after it, but never narrower
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(WarroomScreen[None]):
     """Active incidents first, then past ones. `incidents`: a quick read to show at once."""
 
     BINDINGS = [
@@ -56,10 +55,6 @@ class HomeScreen(Screen[None]):
         self._first = incidents
         self._shown: dict[int, Incident] = {}
         self._live: Live | None = None  # while the screen is shown
-
-    @property
-    def warroom(self) -> WarroomApp:
-        return cast("WarroomApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Label(" warroom · incidents", id="home-title")
@@ -117,14 +112,14 @@ class HomeScreen(Screen[None]):
         )
         if not ids:
             return
-        fresh = await self.warroom.call(lambda store: [store.get_incident(i) for i in ids])
+        fresh = await self.host.call(lambda store: [store.get_incident(i) for i in ids])
         self.show([*{**self._shown, **{incident.id: incident for incident in fresh}}.values()])
 
     async def reload(self) -> None:
         try:
-            incidents = await self.warroom.call(lambda store: store.list_incidents())
+            incidents = await self.host.call(lambda store: store.list_incidents())
         except (BadInput, StorageError) as error:
-            if self.warroom.failed is None:  # (when the store could not open, the app ends)
+            if self.host.failed is None:  # (when the store could not open, the app ends)
                 self.notify(
                     str(error), title="Could not read the incidents", severity="error", markup=False
                 )
@@ -137,8 +132,8 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DataTable)
         selected = table.cursor_row
         selected_id = self._selected_id()
-        now = self.warroom.clock.now()
-        tz = self.warroom.config.tz
+        now = self.host.clock.now()
+        tz = self.host.config.tz
         rows = [
             (
                 Text(
@@ -201,17 +196,17 @@ class HomeScreen(Screen[None]):
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         if message.row_key.value is not None:
-            self.warroom.open_incident(int(message.row_key.value))
+            self.go(OpenIncident(int(message.row_key.value)))
 
     def action_open(self) -> None:
         incident_id = self._selected_id()
         if incident_id is not None:
-            self.warroom.open_incident(incident_id)
+            self.go(OpenIncident(incident_id))
 
     def action_new(self) -> None:
         from warroom.screens.dialogs.new_incident import NewIncident, NewIncidentDialog
 
-        app = self.warroom
+        app = self.host
         created: list[int] = []
 
         async def declare(result: NewIncident) -> bool:
@@ -246,7 +241,7 @@ class HomeScreen(Screen[None]):
 
         def declared(result: NewIncident | None) -> None:
             if created:
-                app.open_incident(created[0])
+                self.go(OpenIncident(created[0]))
 
         self.app.push_screen(
             NewIncidentDialog(app.config.user, blink=app.blink, save=declare), declared

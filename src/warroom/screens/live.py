@@ -31,7 +31,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 if TYPE_CHECKING:
-    from warroom.app import WarroomApp
+    from warroom.screens.base import Host
     from warroom.store import Change, ChangeFeed, Store
 
 # Trying again after trouble, this often (seconds).
@@ -73,8 +73,8 @@ class Live:
         self._trouble: dict[str, str] = {}  # what is wrong, by where: "feed", "read"
 
     @property
-    def app(self) -> WarroomApp:
-        return cast("WarroomApp", self._screen.app)
+    def app(self) -> Host:
+        return cast("Host", self._screen.app)
 
     @property
     def cursor(self) -> int | None:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -53,6 +53,7 @@ from warroom.domain.postmortem import (
 from warroom.domain.report_draft import FIELDS, ReportDraft, choose
 from warroom.domain.room import FIRST_PAGE
 from warroom.domain.text import printable
+from warroom.screens.base import WarroomScreen
 from warroom.screens.dialogs.report import (
     LABELS,
     Choice,
@@ -76,7 +77,6 @@ from warroom.widgets.text_box import TextBox
 from warroom.widgets.timeline import PAGE, Timeline
 
 if TYPE_CHECKING:
-    from warroom.app import WarroomApp
     from warroom.screens.dialogs.action_form import ActionDraft
     from warroom.store import ChangeFeed, Store
 
@@ -128,7 +128,7 @@ Timeline:  * star · h hide from the report
 """
 
 
-class PostMortemScreen(Screen[None]):
+class PostMortemScreen(WarroomScreen[None]):
     """The post-mortem of one incident. Escape goes back to the war room."""
 
     CSS_PATH = "postmortem.tcss"
@@ -218,10 +218,6 @@ class PostMortemScreen(Screen[None]):
         self.showing_checks = False  # (narrow) the checks instead of the form
 
     @property
-    def warroom(self) -> WarroomApp:
-        return cast("WarroomApp", self.app)
-
-    @property
     def alive(self) -> bool:
         """Still on screen: not being taken down (popped, or the app quitting). What a store
         call brings back after that has nowhere to go."""
@@ -229,14 +225,14 @@ class PostMortemScreen(Screen[None]):
 
     @property
     def settings(self) -> ReportSettings:
-        config = self.warroom.config
+        config = self.host.config
         return ReportSettings(config.schedule, config.tz)
 
     # ---- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        blink = self.warroom.blink
-        tz = self.warroom.config.tz
+        blink = self.host.blink
+        tz = self.host.config.tz
         yield ReportHeader(id="pm-header")
         with Horizontal(id="pm-body"):
             with VerticalScroll(id="pm-form"):
@@ -312,10 +308,10 @@ class PostMortemScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         for field in self.query(Input):
-            field.cursor_blink = self.warroom.blink
+            field.cursor_blink = self.host.blink
             field.compact = True
         for area in self.query(TextArea):
-            area.cursor_blink = self.warroom.blink
+            area.cursor_blink = self.host.blink
         self.query_one("#pm-form").loading = True
         self._fit(self.size.width)
         self.run_worker(self._load(), group="pm-load")
@@ -343,7 +339,7 @@ class PostMortemScreen(Screen[None]):
     # ---- loading and reloading -----------------------------------------------------------
 
     async def _load(self) -> None:
-        app = self.warroom
+        app = self.host
         incident_id = self.incident_id
         settings = self.settings
 
@@ -393,7 +389,7 @@ class PostMortemScreen(Screen[None]):
             return feed
 
         try:
-            self._feed = await self.warroom.call(start)
+            self._feed = await self.host.call(start)
         except Exception as error:  # live updates are a comfort: editing works without them
             self.notify(
                 _reason(error),
@@ -415,7 +411,7 @@ class PostMortemScreen(Screen[None]):
         if feed is None:
             return
         try:
-            changes = await self.warroom.call(lambda _store: feed.changes())
+            changes = await self.host.call(lambda _store: feed.changes())
         except Exception:  # the feed tries again on its own; so does the next change
             return
         mine = [change for change in changes if change.incident_id == self.incident_id]
@@ -436,7 +432,7 @@ class PostMortemScreen(Screen[None]):
         if not self.alive:
             return
         if len(event_ids) > PAGE:
-            fresh = await self.warroom.call(
+            fresh = await self.host.call(
                 lambda store: store.events_before(self.incident_id, None, limit=FIRST_PAGE)
             )
             if not self.alive:
@@ -444,7 +440,7 @@ class PostMortemScreen(Screen[None]):
             timeline.show(fresh, has_older=len(fresh) == FIRST_PAGE, has_newer=False)
             return
         ids = sorted(set(event_ids))
-        found = await self.warroom.call(lambda store: [store.get_event(i) for i in ids])
+        found = await self.host.call(lambda store: [store.get_event(i) for i in ids])
         if not self.alive:
             return
         for event in found:
@@ -462,7 +458,7 @@ class PostMortemScreen(Screen[None]):
             while True:
                 self._reload_again = False
                 try:
-                    report = await self.warroom.call(
+                    report = await self.host.call(
                         lambda store: load_report(store, self.incident_id, settings)
                     )
                 except Exception:  # shown as it was; the next change or save reads it again
@@ -479,7 +475,7 @@ class PostMortemScreen(Screen[None]):
             return
         self.report = report
         self.query_one(ActionItemList).show(report.action_items)
-        self.query_one(MetricsPanel).show(report.metrics, self.warroom.config.tz)
+        self.query_one(MetricsPanel).show(report.metrics, self.host.config.tz)
         whys = self.query_one(FiveWhysEditor)
         whys.names = report.people
         doc = self.doc
@@ -757,7 +753,7 @@ class PostMortemScreen(Screen[None]):
                 self._schedule_save(0)
 
     async def _save_once(self) -> bool:
-        app, doc = self.warroom, self.doc
+        app, doc = self.host, self.doc
         assert doc is not None
         title, base_title = doc.title, doc.base_title
         sending, base = doc.sending(), doc.base
@@ -895,7 +891,7 @@ class PostMortemScreen(Screen[None]):
                 describe(name, their_value),
                 describe(name, mine),
                 Merge.of(mine),
-                blink=self.warroom.blink,
+                blink=self.host.blink,
             ),
             decided,
         )
@@ -914,7 +910,7 @@ class PostMortemScreen(Screen[None]):
             self.run_worker(self._after_decision(["title"]), group="pm-decide")
 
         self.app.push_screen(
-            ConflictDialog("Title", theirs, mine, Merge.TEXT, blink=self.warroom.blink), decided
+            ConflictDialog("Title", theirs, mine, Merge.TEXT, blink=self.host.blink), decided
         )
 
     async def _after_decision(self, changed: Iterable[str]) -> None:
@@ -967,7 +963,7 @@ class PostMortemScreen(Screen[None]):
         report = self._current_report()
         if report is None or not self.alive:
             return
-        self._problems = tuple(check_report(report, self.warroom.clock.now()))
+        self._problems = tuple(check_report(report, self.host.clock.now()))
         self.query_one(ChecksPanel).show(self._problems)
         header = self.query_one(ReportHeader)
         header.show(report)
@@ -1041,9 +1037,9 @@ class PostMortemScreen(Screen[None]):
             )
             return
         settings = self.settings
-        actor = self.warroom.config.user
+        actor = self.host.config.user
         try:
-            stored = await self.warroom.call(
+            stored = await self.host.call(
                 lambda store: change_status(
                     store, self.incident_id, status, settings, actor=actor, force=force
                 )
@@ -1106,7 +1102,7 @@ class PostMortemScreen(Screen[None]):
                 lambda store: store.add_action_item(
                     self.incident_id,
                     draft.description,
-                    actor=self.warroom.config.user,
+                    actor=self.host.config.user,
                     type=draft.type,
                     owner=draft.owner,
                     priority=draft.priority,
@@ -1140,7 +1136,7 @@ class PostMortemScreen(Screen[None]):
             done = await self._attempt(
                 "save the action item",
                 lambda store: store.update_action_item(
-                    edited, actor=self.warroom.config.user, base=item
+                    edited, actor=self.host.config.user, base=item
                 ),
             )
             if done is not None:
@@ -1152,14 +1148,14 @@ class PostMortemScreen(Screen[None]):
     def _action_form(self, item: ActionItem | None) -> Screen[ActionDraft | None]:
         from warroom.screens.dialogs.action_form import ActionItemForm
 
-        app = self.warroom
+        app = self.host
         today = app.clock.now().astimezone(app.config.tz).date()
         return ActionItemForm(today, item, blink=app.blink)
 
     async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
         """Run a store call; on failure tell the user what was not done, and return None."""
         try:
-            return await self.warroom.call(work)
+            return await self.host.call(work)
         except BadInput as error:
             self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
         except Conflict as error:
@@ -1183,10 +1179,10 @@ class PostMortemScreen(Screen[None]):
     # ---- the timeline ---------------------------------------------------------------------
 
     async def on_timeline_page_wanted(self, message: Timeline.PageWanted) -> None:
-        await read_page(self.warroom.call, self.incident_id, message)
+        await read_page(self.host.call, self.incident_id, message)
 
     async def on_timeline_end_wanted(self, message: Timeline.EndWanted) -> None:
-        await read_end(self.warroom.call, self.incident_id, message)
+        await read_end(self.host.call, self.incident_id, message)
 
     async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
         event = message.event
@@ -1212,7 +1208,7 @@ class PostMortemScreen(Screen[None]):
         newest = timeline.events[-1] if timeline.events else None
         cursor = (newest.occurred_at, newest.id) if newest else None
         try:
-            events = await self.warroom.call(
+            events = await self.host.call(
                 lambda store: store.events_after(self.incident_id, cursor, limit=PAGE)
             )
         except Exception:  # the timeline catches up with the next change
@@ -1286,13 +1282,13 @@ class PostMortemScreen(Screen[None]):
     def on_unmount(self) -> None:
         feed, self._feed = self._feed, None
         if feed is not None:
-            self.warroom.call_soon(lambda _store: feed.stop())
+            self.host.call_soon(lambda _store: feed.stop())
         doc = self.doc
         sending = doc.sending() if doc is not None and not self._leaving else None
         if doc is not None and sending is not None:
             # Quitting without a word (ctrl+q): a last save, before the store closes.
             base = doc.base
-            self.warroom.call_soon(lambda store: store.save_postmortem(sending, base=base))
+            self.host.call_soon(lambda store: store.save_postmortem(sending, base=base))
 
     # ---- the command palette --------------------------------------------------------------
 

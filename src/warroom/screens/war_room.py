@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -31,6 +31,7 @@ from warroom.domain.severity import SEVERITIES, severity_label
 from warroom.domain.text import printable
 from warroom.domain.timefmt import clock_time, date_time
 from warroom.domain.updates import UpdateContext, compose_update
+from warroom.screens.base import OpenPostmortem, ShowHome, WarroomScreen
 from warroom.screens.live import Live
 from warroom.screens.timeline_pages import read_end, read_page
 from warroom.services.room import read_news, read_state
@@ -42,7 +43,6 @@ from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.timeline import PAGE, Timeline
 
 if TYPE_CHECKING:
-    from warroom.app import WarroomApp
     from warroom.screens.dialogs.action_form import ActionDraft
     from warroom.screens.dialogs.item_conflict import ConflictChoice
     from warroom.store import Change, Heartbeat, Store
@@ -64,7 +64,7 @@ class NotDone:
     retry: bool
 
 
-class WarRoomScreen(Screen[None]):
+class WarRoomScreen(WarroomScreen[None]):
     # Priority bindings, so a key is acted on in the order it was typed: `l` followed at once
     # by text puts the text in the log input. While a text field has focus they stand aside
     # (check_action), and the letters are typed.
@@ -140,14 +140,10 @@ class WarRoomScreen(Screen[None]):
         self._tick_held = False
         self._presence_due: datetime | None = None
 
-    @property
-    def warroom(self) -> WarroomApp:
-        return cast("WarroomApp", self.app)
-
     # ---- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        tz = self.warroom.config.tz
+        tz = self.host.config.tz
         yield SeverityBanner(id="banner").data_bind(
             WarRoomScreen.now, WarRoomScreen.response, WarRoomScreen.here
         )
@@ -155,12 +151,12 @@ class WarRoomScreen(Screen[None]):
         with Horizontal(id="room-body"):
             yield Timeline(tz, id="timeline")
         yield Board(id="board")
-        yield LogInput(id="log", blink=self.warroom.blink)
+        yield LogInput(id="log", blink=self.host.blink)
         yield KeyBar()
 
     async def on_mount(self) -> None:
         self.set_focus(self.query_one(Timeline))
-        self.now = self.warroom.clock.now()
+        self.now = self.host.clock.now()
         self.here = (self._me(),)
         self.set_interval(1.0, self._tick)
         preview = self._preview
@@ -190,25 +186,25 @@ class WarRoomScreen(Screen[None]):
             self._tick_held = True  # one tick waits at most: lines saved one after the
             return  # other would hold the clock for as long
         self._tick_held = False
-        self.now = self.warroom.clock.now()
+        self.now = self.host.clock.now()
         if self.state is not None:
             self._date_the_timeline(self.state.incident, self.now)
 
     def _date_the_timeline(self, incident: Incident, now: datetime) -> None:
         """Dates in the timeline once the incident spans days (at midnight, as it passes)."""
-        tz = self.warroom.config.tz
+        tz = self.host.config.tz
         detected_day = incident.detected_at.astimezone(tz).date()
         self.query_one(Timeline).show_dates = detected_day != now.astimezone(tz).date()
 
     # ---- state ----------------------------------------------------------------------------
 
     async def _reload_state(self) -> None:
-        self.state = await self.warroom.call(lambda store: read_state(store, self.incident_id))
+        self.state = await self.host.call(lambda store: read_state(store, self.incident_id))
 
     def watch_state(self, state: RoomState | None) -> None:
         if state is None:
             return
-        app = self.warroom
+        app = self.host
         incident = state.incident
         self.sub_title = incident.key
         now = app.clock.now()
@@ -236,7 +232,7 @@ class WarRoomScreen(Screen[None]):
     def _key_for(self, binding_id: str) -> str:
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.id == binding_id:
-                keys = self.warroom.config.keys.get(binding_id, binding.key)
+                keys = self.host.config.keys.get(binding_id, binding.key)
                 return keys.split(",")[0]
         return binding_id
 
@@ -250,7 +246,7 @@ class WarRoomScreen(Screen[None]):
         (the person paged back meanwhile): the window stays, and the page is shown in it; if
         it does not reach the window (more came than a page), the window no longer reaches
         the newest, and what lies between is read when the cursor gets there."""
-        events = await self.warroom.call(
+        events = await self.host.call(
             lambda store: store.events_before(self.incident_id, None, limit=FIRST_PAGE)
         )
         if keep:
@@ -276,10 +272,10 @@ class WarRoomScreen(Screen[None]):
         )
 
     async def on_timeline_page_wanted(self, message: Timeline.PageWanted) -> None:
-        await read_page(self.warroom.call, self.incident_id, message)
+        await read_page(self.host.call, self.incident_id, message)
 
     async def on_timeline_end_wanted(self, message: Timeline.EndWanted) -> None:
-        await read_end(self.warroom.call, self.incident_id, message)
+        await read_end(self.host.call, self.incident_id, message)
 
     async def _show_event(self, event: Event) -> None:
         timeline = self.query_one(Timeline)
@@ -293,7 +289,7 @@ class WarRoomScreen(Screen[None]):
             return
         newest = timeline.events[-1] if timeline.events else None
         cursor = (newest.occurred_at, newest.id) if newest else None
-        events = await self.warroom.call(
+        events = await self.host.call(
             lambda store: store.events_after(self.incident_id, cursor, limit=2 * PAGE)
         )
         if len(events) == 2 * PAGE:
@@ -309,7 +305,7 @@ class WarRoomScreen(Screen[None]):
     # ---- logging --------------------------------------------------------------------------
 
     def _parse(self, text: str, kind: EventKind) -> LogLine:
-        app = self.warroom
+        app = self.host
         return parse_log_line(text, kind, app.clock.now(), app.config.tz)
 
     def _hold_the_clock(self) -> Callable[[], None]:
@@ -355,7 +351,7 @@ class WarRoomScreen(Screen[None]):
             lambda store: store.log_event(
                 self.incident_id,
                 line.text,
-                actor=self.warroom.config.user,
+                actor=self.host.config.user,
                 kind=line.kind,
                 occurred_at=line.occurred_at,
             ),
@@ -372,9 +368,9 @@ class WarRoomScreen(Screen[None]):
         timeline.reveal(event.id)
         timeline.when_drawn(event.id, release_the_clock)
         # The row on the screen: a moment nobody waits for, to collect the line's garbage in.
-        timeline.when_drawn(event.id, self.warroom.collector.breather)
+        timeline.when_drawn(event.id, self.host.collector.breather)
         if line.yesterday and line.occurred_at is not None:
-            tz = self.warroom.config.tz
+            tz = self.host.config.tz
             self.notify(
                 f"{clock_time(line.occurred_at, tz)} is later than now: logged as yesterday's "
                 f"({date_time(line.occurred_at, tz)}). "
@@ -391,7 +387,7 @@ class WarRoomScreen(Screen[None]):
     async def _try(self, what: str, work: Callable[[Store], T]) -> T | NotDone:
         """Run a store call; on failure tell the user what was not done and why."""
         try:
-            return await self.warroom.call(work)
+            return await self.host.call(work)
         except Conflict as error:
             self.notify(
                 f"{error}. Showing what is stored now; make your change again if still needed.",
@@ -441,7 +437,7 @@ class WarRoomScreen(Screen[None]):
         self.query_one(LogInput).focus_input()
 
     def action_home(self) -> None:
-        self.warroom.show_home()
+        self.go(ShowHome())
 
     def action_severity(self) -> None:
         from warroom.screens.dialogs.severity import SeverityDialog
@@ -456,7 +452,7 @@ class WarRoomScreen(Screen[None]):
             change = await self._attempt(
                 "change severity",
                 lambda store: store.change_severity(
-                    self.incident_id, level, actor=self.warroom.config.user
+                    self.incident_id, level, actor=self.host.config.user
                 ),
             )
             if change is not None:
@@ -481,7 +477,7 @@ class WarRoomScreen(Screen[None]):
     async def _advance(self) -> None:
         incident = await self._attempt(
             "advance",
-            lambda store: store.advance_phase(self.incident_id, actor=self.warroom.config.user),
+            lambda store: store.advance_phase(self.incident_id, actor=self.host.config.user),
         )
         if incident is not None:
             await self._after_change()
@@ -498,7 +494,7 @@ class WarRoomScreen(Screen[None]):
                 return
             incident = await self._attempt(
                 "resolve",
-                lambda store: store.resolve(self.incident_id, actor=self.warroom.config.user),
+                lambda store: store.resolve(self.incident_id, actor=self.host.config.user),
             )
             if incident is not None:
                 await self._after_change()
@@ -521,7 +517,7 @@ class WarRoomScreen(Screen[None]):
         state = self.state
         if state is None:
             return
-        app = self.warroom
+        app = self.host
         since = state.last_update
         cursor = (since.occurred_at, since.id) if since else None
         events = await app.call(
@@ -547,7 +543,7 @@ class WarRoomScreen(Screen[None]):
             )
             if event is None:
                 return False  # the composer keeps the draft
-            app.copy_to_clipboard(text)
+            self.app.copy_to_clipboard(text)
             await self._after_change()
             self.notify("Update posted to the timeline and copied to the clipboard.")
             return True
@@ -562,7 +558,7 @@ class WarRoomScreen(Screen[None]):
                 lambda store: store.add_action_item(
                     self.incident_id,
                     draft.description,
-                    actor=self.warroom.config.user,
+                    actor=self.host.config.user,
                     type=draft.type,
                     owner=draft.owner,
                     priority=draft.priority,
@@ -579,7 +575,7 @@ class WarRoomScreen(Screen[None]):
     ) -> Screen[ActionDraft | None]:
         from warroom.screens.dialogs.action_form import ActionItemForm
 
-        app = self.warroom
+        app = self.host
         today = app.clock.now().astimezone(app.config.tz).date()
         return ActionItemForm(today, item, blink=app.blink, save=save)
 
@@ -587,7 +583,7 @@ class WarRoomScreen(Screen[None]):
         """A move is a step from where the item is as it is saved: keys pressed together
         (`[ ] [`, over a slow link) each move on from the move before, which is not someone
         else's change (it was taken for one, and asked about)."""
-        item_id, step, actor = message.item.id, message.step, self.warroom.config.user
+        item_id, step, actor = message.item.id, message.step, self.host.config.user
 
         def move(store: Store) -> ActionItem | ItemConflict | None:
             items = store.action_items(self.incident_id)
@@ -644,7 +640,7 @@ class WarRoomScreen(Screen[None]):
         """Save `item`, edited from `base`; whether a form may close. When someone else saved
         the item meanwhile, the fields each changed are merged; when both changed a field, the
         user decides: at once, or (`conflicts` given, from a form) once the form has closed."""
-        actor = self.warroom.config.user
+        actor = self.host.config.user
         saved = await self._try(
             "save the action item",
             lambda store: _save_or_conflict(store, item, base, actor),
@@ -683,12 +679,10 @@ class WarRoomScreen(Screen[None]):
             else:
                 await self._save_item(settled, theirs)
 
-        self.app.push_screen(
-            ActionItemConflict(theirs, mine, fields, self.warroom.config.tz), chosen
-        )
+        self.app.push_screen(ActionItemConflict(theirs, mine, fields, self.host.config.tz), chosen)
 
     def action_postmortem(self) -> None:
-        self.warroom.open_postmortem(self.incident_id)
+        self.go(OpenPostmortem(self.incident_id))
 
     def action_roles(self) -> None:
         from warroom.screens.dialogs.roles import RoleChange, RolesDialog
@@ -697,7 +691,7 @@ class WarRoomScreen(Screen[None]):
         if state is None:
             return
 
-        actor = self.warroom.config.user
+        actor = self.host.config.user
 
         async def change(change: RoleChange) -> bool:
             released = change.released
@@ -712,7 +706,7 @@ class WarRoomScreen(Screen[None]):
                 ),
             )
 
-        self.app.push_screen(RolesDialog(state.roles, blink=self.warroom.blink, save=change))
+        self.app.push_screen(RolesDialog(state.roles, blink=self.host.blink, save=change))
 
     async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
         event = message.event
@@ -727,7 +721,7 @@ class WarRoomScreen(Screen[None]):
     async def _edit_event(self, event: Event) -> None:
         from warroom.screens.dialogs.edit_event import EditEventDialog
 
-        app = self.warroom
+        app = self.host
         when = event.occurred_at.astimezone(app.config.tz).strftime("%Y-%m-%d %H:%M:%S")
         line = f"{when} {event.kind.value}: {event.text}"
 
@@ -805,7 +799,7 @@ class WarRoomScreen(Screen[None]):
             return
         state = self.state
         last_update = state.last_update if state else None
-        news = await self.warroom.call(
+        news = await self.host.call(
             lambda store: read_news(store, self.incident_id, changes, last_update)
         )
         if self.state is not None:
@@ -843,7 +837,7 @@ class WarRoomScreen(Screen[None]):
     async def _join(self) -> None:
         """Keep a heartbeat that lists this user as here (started once; its stamps failing
         is told), and read who else is."""
-        incident_id, user = self.incident_id, self.warroom.config.user
+        incident_id, user = self.incident_id, self.host.config.user
 
         def join(store: Store) -> Exception | None:
             from warroom.store import Heartbeat  # on the store thread, as every store import
@@ -858,7 +852,7 @@ class WarRoomScreen(Screen[None]):
 
         self._joined = True
         try:
-            failing = await self.warroom.call(join)
+            failing = await self.host.call(join)
         except Exception as error:  # the store's failures: told once, tried again
             failing = error
         if failing is not None:
@@ -873,7 +867,7 @@ class WarRoomScreen(Screen[None]):
         return self._heartbeat is not None
 
     async def _read_presence(self) -> None:
-        app = self.warroom
+        app = self.host
         self._presence_due = app.clock.now() + PRESENCE_REFRESH
         try:
             people = await app.call(lambda store: store.present(self.incident_id))
@@ -886,12 +880,12 @@ class WarRoomScreen(Screen[None]):
         self.here = tuple(people)
 
     def _me(self) -> Presence:
-        now = self.warroom.clock.now()
-        return Presence(self.warroom.config.user, since=now, last_seen=now)
+        now = self.host.clock.now()
+        return Presence(self.host.config.user, since=now, last_seen=now)
 
     async def _presence_tick(self) -> None:
         due = self._presence_due
-        if due is not None and self.warroom.clock.now() >= due:
+        if due is not None and self.host.clock.now() >= due:
             await self._join()
 
     async def on_unmount(self) -> None:
@@ -904,8 +898,8 @@ class WarRoomScreen(Screen[None]):
             if heartbeat is not None:
                 heartbeat.stop()
 
-        if self._joined and self.warroom.failed is None:
-            await self.warroom.call(leave)
+        if self._joined and self.host.failed is None:
+            await self.host.call(leave)
 
     # ---- the command palette --------------------------------------------------------------
 

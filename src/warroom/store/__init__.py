@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from warroom.store.engine import MissingDatabase, Target, resolve_target
+    from warroom.store.engine import MissingDatabase
     from warroom.store.feed import ChangeFeed
     from warroom.store.presence import Heartbeat
     from warroom.store.store import (
@@ -21,11 +21,12 @@ if TYPE_CHECKING:
         NewEvent,
         Store,
     )
+    from warroom.store.target import Target, resolve_target
 
 _WHERE = {
     "MissingDatabase": "engine",
-    "Target": "engine",
-    "resolve_target": "engine",
+    "Target": "target",
+    "resolve_target": "target",
     "ChangeFeed": "feed",
     "Heartbeat": "presence",
     "HEARTBEAT_INTERVAL": "store",

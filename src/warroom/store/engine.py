@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import DBAPIError
 
 from warroom.domain.errors import BadInput, DatabaseError, StorageError
 from warroom.store.failures import database_failures, failure, reason
 from warroom.store.schema import HEAD, REVISIONS
+from warroom.store.target import Target
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_HEADER_SIZE = 100
@@ -38,48 +38,10 @@ CONNECT_TIMEOUT_S = 10  # PostgreSQL: an unreachable server fails in seconds, no
 # Held while alembic migrates a PostgreSQL database, so that several warrooms opening a new or
 # old database at once migrate it once (SQLite gets the same from BEGIN IMMEDIATE).
 MIGRATION_LOCK_KEY = 0x7761_7272_6F6F_6D  # "warroom"
-_POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
 class MissingDatabase(BadInput):
     """A command that only reads or appends found no database at all."""
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where the data lives: a SQLite file, or a PostgreSQL URL."""
-
-    url: str
-    path: Path | None = None  # the SQLite file, when it is one
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.path is not None
-
-    @property
-    def display(self) -> str:
-        """For messages: the path, or the URL with any password hidden."""
-        if self.path is not None:
-            return str(self.path)
-        return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=True)
-
-    def scrub(self, message: str) -> str:
-        """`message` with the URL's password, should a driver ever quote it, hidden."""
-        password = None if self.path is not None else make_url(self.url).password
-        return message.replace(str(password), "***") if password else message
-
-
-def resolve_target(value: str) -> Target:
-    if value.startswith(_POSTGRES_SCHEMES):
-        try:
-            url = make_url(value).set(drivername="postgresql+psycopg")
-        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
-            raise BadInput("bad PostgreSQL URL: use postgresql://user@host:port/db") from None
-        return Target(url.render_as_string(hide_password=False))
-    if "://" in value:
-        raise BadInput(f"unsupported database URL scheme in {value.split('://')[0]!r}")
-    path = Path(value).expanduser().absolute()
-    return Target(f"sqlite:///{path}", path)
 
 
 def open_engine(target: Target, *, create: bool) -> Engine:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from warroom.domain.errors import DatabaseError, StorageError
 
 if TYPE_CHECKING:
-    from warroom.store.engine import Target
+    from warroom.store.target import Target
 
 # SQLite's primary result codes, grouped by what a person can do about them.
 _DAMAGED = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})

@@ -40,8 +40,9 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from warroom.domain.errors import DatabaseError
-from warroom.store.engine import BUSY_TIMEOUT_MS, Target, postgres_connect_params
+from warroom.store.engine import BUSY_TIMEOUT_MS, postgres_connect_params
 from warroom.store.store import CHANGE_CHANNEL, Change, Store
+from warroom.store.target import Target
 
 if TYPE_CHECKING:
     import psycopg

@@ -58,7 +58,7 @@ from warroom.domain.model import (
 from warroom.domain.postmortem import TimelineEntry
 from warroom.domain.severity import SEVERITIES, severity_label
 from warroom.store import converters
-from warroom.store.engine import Target, open_engine, resolve_target
+from warroom.store.engine import open_engine
 from warroom.store.failures import database_failures
 from warroom.store.tables import (
     ActionItemRow,
@@ -72,6 +72,7 @@ from warroom.store.tables import (
     RoleRow,
     SeverityChangeRow,
 )
+from warroom.store.target import Target, resolve_target
 
 EventCursor = tuple[datetime, int]  # (occurred_at, id): the timeline's order
 Result = TypeVar("Result")
