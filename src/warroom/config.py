@@ -1,15 +1,13 @@
-"""Where warroom keeps things, and the config file (`config.toml`).
-
-Nothing happens at import time: paths are computed when asked for.
-"""
+"""The config file (`config.toml`): its settings, their defaults, reading and writing it."""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import getpass
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import time, tzinfo
 from pathlib import Path
@@ -25,9 +23,7 @@ from warroom.domain.severity import (
     format_interval,
     parse_interval,
 )
-
-APP_NAME = "warroom"
-DB_ENV = "WARROOM_DB"
+from warroom.paths import config_path, make_private_dir
 
 # Actions whose keys can be remapped under [keys]; the app binds them by these ids.
 KEY_ACTIONS: dict[str, str] = {
@@ -41,32 +37,6 @@ KEY_ACTIONS: dict[str, str] = {
     "help": "question_mark",
     "quit": "q",
 }
-
-
-def data_dir() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False)
-
-
-def config_dir() -> Path:
-    from platformdirs import user_config_path
-
-    return user_config_path(APP_NAME, appauthor=False)
-
-
-def config_path() -> Path:
-    return config_dir() / "config.toml"
-
-
-def default_database() -> str:
-    """`$WARROOM_DB`, else `warroom.db` in the user data directory."""
-    return os.environ.get(DB_ENV) or str(data_dir() / "warroom.db")
-
-
-def make_private_dir(path: Path) -> None:
-    """Create a directory (and parents) readable by its owner only."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def login_name() -> str:
@@ -216,6 +186,8 @@ def _setting(key: str) -> Setting:
 
 
 def read_raw(path: Path) -> dict[str, Any]:
+    if path.exists() and not path.is_file():  # a FIFO would block every command
+        raise BadInput(f"{path}: not a regular file")
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -243,31 +215,67 @@ def get_value(raw: Mapping[str, Any], key: str) -> Any:
 
 
 def set_value(path: Path, key: str, value: str) -> Any:
-    """Validate and write one setting; the file is created owner-only. Returns the stored value."""
-    import tomli_w
+    """Validate and write one setting, keeping the file's comments and layout; the file is
+    created owner-only. Returns the stored value.
+
+    Writers take turns (a lock on the config directory) and each writes a file of its own that
+    replaces the config whole: two `config set` at once both keep their change."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
 
     setting = _setting(key)
     parsed = setting.parse(value)
-    raw = read_raw(path)
-    section = raw.setdefault(setting.section, {})
-    if not isinstance(section, dict):
-        raise BadInput(f"{path}: [{setting.section}] is not a table")
-    section[setting.name] = parsed
-    temporary = path.with_name(path.name + ".tmp")
     try:
         make_private_dir(path.parent)
-        temporary.unlink(missing_ok=True)  # never reuse a stray file's permissions
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with _writing(path.parent):
+            _remove_stray_temporaries(path)
+            try:
+                document = tomlkit.parse(path.read_text("utf-8")) if path.exists() else None
+            except TOMLKitError as error:
+                raise BadInput(f"{path}: not valid TOML ({error})") from None
+            document = document if document is not None else tomlkit.document()
+            section = document.get(setting.section)
+            if section is None:
+                document[setting.section] = section = tomlkit.table()
+            if not isinstance(section, MutableMapping):
+                raise BadInput(f"{path}: [{setting.section}] is not a table")
+            section[setting.name] = parsed
+            _replace_privately(path, tomlkit.dumps(document).encode("utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise BadInput(f"cannot write {path}: {why}") from None
+    return parsed
+
+
+@contextlib.contextmanager
+def _writing(directory: Path) -> Iterator[None]:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _remove_stray_temporaries(path: Path) -> None:
+    """Left by a writer killed mid-write (under the lock, nobody else is writing one now)."""
+    for stray in (path.with_name(f"{path.name}.tmp"), *path.parent.glob(f".{path.name}.*.tmp")):
+        stray.unlink(missing_ok=True)
+
+
+def _replace_privately(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(descriptor, "wb") as handle:
-            tomli_w.dump(raw, handle)
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
-    except OSError as error:
+    except BaseException:
         with contextlib.suppress(OSError):  # nothing half-written stays behind, if we can help it
             temporary.unlink(missing_ok=True)
-        raise BadInput(f"cannot write {path}: {error.strerror}") from None
-    return parsed
+        raise
 
 
 def format_value(value: Any) -> str:

@@ -136,9 +136,14 @@ def test_list_plain_is_one_line_per_incident_and_escapes_text(run: Run) -> None:
     assert "Checkout \\x1b[2J down ⏎ second line" in lines[1]
 
 
-def test_list_without_a_database_is_empty_and_creates_nothing(run: Run, database: Database) -> None:
-    assert run("list") == (0, "", "")
-    assert run("list", "--json") == (0, "[]\n", "")
+def test_list_on_a_named_database_that_is_not_there_says_so_and_creates_nothing(
+    run: Run, database: Database
+) -> None:
+    """(The default database before its first use lists nothing: test_files_and_places.py.)"""
+    for args in (("list",), ("list", "--json")):
+        code, out, err = run(*args)
+        assert (code, out) == (2, "")
+        assert err.startswith("error: no warroom database at ")
     assert not database.exists()
 
 
@@ -387,9 +392,11 @@ def test_default_database_in_the_user_data_directory(
 
 
 @pytest.mark.parametrize("args", [("new", "x"), ("open", "INC-1"), ()], ids=str)
-def test_the_full_screen_app_needs_a_terminal(run: Run, args: tuple[str, ...]) -> None:
+def test_the_full_screen_app_needs_a_terminal(
+    run: Run, database: Database, args: tuple[str, ...]
+) -> None:
     """From a script or a pipe, an error instead of a screen nobody sees."""
     code, out, err = run(*args)
     assert (code, out) == (2, "")
     assert err.startswith("error: the war room needs a terminal")
-    assert run("list", "--json")[1] == "[]\n"  # nothing was declared
+    assert not database.exists()  # nothing was declared

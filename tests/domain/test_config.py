@@ -6,9 +6,6 @@ import pytest
 
 from warroom.config import (
     SETTINGS,
-    config_path,
-    data_dir,
-    default_database,
     format_value,
     get_value,
     load_config,
@@ -17,6 +14,7 @@ from warroom.config import (
 )
 from warroom.domain.errors import BadInput
 from warroom.domain.severity import Cadence
+from warroom.paths import config_path, data_dir, default_database
 
 
 def test_defaults_without_a_file(tmp_path: Path) -> None:

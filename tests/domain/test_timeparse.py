@@ -77,6 +77,16 @@ def test_dst_fall_back_ambiguous_time_is_the_latest_past_one() -> None:
     assert parse_time("02:30", between, BERLIN) == utc(2024, 10, 27, 0, 30)
 
 
+@pytest.mark.parametrize("text", ["2024-10-27 02:30", "2024-10-27T02:30"])
+def test_dst_fall_back_iso_time_without_offset_follows_the_same_rule(text: str) -> None:
+    """As for HH:MM: the most recent occurrence that is not in the future."""
+    after_both = utc(2024, 10, 27, 3, 0)
+    assert parse_time(text, after_both, BERLIN) == parse_time("02:30", after_both, BERLIN)
+    assert parse_time(text, after_both, BERLIN) == utc(2024, 10, 27, 1, 30)
+    between = utc(2024, 10, 27, 1, 0)
+    assert parse_time(text, between, BERLIN) == utc(2024, 10, 27, 0, 30)
+
+
 def test_dst_duration_across_the_change_is_real_time() -> None:
     now = utc(2024, 3, 31, 1, 30)  # 03:30 CEST, an hour of wall clock was skipped
     assert parse_time("01:30", now, BERLIN) == utc(2024, 3, 31, 0, 30)

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from warroom.cli.context import EXIT_OK, EXIT_PROBLEMS, Context
 from warroom.cli.output import out, warn
-from warroom.config import config_path
 from warroom.domain.errors import BadInput
 from warroom.domain.lifecycle import Milestone, postmortem_due
 from warroom.domain.model import EventKind, Incident, event_key, parse_incident_ref
@@ -19,6 +18,7 @@ from warroom.domain.severity import parse_severity, severity_label
 from warroom.domain.text import one_line, printable
 from warroom.domain.timefmt import date_time, duration, iso_utc
 from warroom.pacing import collector_off
+from warroom.paths import config_path
 
 if TYPE_CHECKING:  # imported when a command needs it, not at start-up
     from warroom.services.reporting import ReportSettings
@@ -31,7 +31,9 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         with ctx.open_store(create=False) as store:
             incidents = store.list_incidents()
     except MissingDatabase:
-        incidents = []
+        if ctx.chosen_database:
+            raise
+        incidents = []  # the default database, before its first use
     incidents.sort(key=lambda incident: (not incident.is_active, -incident.id))
     if args.json:
         import json

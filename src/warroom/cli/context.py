@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from warroom.config import Config, config_path, default_database, get_value, load_config, read_raw
+from warroom.config import Config, get_value, load_config, read_raw
 from warroom.domain.clock import Clock
 from warroom.domain.errors import BadInput
+from warroom.paths import DB_ENV, config_path, default_database
 
 if TYPE_CHECKING:
     from warroom.store import Store
@@ -53,6 +55,12 @@ class Context:
     @property
     def location(self) -> str:
         return self.db or default_database()
+
+    @property
+    def chosen_database(self) -> bool:
+        """Whether the database was named (`--db`, `$WARROOM_DB`): one that is missing then is
+        a mistake to report, not the first use of the default database."""
+        return bool(self.db or os.environ.get(DB_ENV))
 
     def open_store(self, *, create: bool = True) -> Store:
         from warroom.store import Store

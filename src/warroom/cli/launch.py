@@ -89,7 +89,9 @@ def _run_app(
         except preview.NotFound:
             raise UnknownIncident(incident_key(incident_id or 0)) from None
         if room is None and incidents is None:
-            store = ctx.open_store(create=incident_id is None)
+            # The home screen makes the default database on first use; a database named by
+            # --db or $WARROOM_DB must be there already (`new` makes one).
+            store = ctx.open_store(create=incident_id is None and not ctx.chosen_database)
             if incident_id is not None:
                 store.get_incident(incident_id)  # an unknown id: an error, not a screen
     opened = store

@@ -122,7 +122,10 @@ def _iso(text: str, now: datetime, tz: tzinfo) -> datetime:
         candidates = _local_candidates(parsed.date(), parsed.time(), tz)
         if not candidates:
             raise BadInput(f"{text} does not exist in {tz} (clocks moved forward)")
-        parsed = candidates[0]
+        # One rule with HH:MM: a wall time that happened twice is its most recent occurrence
+        # that is not in the future.
+        past = [moment for moment in candidates if moment <= now + FUTURE_TOLERANCE]
+        parsed = max(past) if past else candidates[0]
     result = parsed.astimezone(UTC)
     if result > now + FUTURE_TOLERANCE:
         raise BadInput(f"bad time {text!r}: it is in the future")

@@ -18,17 +18,19 @@ Failures of the database itself while opening it become errors a person can act 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, ProgrammingError
 
 from warroom.domain.errors import BadInput, DatabaseError, StorageError
+from warroom.paths import make_private_dir
 from warroom.store.failures import database_failures, failure, reason
-from warroom.store.schema import HEAD, REVISIONS
+from warroom.store.schema import CORE_TABLES, HEAD, REVISIONS, TABLES
 from warroom.store.target import Target
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -64,17 +66,20 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
     """Refuse a path that cannot be a usable warroom file; create a new one owner-only."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file")
+    if path.exists() and not path.is_file():  # reading a FIFO would wait for a writer forever
+        raise DatabaseError(f"{path} is not a regular file (a FIFO, socket or device)")
     if not path.exists():
         if not create:
-            raise MissingDatabase(f"no warroom database at {path}")
+            raise MissingDatabase(f"no warroom database at {path}: new or import makes one")
         try:
-            if not path.parent.exists():
-                path.parent.mkdir(mode=0o700, parents=True)
+            make_private_dir(path.parent)
             if not os.access(path.parent, os.W_OK | os.X_OK):
                 raise DatabaseError(f"cannot create {path}: the directory is read-only")
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             return  # another warroom created it a moment ago: use theirs
+        except NotADirectoryError as error:  # `--db notes.txt/w.db`
+            raise DatabaseError(f"cannot create {path}: {error}") from None
         except OSError as error:
             raise DatabaseError(f"cannot create {path}: {error.strerror}") from None
         return
@@ -126,9 +131,12 @@ def _make_engine(target: Target) -> Engine:
             raise DatabaseError(
                 "PostgreSQL needs the psycopg driver: pip install 'warroom[postgres]'"
             ) from None
-        return create_engine(
-            target.url, pool_pre_ping=True, connect_args=postgres_connect_defaults(target)
-        )
+        try:
+            return create_engine(
+                target.url, pool_pre_ping=True, connect_args=postgres_connect_defaults(target)
+            )
+        except ArgumentError as error:  # SQLAlchemy reading the URL's options: `?port=x`
+            raise DatabaseError(f"bad PostgreSQL URL option in {target.display}: {error}") from None
     engine = create_engine(target.url)
 
     @event.listens_for(engine, "connect")
@@ -173,12 +181,12 @@ def _prepare(engine: Engine, target: Target, *, create: bool) -> None:
             connection.rollback()
     except DBAPIError as error:
         raise _not_opened(error, target) from None
-    if version is None and tables:
+    if not _ours(tables, version):
         raise DatabaseError(f"{target.display} is not a warroom database")
     if not tables and not create:
         # An empty file, or an empty PostgreSQL database: nothing to read or append to, and a
         # command that only reads or appends must not leave tables behind.
-        raise MissingDatabase(f"no warroom database at {target.display}")
+        raise MissingDatabase(f"no warroom database at {target.display}: new or import makes one")
     _check_version(version, target)
     if target.is_sqlite:
         _use_wal(engine, target)
@@ -199,11 +207,15 @@ def _not_opened(error: DBAPIError, target: Target) -> DatabaseError | StorageErr
     # The whole message: with several addresses tried, the server's answer is on a later line.
     said = str(error.orig if error.orig is not None else error)
     refused = "FATAL:" in said and not any(passing in said for passing in _SERVER_BUSY)
+    if isinstance(error, ProgrammingError) or _BAD_OPTION.search(said):  # libpq never tried
+        return DatabaseError(f"bad PostgreSQL URL option in {target.display}: {why}")
     if refused:
         return DatabaseError(f"cannot connect to {target.display}: {why}")
     return StorageError(f"cannot connect to {target.display}: {why}")
 
 
+# libpq refusing a connection option's value before it connects: `?sslmode=bogus`, `?port=x`.
+_BAD_OPTION = re.compile(r'invalid (?:\w+ value|integer value "[^"]*" for connection option)')
 # A server that answers with one of these will likely take us in a moment: try again (exit 1).
 _SERVER_BUSY = (
     "the database system is starting up",
@@ -222,6 +234,15 @@ def _schema(connection: Connection) -> tuple[set[str], str | None]:
     if "alembic_version" in tables:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return tables, version
+
+
+def _ours(tables: set[str], version: str | None) -> bool:
+    """Whether these tables and revision are warroom's (or nothing yet: a new database)."""
+    if version is None:
+        return not tables
+    if version in TABLES:
+        return tables == TABLES[version]
+    return tables >= CORE_TABLES  # a newer warroom's: refused as such by _check_version
 
 
 def _check_version(version: str | None, target: Target) -> None:
@@ -307,7 +328,9 @@ def _upgrade(engine: Engine, target: Target) -> None:
             connection.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
             )
-        _tables, version = _schema(connection)
+        tables, version = _schema(connection)
+        if not _ours(tables, version):
+            raise DatabaseError(f"{target.display} is not a warroom database")
         _check_version(version, target)
         if version == HEAD:
             return

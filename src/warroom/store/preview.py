@@ -30,7 +30,7 @@ from warroom.domain.model import (
     SeverityChange,
 )
 from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
-from warroom.store.schema import HEAD
+from warroom.store.schema import HEAD, TABLES
 
 _POSTGRES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
@@ -58,10 +58,18 @@ def _reading(location: str) -> Iterator[sqlite3.Connection | None]:
         try:
             connection.execute("BEGIN")  # one snapshot for everything read
             version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            tables = {
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite~_%' ESCAPE '~'"
+                )
+            }
         except sqlite3.Error:
             yield None
             return
-        yield connection if version == (HEAD,) else None
+        # Anything but a plainly current warroom file is left to the store's full checks.
+        yield connection if version == (HEAD,) and tables == TABLES[HEAD] else None
 
 
 def room(location: str, incident_id: int) -> RoomPreview | None:

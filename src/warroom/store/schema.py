@@ -5,3 +5,20 @@
 # migration scripts, so the common path (schema already at HEAD) never imports alembic.
 REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]
+
+# The tables each revision leaves, alembic's own included (a test checks them against the
+# migrations). A database that records one of our revisions but holds other tables is someone
+# else's, whatever its alembic_version says.
+_FIRST = frozenset(
+    {"alembic_version", "event", "event_revision", "incident", "milestone", "role_assignment"}
+    | {"severity_change"}
+)
+TABLES: dict[str, frozenset[str]] = {
+    "0001": _FIRST,
+    "0002": _FIRST | {"action_item", "change", "postmortem"},
+    "0003": _FIRST | {"action_item", "change", "postmortem", "presence"},
+    "0004": _FIRST | {"action_item", "change", "postmortem", "presence"},
+}
+# What any warroom's schema, older or newer than this one, has: a revision we do not know on a
+# database without these is not a newer warroom's.
+CORE_TABLES = frozenset({"incident", "event"})

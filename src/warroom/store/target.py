@@ -11,6 +11,8 @@ from sqlalchemy.exc import ArgumentError
 from warroom.domain.errors import BadInput
 
 _POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+# libpq parameters that carry a secret when given in the URL's query.
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +28,33 @@ class Target:
 
     @property
     def display(self) -> str:
-        """For messages: the path, or the URL with any password hidden."""
+        """For messages: the path, or the URL with its password hidden, wherever it is given."""
         if self.path is not None:
             return str(self.path)
-        return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=True)
+        url = make_url(self.url).set(drivername="postgresql")
+        hidden = {
+            key: "***" if key in _SECRET_PARAMETERS else value for key, value in url.query.items()
+        }
+        # The query is rendered URL-quoted: show the mask as the userinfo's mask reads.
+        shown = url.set(query=hidden).render_as_string(hide_password=True)
+        return shown.replace("=%2A%2A%2A", "=***")
 
     def scrub(self, message: str) -> str:
-        """`message` with the URL's password, should a driver ever quote it, hidden."""
-        password = None if self.path is not None else make_url(self.url).password
-        return message.replace(str(password), "***") if password else message
+        """`message` with the URL's secrets, should a driver ever quote them, hidden."""
+        for secret in self._secrets():
+            message = message.replace(secret, "***")
+        return message
+
+    def _secrets(self) -> list[str]:
+        if self.path is not None:
+            return []
+        url = make_url(self.url)
+        found = [url.password] if url.password else []
+        for key in _SECRET_PARAMETERS:
+            value = url.query.get(key)
+            found += [value] if isinstance(value, str) else list(value or ())
+        # The longest first: a secret that contains another is hidden whole.
+        return sorted({str(secret) for secret in found if secret}, key=len, reverse=True)
 
 
 def resolve_target(value: str) -> Target:
