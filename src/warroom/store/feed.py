@@ -41,7 +41,8 @@ from urllib.parse import quote
 
 from warroom.domain.errors import DatabaseError
 from warroom.store.engine import BUSY_TIMEOUT_MS, postgres_connect_params
-from warroom.store.store import CHANGE_CHANNEL, Change, Store
+from warroom.store.session import CHANGE_CHANNEL
+from warroom.store.store import Change, Store
 from warroom.store.target import Target
 
 if TYPE_CHECKING:

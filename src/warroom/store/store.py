@@ -1,39 +1,19 @@
-"""The Store: the only code in warroom that speaks SQL.
-
-Every public method is one transaction. Writers take the write lock at BEGIN (SQLite: BEGIN
-IMMEDIATE; PostgreSQL: row locks on what they change) and record what they changed in the
-change feed; a method returns only after its transaction has committed, so whatever it returns
-is durable. A write that meets a momentarily busy database (SQLITE_BUSY escaping the busy
-timeout, a PostgreSQL deadlock or serialization failure) is rolled back and run again whole, so
-concurrent writers neither lose a write nor see "database is locked". When the database fails
-otherwise (a full disk, a damaged file, a lost server) the transaction is rolled back and the
-method raises DatabaseError or StorageError, never a driver's exception.
-
-The change feed (`changes_since`) is in commit order on both databases: each writer appends its
-feed rows last, under a lock held until its commit, so a reader that has seen `seq` N has seen
-everything up to N. `ChangeFeed` (feed.py) tells a live view when to read it.
-"""
+"""The Store: incidents, the timeline, people, action items and post-mortems, over the
+shared transactions of session.py."""
 
 from __future__ import annotations
 
-import random
-import sqlite3
-import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sql
-from sqlalchemy import Engine, delete, func, insert, tuple_
-from sqlalchemy import text as sql_text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import delete, func, insert, tuple_
 from sqlmodel import Session, col, select
 
 from warroom.domain.clock import Clock
-from warroom.domain.errors import BadInput, Conflict, DatabaseBusy, UnknownIncident
+from warroom.domain.errors import BadInput, Conflict, UnknownIncident
 from warroom.domain.incident_record import IncidentRecord
 from warroom.domain.lifecycle import MILESTONE_ON_ENTER, Milestone, Phase, milestones_reached
 from warroom.domain.merge import merge
@@ -59,7 +39,14 @@ from warroom.domain.postmortem import TimelineEntry
 from warroom.domain.severity import SEVERITIES, severity_label
 from warroom.store import converters
 from warroom.store.engine import open_engine
-from warroom.store.failures import database_failures
+from warroom.store.session import (
+    Transactions,
+    check_level,
+    require_instant,
+    require_text,
+    row_id,
+    storable,
+)
 from warroom.store.tables import (
     ActionItemRow,
     ChangeRow,
@@ -72,24 +59,13 @@ from warroom.store.tables import (
     RoleRow,
     SeverityChangeRow,
 )
-from warroom.store.target import Target, resolve_target
+from warroom.store.target import resolve_target
 
 EventCursor = tuple[datetime, int]  # (occurred_at, id): the timeline's order
-Result = TypeVar("Result")
-
-# How long a write keeps retrying a busy database before giving up (nothing written).
-WRITE_RETRY_SECONDS = 30.0
 # Presence: a war room stamps its heartbeat this often, and counts as gone this long after the
 # last one (a crashed or disconnected process stops stamping).
 HEARTBEAT_INTERVAL = timedelta(seconds=5)
 PRESENCE_TIMEOUT = timedelta(seconds=30)
-# PostgreSQL: the channel every committed write notifies (LISTEN/NOTIFY is per database), and
-# the advisory lock a writer holds from writing its feed rows until its commit.
-CHANGE_CHANNEL = "warroom_change"
-CHANGE_LOCK_KEY = 0x7761_7272_6F6F_6E  # the migration lock's key ("warroom") + 1
-
-_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
-_PG_RETRYABLE = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
 _ACTION_ITEM_KEYS = frozenset({"id", "incident_id", "created_at", "updated_at", "version"})
 _POSTMORTEM_KEYS = frozenset({"incident_id", "version"})
 
@@ -120,134 +96,18 @@ class Change:
     entity_id: int | None
 
 
-def storable(value: str, what: str) -> str:
-    """User text is kept exactly as typed, as long as a database can keep it: NUL characters
-    (PostgreSQL refuses them) and text that is not valid Unicode (bytes that were not UTF-8)
-    are refused on every database, rather than stored altered."""
-    if "\x00" in value:
-        raise BadInput(f"{what} contains a NUL character (\\x00), which cannot be stored")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise BadInput(f"{what} is not valid UTF-8: check the terminal's encoding") from None
-    return value
-
-
-def require_text(value: str, what: str) -> str:
-    """User text is kept exactly as typed, but it must say something, in valid Unicode (a
-    command line in a non-UTF-8 locale can hand us undecodable bytes as lone surrogates)."""
-    if not value.strip():
-        raise BadInput(f"{what} must not be empty")
-    return storable(value.strip(), what)
-
-
-def require_instant(moment: datetime) -> datetime:
-    """A moment as the store keeps it: in UTC, so that what a method returns is what a later
-    read gives back. A naive time is no moment at all."""
-    if moment.utcoffset() is None:
-        raise BadInput(f"{moment.isoformat()} has no timezone")
-    return moment.astimezone(UTC)
-
-
-class Store:
-    def __init__(self, engine: Engine, clock: Clock, target: Target | None = None) -> None:
-        self._engine = engine
-        self._writer = engine.execution_options(warroom_write=True)
-        self._clock = clock
-        self.target = target or _target_of(engine)
-        self._postgres = engine.dialect.name == "postgresql"
-
+class Store(Transactions):
     @classmethod
     def open(cls, location: str, clock: Clock, *, create: bool = True) -> Store:
         """Open (and, with `create`, make) the database at a path or PostgreSQL URL."""
         target = resolve_target(location)
         return cls(open_engine(target, create=create), clock, target)
 
-    def close(self) -> None:
-        self._engine.dispose()
-
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-    @property
-    def clock(self) -> Clock:
-        return self._clock
-
-    # ---- transactions --------------------------------------------------------------------
-
-    @contextmanager
-    def _read(self) -> Iterator[Session]:
-        with (
-            database_failures(self.target, doing="read"),
-            Session(self._engine) as session,
-            session.begin(),
-        ):
-            yield session
-
-    def _write(self, work: Callable[[Session], Result]) -> Result:
-        """Run `work` in one write transaction and commit it.
-
-        When the database is momentarily busy the transaction is rolled back and `work` runs
-        again, whole, until WRITE_RETRY_SECONDS have passed; then DatabaseBusy, and nothing was
-        written. Any other failure of the database becomes DatabaseError or StorageError (see
-        `failures`). `work` must only touch the database through its session.
-        """
-        give_up_at = time.monotonic() + WRITE_RETRY_SECONDS
-        attempt = 0
-        with database_failures(self.target, doing="write to"):
-            while True:
-                try:
-                    with Session(self._writer, expire_on_commit=False) as session, session.begin():
-                        result = work(session)
-                        self._record_changes(session)
-                    return result
-                except DBAPIError as error:
-                    if not _transient(error):
-                        raise
-                    attempt += 1
-                    if time.monotonic() >= give_up_at:
-                        raise DatabaseBusy(
-                            f"{self.target.display} is busy: other writers kept it locked; "
-                            "nothing was written, try again"
-                        ) from error
-                    _pause_before_retry(attempt)
-
-    def _changed(
-        self, session: Session, incident_id: int | None, entity: str, entity_id: int | None
-    ) -> None:
-        """Note a change for the feed; it is written when the transaction ends."""
-        session.info.setdefault("warroom_changes", []).append((incident_id, entity, entity_id))
-
-    def _record_changes(self, session: Session) -> None:
-        """Write the transaction's feed rows, last, just before its commit.
-
-        On PostgreSQL a sequence hands out `seq` at insert, not at commit: two writers could
-        commit out of order, and a reader that saw seq N+1 would never look back for N. So
-        feed rows are written under an advisory lock that only writers take and that lasts
-        until commit: `seq` order is commit order, and readers are never blocked. (An advisory
-        lock rather than a table lock: autovacuum would hold up a table lock.) SQLite writers
-        hold the database's one write lock for the whole transaction already.
-        """
-        noted: list[tuple[int | None, str, int | None]] = session.info.pop("warroom_changes", [])
-        if not noted:
-            return
-        if self._postgres:
-            session.execute(
-                sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOCK_KEY}
-            )
-        now = self._clock.now()
-        session.execute(
-            insert(ChangeRow),
-            [
-                {"incident_id": incident_id, "entity": entity, "entity_id": entity_id, "at": now}
-                for incident_id, entity, entity_id in noted
-            ],
-        )
-        if self._postgres:
-            session.execute(sql_text(f"NOTIFY {CHANGE_CHANNEL}"))
 
     # ---- incidents -----------------------------------------------------------------------
 
@@ -263,7 +123,7 @@ class Store:
         title = require_text(title, "the title")
         commander = require_text(commander, "the commander")
         actor = storable(actor, "the actor")
-        _check_level(severity)
+        check_level(severity)
         now = self._clock.now()
         detected = detected_at or now
 
@@ -273,7 +133,7 @@ class Store:
             )
             session.add(row)
             session.flush()
-            incident_id = _row_id(row.id)
+            incident_id = row_id(row.id)
             session.add(
                 MilestoneRow(incident_id=incident_id, name=Milestone.DETECTED.value, at=detected)
             )
@@ -346,42 +206,13 @@ class Store:
             }
             return [
                 converters.incident(
-                    row, milestones.get(_row_id(row.id), []), commanders.get(_row_id(row.id))
+                    row, milestones.get(row_id(row.id), []), commanders.get(row_id(row.id))
                 )
                 for row in rows
             ]
 
-    def _incident_row(
-        self, session: Session, incident_id: int, *, lock: bool = False
-    ) -> IncidentRow:
-        """The incident's row; with `lock`, held until commit so that writers which read, then
-        change, an incident's state (its step, severity, roles, items) go one at a time.
-        (FOR NO KEY UPDATE on PostgreSQL: it does not hold up events being logged meanwhile.)
-        """
-        statement = select(IncidentRow).where(IncidentRow.id == incident_id)
-        if lock:
-            statement = statement.with_for_update(key_share=True)
-        row = session.exec(statement).first()
-        if row is None:
-            raise UnknownIncident(incident_key(incident_id))
-        return row
-
-    def _incident(self, session: Session, incident_id: int) -> Incident:
-        row = self._incident_row(session, incident_id)
-        milestones = list(
-            session.exec(select(MilestoneRow).where(MilestoneRow.incident_id == incident_id)).all()
-        )
-        commander = session.exec(
-            select(RoleRow.person)
-            .where(RoleRow.incident_id == incident_id)
-            .where(RoleRow.role == Role.COMMANDER.value)
-            .where(col(RoleRow.released_at).is_(None))
-            .order_by(col(RoleRow.id).desc())
-        ).first()
-        return converters.incident(row, milestones, commander)
-
     def change_severity(self, incident_id: int, level: int, *, actor: str) -> SeverityChange:
-        _check_level(level)
+        check_level(level)
         actor = storable(actor, "the actor")
         now = self._clock.now()
 
@@ -441,7 +272,7 @@ class Store:
 
     def _enter_phase(self, session: Session, row: IncidentRow, phase: Phase, actor: str) -> None:
         now = self._clock.now()
-        incident_id = _row_id(row.id)
+        incident_id = row_id(row.id)
         row.phase = phase.value
         row.version += 1
         session.add(row)
@@ -547,28 +378,6 @@ class Store:
             return len(rows)
 
         return self._write(write)
-
-    def _add_event(
-        self,
-        session: Session,
-        incident_id: int,
-        kind: EventKind,
-        actor: str,
-        text: str,
-        occurred_at: datetime,
-    ) -> EventRow:
-        row = EventRow(
-            incident_id=incident_id,
-            kind=kind.value,
-            actor=actor,
-            text=text,
-            occurred_at=occurred_at,
-            recorded_at=self._clock.now(),
-        )
-        session.add(row)
-        session.flush()
-        self._changed(session, incident_id, "event", row.id)
-        return row
 
     def get_event(self, event_id: int) -> Event:
         with self._read() as session:
@@ -1157,7 +966,7 @@ class Store:
         """Store a whole incident (timeline, severity history, roles, action items, post-mortem)
         in one transaction: all of it, or nothing. Events are bulk-inserted."""
         title = require_text(record.title, "the title")
-        _check_level(record.severity)
+        check_level(record.severity)
         now = self._clock.now()
 
         def write(session: Session) -> Incident:
@@ -1166,11 +975,11 @@ class Store:
             )
             session.add(row)
             session.flush()
-            incident_id = _row_id(row.id)
+            incident_id = row_id(row.id)
             for milestone, at in record.milestones.items():
                 session.add(MilestoneRow(incident_id=incident_id, name=milestone.value, at=at))
             for change in record.severity_history:
-                _check_level(change.new)
+                check_level(change.new)
                 session.add(
                     SeverityChangeRow(
                         incident_id=incident_id,
@@ -1249,23 +1058,8 @@ class Store:
                 .limit(limit)
             ).all()
             return [
-                Change(_row_id(row.seq), row.incident_id, row.entity, row.entity_id) for row in rows
+                Change(row_id(row.seq), row.incident_id, row.entity, row.entity_id) for row in rows
             ]
-
-
-def _transient(error: DBAPIError) -> bool:
-    """A failure that says "busy, try again" rather than "wrong": the transaction was rolled
-    back and running it again is safe."""
-    original = error.orig
-    if isinstance(original, sqlite3.OperationalError):
-        return original.sqlite_errorcode & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
-    return getattr(original, "sqlstate", None) in _PG_RETRYABLE
-
-
-def _pause_before_retry(attempt: int) -> None:
-    """Back off a little more each time (5 ms doubling up to 200 ms), with jitter so that
-    writers that collided do not collide again."""
-    time.sleep(min(0.2, 0.005 * 2 ** min(attempt, 8)) * random.uniform(0.5, 1.5))
 
 
 def _check_storable(value: Any, what: str) -> None:
@@ -1280,12 +1074,6 @@ def _check_storable(value: Any, what: str) -> None:
             _check_storable(item, what)
 
 
-def _target_of(engine: Engine) -> Target:
-    if engine.dialect.name == "sqlite":
-        return Target(engine.url.render_as_string(), Path(engine.url.database or ""))
-    return Target(engine.url.render_as_string(hide_password=False))
-
-
 def _status_text(status: ActionStatus, description: str) -> str:
     verb = {
         ActionStatus.OPEN: "reopened",
@@ -1293,14 +1081,3 @@ def _status_text(status: ActionStatus, description: str) -> str:
         ActionStatus.DONE: "done",
     }[status]
     return f"Action item {verb}: {description}"
-
-
-def _check_level(level: int) -> None:
-    if level not in SEVERITIES:
-        raise BadInput(f"bad severity {level!r}: use 1-4")
-
-
-def _row_id(value: int | None) -> int:
-    if value is None:
-        raise ValueError("row has no id yet (not flushed)")
-    return value
