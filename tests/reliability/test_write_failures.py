@@ -118,7 +118,7 @@ def test_each_kind_of_write_failure_is_one_clear_line(
 ) -> None:
     # A busy database is retried (other writers usually finish in milliseconds); this one
     # never frees up, so give up quickly.
-    monkeypatch.setattr("warroom.store.store.WRITE_RETRY_SECONDS", 0.3)
+    monkeypatch.setattr("warroom.store.session.WRITE_RETRY_SECONDS", 0.3)
     with failing_writes(code):
         result = cli(declared, clock, capsys, "log", "INC-1", "x")
     check_failed(result, message.format(db=declared), exit_code)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 import warroom.store.engine
-import warroom.store.store
+import warroom.store.session
 from tests.conftest import Database
 from warroom.domain.clock import FrozenClock
 from warroom.domain.errors import DatabaseBusy
@@ -227,7 +227,7 @@ def test_a_busy_sqlite_database_is_retried_not_reported(
             if attempt == 3:
                 locked_sqlite.execute("ROLLBACK")  # the other writer finishes
 
-        monkeypatch.setattr(warroom.store.store, "_pause_before_retry", pause)
+        monkeypatch.setattr(warroom.store.session, "_pause_before_retry", pause)
         event = store.log_event(incident.id, "kept", actor="a")
         assert pauses == [1, 2, 3]
         assert [e.text for e in store.iter_events(incident.id)][-1] == "kept"
@@ -246,7 +246,7 @@ def test_a_write_that_stays_busy_gives_up_cleanly(
     with Store.open(str(db_path), clock) as store:
         incident = store.create_incident("x", 1, commander="a", actor="a")
     locked_sqlite.execute("BEGIN IMMEDIATE")
-    monkeypatch.setattr(warroom.store.store, "WRITE_RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(warroom.store.session, "WRITE_RETRY_SECONDS", 0.0)
     with (
         Store.open(str(db_path), clock) as store,
         pytest.raises(DatabaseBusy, match=r"is busy: other writers kept it locked; nothing was"),

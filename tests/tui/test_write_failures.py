@@ -153,7 +153,7 @@ async def test_each_kind_of_failure_says_why(
     """Full, I/O error, busy, read-only, damaged: one after the other in one war room, each
     with its own reason, the text kept through all of them."""
     # A busy database is retried for a while; this one never frees up: give up quickly.
-    monkeypatch.setattr("warroom.store.store.WRITE_RETRY_SECONDS", 0.2)
+    monkeypatch.setattr("warroom.store.session.WRITE_RETRY_SECONDS", 0.2)
     notes = Notes()
     app = make_app(incident_id)
     async with run(app, notes) as pilot:  # type: ignore[attr-defined]

@@ -10,18 +10,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from warroom.store.changes import Change
     from warroom.store.engine import MissingDatabase
     from warroom.store.feed import ChangeFeed
+    from warroom.store.people import HEARTBEAT_INTERVAL, PRESENCE_TIMEOUT
     from warroom.store.presence import Heartbeat
-    from warroom.store.store import (
-        HEARTBEAT_INTERVAL,
-        PRESENCE_TIMEOUT,
-        Change,
-        EventCursor,
-        NewEvent,
-        Store,
-    )
+    from warroom.store.store import Store
     from warroom.store.target import Target, resolve_target
+    from warroom.store.timeline import EventCursor, NewEvent
 
 _WHERE = {
     "MissingDatabase": "engine",
@@ -29,11 +25,11 @@ _WHERE = {
     "resolve_target": "target",
     "ChangeFeed": "feed",
     "Heartbeat": "presence",
-    "HEARTBEAT_INTERVAL": "store",
-    "PRESENCE_TIMEOUT": "store",
-    "Change": "store",
-    "EventCursor": "store",
-    "NewEvent": "store",
+    "HEARTBEAT_INTERVAL": "people",
+    "PRESENCE_TIMEOUT": "people",
+    "Change": "changes",
+    "EventCursor": "timeline",
+    "NewEvent": "timeline",
     "Store": "store",
 }
 

@@ -40,8 +40,9 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from warroom.domain.errors import DatabaseError
+from warroom.store.changes import Change, Changes
 from warroom.store.engine import BUSY_TIMEOUT_MS, postgres_connect_params
-from warroom.store.store import CHANGE_CHANNEL, Change, Store
+from warroom.store.session import CHANGE_CHANNEL
 from warroom.store.target import Target
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class ChangeFeed:
 
     def __init__(
         self,
-        store: Store,
+        store: Changes,
         *,
         since: int | None = None,
         on_change: Callable[[], None] | None = None,

@@ -17,7 +17,7 @@ from types import TracebackType
 from sqlalchemy.exc import SQLAlchemyError
 
 from warroom.domain.errors import DatabaseBusy
-from warroom.store.store import HEARTBEAT_INTERVAL, Store
+from warroom.store.people import HEARTBEAT_INTERVAL, People
 
 
 class Heartbeat:
@@ -30,7 +30,7 @@ class Heartbeat:
 
     def __init__(
         self,
-        store: Store,
+        store: People,
         incident_id: int,
         person: str,
         *,

@@ -1,0 +1,148 @@
+"""Action items: the follow-ups an incident leaves, on the war room's board."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from warroom.domain.errors import BadInput, Conflict
+from warroom.domain.merge import merge
+from warroom.domain.model import ActionItem, ActionStatus, ActionType, EventKind, Priority
+from warroom.store import converters
+from warroom.store.session import Transactions, require_text, storable
+from warroom.store.tables import ActionItemRow
+
+# What a field-by-field merge of two edits leaves alone: the store keeps these.
+_ACTION_ITEM_KEYS = frozenset({"id", "incident_id", "created_at", "updated_at", "version"})
+
+
+class ActionItems(Transactions):
+    def action_items(self, incident_id: int) -> list[ActionItem]:
+        with self._read() as session:
+            rows = session.exec(
+                select(ActionItemRow)
+                .where(ActionItemRow.incident_id == incident_id)
+                .order_by(col(ActionItemRow.position), col(ActionItemRow.id))
+            ).all()
+            return [converters.action_item(row) for row in rows]
+
+    def add_action_item(
+        self,
+        incident_id: int,
+        description: str,
+        *,
+        actor: str,
+        type: ActionType | None = None,
+        owner: str = "",
+        priority: Priority | None = None,
+        due_date: date | None = None,
+        status: ActionStatus = ActionStatus.OPEN,
+        ticket: str = "",
+    ) -> ActionItem:
+        description = require_text(description, "the description")
+        actor = storable(actor, "the actor")
+        owner = storable(owner, "the owner").strip()
+        ticket = storable(ticket, "the ticket").strip()
+        now = self._clock.now()
+
+        def write(session: Session) -> ActionItem:
+            # Locked: two items added at once must not take the same position.
+            self._incident_row(session, incident_id, lock=True)
+            position = session.exec(
+                select(func.coalesce(func.max(ActionItemRow.position), 0)).where(
+                    ActionItemRow.incident_id == incident_id
+                )
+            ).one()
+            row = ActionItemRow(
+                incident_id=incident_id,
+                description=description,
+                type=type.value if type else None,
+                owner=owner,
+                priority=priority.value if priority else None,
+                due_date=due_date,
+                status=status.value,
+                ticket=ticket,
+                position=position + 1,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            text = f"Action item opened: {description}"
+            self._add_event(session, incident_id, EventKind.ACTION, actor, text, now)
+            self._changed(session, incident_id, "action_item", row.id)
+            return converters.action_item(row)
+
+        return self._write(write)
+
+    def update_action_item(
+        self, item: ActionItem, *, actor: str, base: ActionItem | None = None
+    ) -> ActionItem:
+        """Save an edited item. `item.version` is the version it was edited from.
+
+        Without `base`, the whole item is the unit: if someone saved in between, nothing is
+        written and Conflict carries what they saved. With `base` (the item as it was before
+        this edit), fields are the unit: the fields this edit changed are saved on top of
+        theirs, unless they changed one of the same fields differently; then nothing is
+        written and Conflict carries theirs (`current`), this edit (`mine`) and the `fields`.
+        """
+        description = require_text(item.description, "the description")
+        actor = storable(actor, "the actor")
+        item = replace(
+            item,
+            description=description,
+            owner=storable(item.owner, "the owner").strip(),
+            ticket=storable(item.ticket, "the ticket").strip(),
+        )
+        now = self._clock.now()
+
+        def write(session: Session) -> ActionItem:
+            row = session.exec(
+                select(ActionItemRow).where(ActionItemRow.id == item.id).with_for_update()
+            ).first()
+            if row is None:
+                raise BadInput(f"no action item {item.id}")
+            saving = item
+            if row.version != item.version:
+                theirs = converters.action_item(row)
+                if base is None:
+                    raise Conflict("the action item", theirs)
+                saving, conflicts = merge(base, item, theirs, ignore=_ACTION_ITEM_KEYS)
+                if conflicts:
+                    raise Conflict("the action item", theirs, mine=item, fields=conflicts)
+            old_status = ActionStatus(row.status)
+            row.description = saving.description
+            row.type = saving.type.value if saving.type else None
+            row.owner = saving.owner
+            row.priority = saving.priority.value if saving.priority else None
+            row.due_date = saving.due_date
+            row.status = saving.status.value
+            row.ticket = saving.ticket
+            row.updated_at = now
+            row.version += 1
+            session.add(row)
+            if old_status is not saving.status:
+                self._add_event(
+                    session,
+                    row.incident_id,
+                    EventKind.ACTION,
+                    actor,
+                    _status_text(saving.status, saving.description),
+                    now,
+                )
+            self._changed(session, row.incident_id, "action_item", item.id)
+            return converters.action_item(row)
+
+        return self._write(write)
+
+
+def _status_text(status: ActionStatus, description: str) -> str:
+    verb = {
+        ActionStatus.OPEN: "reopened",
+        ActionStatus.IN_PROGRESS: "in progress",
+        ActionStatus.DONE: "done",
+    }[status]
+    return f"Action item {verb}: {description}"

@@ -1,0 +1,283 @@
+"""The timeline: logging events, reading them a page at a time, editing, deleting and
+flagging them (an edit keeps what the event said before as a revision)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sql
+from sqlalchemy import func, insert, tuple_
+from sqlmodel import Session, col, select
+
+from warroom.domain.errors import BadInput, UnknownIncident
+from warroom.domain.model import Event, EventKind, EventRevision, event_key, incident_key
+from warroom.store import converters
+from warroom.store.session import Transactions, require_instant, require_text, storable
+from warroom.store.tables import EventRevisionRow, EventRow, IncidentRow
+
+EventCursor = tuple[datetime, int]  # (occurred_at, id): the timeline's order
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to append with `log_many`."""
+
+    text: str
+    actor: str
+    occurred_at: datetime
+    kind: EventKind = EventKind.NOTE
+
+
+class Timeline(Transactions):
+    def log_event(
+        self,
+        incident_id: int,
+        text: str,
+        *,
+        actor: str,
+        kind: EventKind = EventKind.NOTE,
+        occurred_at: datetime | None = None,
+    ) -> Event:
+        """Append an event; returns only once it is committed."""
+        text = require_text(text, "the event text")
+        actor = require_text(actor, "the actor")
+        recorded = self._clock.now()
+        at = require_instant(occurred_at) if occurred_at else recorded
+
+        # The keystroke path: Core statements, no ORM objects to build, flush and refresh.
+        def write(session: Session) -> Event:
+            known = session.execute(
+                sql.select(col(IncidentRow.id)).where(col(IncidentRow.id) == incident_id)
+            ).first()
+            if known is None:
+                raise UnknownIncident(incident_key(incident_id))
+            inserted = session.connection().execute(
+                insert(EventRow).values(
+                    incident_id=incident_id,
+                    kind=kind.value,
+                    actor=actor,
+                    text=text,
+                    occurred_at=at,
+                    recorded_at=recorded,
+                    starred=False,
+                    hidden=False,
+                )
+            )
+            (event_id,) = inserted.inserted_primary_key or (None,)
+            if event_id is None:
+                raise RuntimeError("the database returned no id for the new event")
+            self._changed(session, incident_id, "event", event_id)
+            return Event(int(event_id), incident_id, kind, actor, text, at, recorded)
+
+        return self._write(write)
+
+    def log_many(self, incident_id: int, entries: Iterable[NewEvent], *, batch: int = 5000) -> int:
+        """Append many events in one transaction (alert floods, imports, generated data).
+        All or nothing; returns how many were stored."""
+        now = self._clock.now()
+        rows = [
+            {
+                "incident_id": incident_id,
+                "kind": entry.kind.value,
+                "actor": require_text(entry.actor, "the actor"),
+                "text": require_text(entry.text, "the event text"),
+                "occurred_at": require_instant(entry.occurred_at),
+                "recorded_at": now,
+                "starred": False,
+                "hidden": False,
+            }
+            for entry in entries
+        ]
+
+        def write(session: Session) -> int:
+            self._incident_row(session, incident_id)
+            connection = session.connection()  # Core executemany: no ORM bookkeeping per row
+            for start in range(0, len(rows), batch):
+                connection.execute(insert(EventRow), rows[start : start + batch])
+            self._changed(session, incident_id, "event", None)
+            return len(rows)
+
+        return self._write(write)
+
+    def get_event(self, event_id: int) -> Event:
+        with self._read() as session:
+            return converters.event(self._event_row(session, event_id))
+
+    def events_by_id(self, event_ids: Iterable[int]) -> list[Event]:
+        """The events with these ids, in timeline order; deleted ones too (a live view must
+        learn of a deletion). Ids that name no event are left out."""
+        wanted = sorted(set(event_ids))
+        if not wanted:
+            return []
+        with self._read() as session:
+            rows = session.exec(
+                select(EventRow)
+                .where(col(EventRow.id).in_(wanted))
+                .order_by(col(EventRow.occurred_at), col(EventRow.id))
+            ).all()
+            return [converters.event(row) for row in rows]
+
+    def _event_row(self, session: Session, event_id: int, *, lock: bool = False) -> EventRow:
+        statement = select(EventRow).where(EventRow.id == event_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = session.exec(statement).first()
+        if row is None:
+            raise BadInput(f"no event {event_key(event_id)}")
+        return row
+
+    def events_after(
+        self,
+        incident_id: int,
+        after: EventCursor | None = None,
+        *,
+        limit: int = 200,
+        include_deleted: bool = False,
+    ) -> list[Event]:
+        """Up to `limit` events in timeline order, starting after `after` (keyset paging)."""
+        statement = select(EventRow).where(EventRow.incident_id == incident_id)
+        if after is not None:
+            statement = statement.where(
+                tuple_(col(EventRow.occurred_at), col(EventRow.id)) > tuple_(*after)
+            )
+        if not include_deleted:
+            statement = statement.where(col(EventRow.deleted_at).is_(None))
+        statement = statement.order_by(col(EventRow.occurred_at), col(EventRow.id)).limit(limit)
+        with self._read() as session:
+            return [converters.event(row) for row in session.exec(statement).all()]
+
+    def events_before(
+        self,
+        incident_id: int,
+        before: EventCursor | None = None,
+        *,
+        limit: int = 200,
+        include_deleted: bool = False,
+    ) -> list[Event]:
+        """Up to `limit` events just before `before` (or the newest), in timeline order."""
+        statement = select(EventRow).where(EventRow.incident_id == incident_id)
+        if before is not None:
+            statement = statement.where(
+                tuple_(col(EventRow.occurred_at), col(EventRow.id)) < tuple_(*before)
+            )
+        if not include_deleted:
+            statement = statement.where(col(EventRow.deleted_at).is_(None))
+        statement = statement.order_by(
+            col(EventRow.occurred_at).desc(), col(EventRow.id).desc()
+        ).limit(limit)
+        with self._read() as session:
+            rows = session.exec(statement).all()
+            return [converters.event(row) for row in reversed(rows)]
+
+    def iter_events(self, incident_id: int, *, page: int = 2000) -> Iterator[Event]:
+        """Every live event in timeline order, fetched a page at a time."""
+        cursor: EventCursor | None = None
+        while True:
+            batch = self.events_after(incident_id, cursor, limit=page)
+            yield from batch
+            if len(batch) < page:
+                return
+            cursor = (batch[-1].occurred_at, batch[-1].id)
+
+    def count_events(self, incident_id: int) -> int:
+        with self._read() as session:
+            return session.exec(
+                select(func.count())
+                .select_from(EventRow)
+                .where(EventRow.incident_id == incident_id)
+                .where(col(EventRow.deleted_at).is_(None))
+            ).one()
+
+    def last_event_of_kind(self, incident_id: int, kind: EventKind) -> Event | None:
+        with self._read() as session:
+            row = session.exec(
+                select(EventRow)
+                .where(EventRow.incident_id == incident_id)
+                .where(EventRow.kind == kind.value)
+                .where(col(EventRow.deleted_at).is_(None))
+                .order_by(col(EventRow.occurred_at).desc(), col(EventRow.id).desc())
+            ).first()
+            return converters.event(row) if row else None
+
+    def edit_event(
+        self,
+        event_id: int,
+        *,
+        actor: str,
+        text: str | None = None,
+        kind: EventKind | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Event:
+        """Change an event; what it said before is kept as a revision."""
+        actor = storable(actor, "the actor")
+        new_text = require_text(text, "the event text") if text is not None else None
+        now = self._clock.now()
+
+        def write(session: Session) -> Event:
+            row = self._event_row(session, event_id, lock=True)
+            if row.deleted_at is not None:
+                raise BadInput(f"{event_key(event_id)} is deleted")
+            session.add(
+                EventRevisionRow(
+                    event_id=event_id,
+                    kind=row.kind,
+                    actor=row.actor,
+                    text=row.text,
+                    occurred_at=row.occurred_at,
+                    replaced_at=now,
+                    replaced_by=actor,
+                )
+            )
+            if new_text is not None:
+                row.text = new_text
+            if kind is not None:
+                row.kind = kind.value
+            if occurred_at is not None:
+                row.occurred_at = require_instant(occurred_at)
+            row.edited_at = now
+            session.add(row)
+            self._changed(session, row.incident_id, "event", event_id)
+            return converters.event(row)
+
+        return self._write(write)
+
+    def delete_event(self, event_id: int, *, deleted: bool = True) -> Event:
+        """Soft delete (or restore): the row stays, the timeline stops showing it."""
+        now = self._clock.now()
+
+        def write(session: Session) -> Event:
+            row = self._event_row(session, event_id, lock=True)
+            row.deleted_at = now if deleted else None
+            session.add(row)
+            self._changed(session, row.incident_id, "event", event_id)
+            return converters.event(row)
+
+        return self._write(write)
+
+    def flag_event(
+        self, event_id: int, *, starred: bool | None = None, hidden: bool | None = None
+    ) -> Event:
+        """Star an event for the report, or hide it from the report."""
+
+        def write(session: Session) -> Event:
+            row = self._event_row(session, event_id, lock=True)
+            if starred is not None:
+                row.starred = starred
+            if hidden is not None:
+                row.hidden = hidden
+            session.add(row)
+            self._changed(session, row.incident_id, "event", event_id)
+            return converters.event(row)
+
+        return self._write(write)
+
+    def event_revisions(self, event_id: int) -> list[EventRevision]:
+        with self._read() as session:
+            rows = session.exec(
+                select(EventRevisionRow)
+                .where(EventRevisionRow.event_id == event_id)
+                .order_by(col(EventRevisionRow.id))
+            ).all()
+            return [converters.revision(row) for row in rows]
