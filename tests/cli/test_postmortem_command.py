@@ -90,4 +90,4 @@ def test_usage_without_an_id(
 ) -> None:
     code, out, err = run(db_path, clock, capsys, "postmortem")
     assert (code, out) == (2, "")
-    assert err.startswith("error: the following arguments are required: id")
+    assert err.startswith("error: the following arguments are required: ID")

@@ -25,3 +25,10 @@ def error(message: str, details: Sequence[str] = ()) -> None:
 def warn(message: str) -> None:
     sys.stderr.write(f"warning: {printable(message)}\n")
     sys.stderr.flush()
+
+
+def out_json(value: object, *, compact: bool = False) -> None:
+    """JSON for scripts, ASCII only: nothing in user text can act on a terminal."""
+    import json
+
+    out(json.dumps(value, separators=(",", ":")) if compact else json.dumps(value, indent=2))

@@ -1,20 +1,49 @@
-"""The command line's grammar (PRODUCT.md §5): every command, its arguments and their help."""
+"""The command line's grammar (PRODUCT.md §5): every command, its arguments and their help, in
+one place. `warroom completion` generates shell completion from this same parser."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from typing import Any
 
 from warroom import __version__
-from warroom.cli import commands, launch
+from warroom.cli import launch
+from warroom.cli.commands import actions, incidents, postmortems, settings, timeline
 from warroom.cli.context import Parser
-from warroom.domain.model import EventKind
+
+# Completion of incident ids: the shell asks `warroom list` (shtab's custom completion).
+INCIDENT_ID = {
+    "bash": "_warroom_incidents",
+    "zsh": "_warroom_incidents",
+    "fish": "(warroom list 2>/dev/null | string split -f1 ' ')",
+}
+COMPLETION_PREAMBLE = {
+    "bash": (
+        "_warroom_incidents() {\n"
+        '  compgen -W "$(warroom list 2>/dev/null | cut -d\' \' -f1)" -- "$1"\n'
+        "}\n"
+    ),
+    "zsh": (
+        "_warroom_incidents() {\n"
+        "  local -a ids\n"
+        "  ids=(${(f)\"$(warroom list 2>/dev/null | cut -d' ' -f1)\"})\n"
+        "  compadd -a ids\n"
+        "}\n"
+    ),
+}
+
+SEVERITY = "1-4 or SEV-1..SEV-4"
+STEPS = "triage, communication, investigation, mitigation, resolution or post-mortem"
+TIME = "HH:MM (the most recent), -5m (that long ago) or ISO 8601"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="warroom",
         description="Run a live incident in the terminal; write its blameless post-mortem.",
+        epilog="Without a command: the home screen (active incidents first, then past ones).",
     )
     parser.add_argument("--version", action="version", version=f"warroom {__version__}")
     parser.add_argument(
@@ -23,81 +52,194 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file or postgresql:// URL (default: $WARROOM_DB, else warroom.db "
         "in the user data directory)",
     )
-    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    new = subcommands.add_parser("new", help="declare an incident (detected now) and open it")
-    new.add_argument("title")
-    new.add_argument("--severity", default="2", help="1-4 or SEV-1..SEV-4 (default: SEV-2)")
-    new.add_argument("--commander", help="the Incident Commander (default: you)")
-    new.add_argument("--detach", action="store_true", help="print only the new id")
-    new.set_defaults(handler=launch.cmd_new)
+    def command(name: str, summary: str, handler: object, epilog: str | None = None) -> Parser:
+        sub: Parser = commands.add_parser(name, help=summary, description=summary, epilog=epilog)
+        if handler is not None:
+            sub.set_defaults(handler=handler)
+        return sub
 
-    listing = subcommands.add_parser("list", help="incidents, active first")
-    listing.add_argument("--json", action="store_true", help="a JSON array of objects")
-    listing.set_defaults(handler=commands.cmd_list)
+    def incident_id(sub: argparse.ArgumentParser, what: str = "the incident") -> None:
+        argument = sub.add_argument("id", metavar="ID", help=f"{what}: INC-7, inc-7 or 7")
+        argument.complete = INCIDENT_ID  # type: ignore[attr-defined]
 
-    log = subcommands.add_parser("log", help="append a timeline event; prints its id once saved")
-    log.add_argument("id")
-    log.add_argument("text")
-    log.add_argument("--actor", help="who (default: you)")
-    log.add_argument("--at", metavar="TIME", help="when: HH:MM, -5m or ISO 8601 (default: now)")
+    new = command("new", "declare an incident (detected now) and open its war room", launch.cmd_new)
+    new.add_argument("title", metavar="TITLE", help="what is wrong, in a few words")
+    new.add_argument("--severity", metavar="N", default="2", help=f"{SEVERITY} (default: SEV-2)")
+    new.add_argument("--commander", metavar="NAME", help="the Incident Commander (default: you)")
+    new.add_argument("--detach", action="store_true", help="only declare it; print its id")
+
+    incident_id(command("open", "open the war room of an incident", launch.cmd_open))
+
+    listing = command("list", "incidents, one per line, active first", incidents.cmd_list)
+    listing.add_argument("--json", action="store_true", help="a JSON array of incidents")
+
+    log = command(
+        "log",
+        "append a timeline event; prints its id once it is durably saved",
+        timeline.cmd_log,
+        epilog="With TEXT '-', one event per line of standard input, each saved and its id "
+        "printed before the next line is read: tail -F app.log | warroom log INC-7 -",
+    )
+    incident_id(log)
+    log.add_argument("text", metavar="TEXT", help="what happened, or - to read lines from stdin")
+    log.add_argument("--actor", metavar="NAME", help="who says so (default: you)")
+    log.add_argument("--at", metavar="TIME", help=f"when: {TIME} (default: now)")
     log.add_argument(
         "--kind",
-        default=EventKind.NOTE.value,
+        metavar="KIND",
+        default="note",
         help="note, alert, action, decision or update (default: note)",
     )
-    log.set_defaults(handler=commands.cmd_log)
 
-    severity = subcommands.add_parser("severity", help="change severity (recorded in the timeline)")
-    severity.add_argument("id")
-    severity.add_argument("level", help="1-4 or SEV-1..SEV-4")
-    severity.set_defaults(handler=commands.cmd_severity)
-
-    open_ = subcommands.add_parser("open", help="open the war room of an incident")
-    open_.add_argument("id")
-    open_.set_defaults(handler=launch.cmd_open)
-
-    postmortem = subcommands.add_parser("postmortem", help="open the post-mortem editor")
-    postmortem.add_argument("id")
-    postmortem.set_defaults(handler=launch.cmd_postmortem)
-
-    resolve = subcommands.add_parser("resolve", help="mark resolved (recorded in the timeline)")
-    resolve.add_argument("id")
-    resolve.set_defaults(handler=commands.cmd_resolve)
-
-    check = subcommands.add_parser(
-        "check", help="what stands between the post-mortem and publishing (exit 1: problems)"
+    severity = command(
+        "severity", "change severity (recorded in the timeline)", incidents.cmd_severity
     )
-    check.add_argument("id")
-    check.set_defaults(handler=commands.cmd_check)
+    incident_id(severity)
+    severity.add_argument("level", metavar="LEVEL", help=SEVERITY)
 
-    export = subcommands.add_parser("export", help="the finished post-mortem (stdout by default)")
-    export.add_argument("id")
+    incident_id(
+        command("resolve", "mark resolved (recorded in the timeline)", incidents.cmd_resolve)
+    )
+    incident_id(command("postmortem", "open the post-mortem editor", launch.cmd_postmortem))
+
+    check = command(
+        "check",
+        "what stands between the post-mortem and publishing (exit 1: problems)",
+        postmortems.cmd_check,
+    )
+    incident_id(check)
+    check.add_argument("--json", action="store_true", help="a JSON array of problems")
+
+    export = command(
+        "export", "the finished post-mortem (stdout by default)", postmortems.cmd_export
+    )
+    incident_id(export)
     export.add_argument(
-        "--format", help="md, json, toml or html (default: from FILE's extension, else md)"
+        "--format",
+        metavar="FORMAT",
+        help="md, json, toml or html (default: from FILE's extension, else md)",
     )
     export.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (owner-only; -: standard output)"
     )
     export.add_argument("--force", action="store_true", help="replace an existing FILE")
-    export.set_defaults(handler=commands.cmd_export)
 
-    importing = subcommands.add_parser(
-        "import", help="a post-mortem file (JSON or TOML export format); prints the new id"
+    importing = command(
+        "import",
+        "a post-mortem file (JSON or TOML export format); prints the new incident id",
+        postmortems.cmd_import,
     )
-    importing.add_argument("file")
-    importing.set_defaults(handler=commands.cmd_import)
+    importing.add_argument("file", metavar="FILE", help="a .json or .toml post-mortem")
 
-    config = subcommands.add_parser("config", help="read or change config.toml")
-    config_commands = config.add_subparsers(dest="config_command", metavar="get|set")
+    config = command("config", "read or change config.toml (its comments kept)", None)
+    config_commands = config.add_subparsers(
+        dest="config_command", metavar="get|set", parser_class=Parser
+    )
     config_commands.required = True
-    get = config_commands.add_parser("get", help="print a setting")
-    get.add_argument("key")
-    get.set_defaults(handler=commands.cmd_config_get)
+    get = config_commands.add_parser("get", help="print a setting's value")
+    get.add_argument("key", metavar="KEY", help="e.g. display.timezone (see the README)")
+    get.set_defaults(handler=settings.cmd_get)
     set_ = config_commands.add_parser("set", help="change a setting")
-    set_.add_argument("key")
-    set_.add_argument("value")
-    set_.set_defaults(handler=commands.cmd_config_set)
+    set_.add_argument("key", metavar="KEY", help="e.g. display.timezone (see the README)")
+    set_.add_argument("value", metavar="VALUE", help="the new value, e.g. Europe/Berlin")
+    set_.set_defaults(handler=settings.cmd_set)
+
+    show = command(
+        "show",
+        "the war room as text: banner, countdown, roles, last events, board",
+        incidents.cmd_show,
+    )
+    incident_id(show)
+    show.add_argument("--json", action="store_true", help="one JSON object")
+    show.add_argument(
+        "--events", metavar="N", type=int, default=10, help="how many of the newest (default: 10)"
+    )
+
+    role = command(
+        "role",
+        "assign a role (a new IC is a handover), or take it back with --remove",
+        incidents.cmd_role,
+    )
+    incident_id(role)
+    role.add_argument("role", metavar="ROLE", help="ic, scribe, comms or expert")
+    role.add_argument("name", metavar="NAME", help="who")
+    role.add_argument("--remove", action="store_true", help="NAME no longer holds ROLE")
+
+    update = command(
+        "update",
+        "post a stakeholder update (it resets the update countdown)",
+        timeline.cmd_update,
+        epilog="Without TEXT, the pre-filled draft is posted as it is, as the war room's "
+        "composer would post it unedited.",
+    )
+    incident_id(update)
+    update.add_argument(
+        "text", metavar="TEXT", nargs="?", help="the update, or - to read it from stdin"
+    )
+    update.add_argument(
+        "--draft", action="store_true", help="print the pre-filled draft; post nothing"
+    )
+
+    action = command("action", "action items: add, list, move", None)
+    action_commands = action.add_subparsers(
+        dest="action_command", metavar="add|list|move", parser_class=Parser
+    )
+    action_commands.required = True
+    add = action_commands.add_parser("add", help="add an action item; prints its id")
+    incident_id(add)
+    add.add_argument("description", metavar="DESCRIPTION", help="what is to be done")
+    add.add_argument("--type", metavar="T", help="prevent, detect or mitigate")
+    add.add_argument("--owner", metavar="O", help="who will do it")
+    add.add_argument("--priority", metavar="P", help="P0, P1 or P2")
+    add.add_argument("--due", metavar="DATE", help="YYYY-MM-DD, MM-DD or +3d")
+    add.add_argument("--ticket", metavar="T", help="the tracker's ticket, e.g. INC-123")
+    add.set_defaults(handler=actions.cmd_add)
+    listed = action_commands.add_parser(
+        "list", help="an incident's action items, or across incidents (sorted by due date)"
+    )
+    listed.add_argument(
+        "id", metavar="ID", nargs="?", help="the incident (default: every incident)"
+    ).complete = INCIDENT_ID  # type: ignore[attr-defined]
+    listed.add_argument(
+        "--overdue", action="store_true", help="only those past due and not done (exit 1: any)"
+    )
+    listed.add_argument("--owner", metavar="NAME", help="only NAME's")
+    listed.add_argument("--json", action="store_true", help="a JSON array of action items")
+    listed.set_defaults(handler=actions.cmd_list)
+    move = action_commands.add_parser("move", help="move an action item to another column")
+    incident_id(move)
+    move.add_argument("item", metavar="ITEM", help="the action item: AI-3 or 3")
+    move.add_argument("status", metavar="STATUS", help="open, in-progress or done")
+    move.set_defaults(handler=actions.cmd_move)
+
+    events = command("timeline", "the incident's timeline, oldest first", timeline.cmd_timeline)
+    incident_id(events)
+    events.add_argument("--since", metavar="TIME", help=f"only events from TIME on: {TIME}")
+    events.add_argument(
+        "--kind",
+        metavar="KIND",
+        action="append",
+        help="only this kind (note, alert, action, decision, update, severity, phase, role); "
+        "repeat for several",
+    )
+    events.add_argument("--json", action="store_true", help="one JSON object a line")
+    events.add_argument(
+        "--follow", action="store_true", help="then print new events as they are saved"
+    )
+
+    shells = command(
+        "completion",
+        "a shell completion script for warroom (commands, options and incident ids)",
+        cmd_completion,
+        epilog="bash: warroom completion bash > ~/.local/share/bash-completion/completions/"
+        "warroom   zsh: warroom completion zsh > ~/.zfunc/_warroom   fish: warroom "
+        "completion fish > ~/.config/fish/completions/warroom.fish",
+    )
+    shells.add_argument(
+        "shell", metavar="SHELL", choices=("bash", "zsh", "fish"), help="bash, zsh or fish"
+    )
     return parser
 
 
@@ -109,10 +251,25 @@ def join_time_values(argv: Sequence[str]) -> list[str]:
     while index < len(argv):
         current = argv[index]
         following = argv[index + 1] if index + 1 < len(argv) else None
-        if current == "--at" and following is not None and following.startswith("-"):
-            joined.append(f"--at={following}")
+        if current in _TIME_OPTIONS and following is not None and following.startswith("-"):
+            joined.append(f"{current}={following}")
             index += 2
             continue
         joined.append(current)
         index += 1
     return joined
+
+
+_TIME_OPTIONS = ("--at", "--since")
+
+
+def cmd_completion(args: argparse.Namespace, _ctx: object) -> int:
+    """Generated by shtab from this very parser, so it never drifts from the commands."""
+    import shtab
+
+    # shtab's signature says str; its documentation and code take a mapping by shell.
+    preamble: Any = COMPLETION_PREAMBLE
+    script = shtab.complete(build_parser(), shell=args.shell, preamble=preamble)
+    sys.stdout.write(script if script.endswith("\n") else script + "\n")
+    sys.stdout.flush()
+    return 0

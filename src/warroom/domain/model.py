@@ -102,6 +102,21 @@ def event_key(event_id: int) -> str:
     return f"EV-{event_id}"
 
 
+_ACTION_REF = re.compile(r"^\s*(?:ai-?)?(\d{1,18})\s*$", re.IGNORECASE)
+
+
+def action_key(item_id: int) -> str:
+    return f"AI-{item_id}"
+
+
+def parse_action_ref(text: str) -> int:
+    """`AI-3`, `ai-3` or `3` to 3."""
+    match = _ACTION_REF.match(text)
+    if not match or int(match.group(1)) == 0:
+        raise BadInput(f"bad action item id {text!r}: use e.g. AI-1 (warroom action list)")
+    return int(match.group(1))
+
+
 @dataclass(frozen=True, slots=True)
 class Incident:
     id: int

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
 
+from warroom.domain.cadence import UpdateSchedule, next_update_due
+from warroom.domain.lifecycle import postmortem_due
 from warroom.domain.model import (
     ActionItem,
     Event,
@@ -27,6 +30,16 @@ class RoomState:
     last_update: Event | None
     action_items: tuple[ActionItem, ...]
     roles: tuple[RoleAssignment, ...]
+
+
+def deadline(state: RoomState, schedule: UpdateSchedule, tz: tzinfo) -> datetime:
+    """What the countdown counts to: the next stakeholder update, or once resolved the
+    post-mortem's deadline."""
+    incident = state.incident
+    if incident.resolved_at is not None:
+        return postmortem_due(incident.resolved_at)
+    last = state.last_update.occurred_at if state.last_update else None
+    return next_update_due(incident, last, state.severity_changes, schedule, tz)
 
 
 @dataclass(frozen=True, slots=True)

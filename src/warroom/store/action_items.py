@@ -29,6 +29,28 @@ class ActionItems(Transactions):
             ).all()
             return [converters.action_item(row) for row in rows]
 
+    def follow_ups(
+        self, *, overdue_on: date | None = None, owner: str | None = None
+    ) -> list[ActionItem]:
+        """Action items across incidents, soonest due first (those without a date last).
+        `overdue_on`: only those not done and due before that day; `owner`: only theirs."""
+        statement = select(ActionItemRow)
+        if overdue_on is not None:
+            statement = statement.where(
+                col(ActionItemRow.due_date) < overdue_on,
+                ActionItemRow.status != ActionStatus.DONE.value,
+            )
+        if owner is not None:
+            statement = statement.where(ActionItemRow.owner == owner)
+        statement = statement.order_by(
+            col(ActionItemRow.due_date).is_(None),
+            col(ActionItemRow.due_date),
+            col(ActionItemRow.incident_id),
+            col(ActionItemRow.position),
+        )
+        with self._read() as session:
+            return [converters.action_item(row) for row in session.exec(statement).all()]
+
     def add_action_item(
         self,
         incident_id: int,

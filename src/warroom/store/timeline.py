@@ -171,9 +171,11 @@ class Timeline(Transactions):
             rows = session.exec(statement).all()
             return [converters.event(row) for row in reversed(rows)]
 
-    def iter_events(self, incident_id: int, *, page: int = 2000) -> Iterator[Event]:
-        """Every live event in timeline order, fetched a page at a time."""
-        cursor: EventCursor | None = None
+    def iter_events(
+        self, incident_id: int, *, since: datetime | None = None, page: int = 2000
+    ) -> Iterator[Event]:
+        """Every live event in timeline order (from `since` on), fetched a page at a time."""
+        cursor: EventCursor | None = (require_instant(since), 0) if since is not None else None
         while True:
             batch = self.events_after(incident_id, cursor, limit=page)
             yield from batch
