@@ -180,8 +180,11 @@ def test_killed_while_creating_the_database(
 
         # The next warroom opens whatever the killed ones left, and finds all they acknowledged.
         listed = run(db, "list", "--json")
-        assert (listed.returncode, listed.stderr) == (0, ""), report.summary()
-        titles = {item["id"]: item["title"] for item in json.loads(listed.stdout)}
+        if listed.returncode == 2 and "no warroom database at" in listed.stderr:
+            titles = {}  # every creator was killed before its tables were made: none said so
+        else:
+            assert (listed.returncode, listed.stderr) == (0, ""), report.summary()
+            titles = {item["id"]: item["title"] for item in json.loads(listed.stdout)}
         for ack in report.acks:
             assert titles.get(ack.key) == ack.text, f"{ack.key} was acknowledged, then lost"
         if db.exists():

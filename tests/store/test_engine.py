@@ -241,3 +241,47 @@ def test_a_creator_that_fails_leaves_the_database_others_set_up_meanwhile(
         Store.open(str(db_path), clock)
     with Store.open(str(db_path), clock, create=False) as store:
         assert [incident.id for incident in store.list_incidents()] == theirs
+
+
+def test_a_journal_mode_switch_held_up_by_another_warroom_waits_its_turn(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two warrooms making a new file switch it to WAL at once: SQLite answers the second
+    SQLITE_BUSY at once, without the busy timeout (its deadlock guard). It tries again."""
+    from tests.faults import sqlite_error
+
+    make_engine = engine._make_engine
+    refused: list[str] = []
+
+    class Cursor:
+        def __init__(self, cursor: sqlite3.Cursor) -> None:
+            self._cursor = cursor
+
+        def execute(self, statement: str, *parameters: object) -> object:
+            if statement == "PRAGMA journal_mode = WAL" and len(refused) < 2:
+                refused.append(statement)
+                raise sqlite_error(sqlite3.SQLITE_BUSY)
+            return self._cursor.execute(statement, *parameters)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._cursor, name)
+
+    def made(target: object) -> object:
+        real = make_engine(target)  # type: ignore[arg-type]
+        raw_connection = real.raw_connection
+
+        def connection() -> object:
+            opened = raw_connection()
+            cursor = opened.cursor
+            opened.cursor = lambda: Cursor(cursor())  # type: ignore[method-assign]
+            return opened
+
+        real.raw_connection = connection  # type: ignore[method-assign]
+        return real
+
+    monkeypatch.setattr(engine, "_make_engine", made)
+    monkeypatch.setattr(engine, "WAL_SWITCH_PAUSE", 0)
+    Store.open(str(db_path), clock).close()
+    assert len(refused) == 2
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)

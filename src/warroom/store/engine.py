@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from warroom.store.target import Target
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_HEADER_SIZE = 100
 BUSY_TIMEOUT_MS = 10_000
+WAL_SWITCH_PAUSE = 0.02  # seconds between tries of a journal-mode switch another one holds up
 CONNECT_TIMEOUT_S = 10  # PostgreSQL: an unreachable server fails in seconds, not minutes
 # Held while alembic migrates a PostgreSQL database, so that several warrooms opening a new or
 # old database at once migrate it once (SQLite gets the same from BEGIN IMMEDIATE).
@@ -255,14 +257,27 @@ def _check_version(version: str | None, target: Target) -> None:
 def _use_wal(engine: Engine, target: Target) -> None:
     # Outside any transaction (the driver is in autocommit mode): SQLite refuses the switch
     # inside one. The mode is stored in the file, so this runs once per database.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     with database_failures(target, doing="open"):
         connection = engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode")
-            (mode,) = cursor.fetchone() or ("",)
-            if str(mode).lower() != "wal":
-                cursor.execute("PRAGMA journal_mode = WAL")
+            while True:
+                cursor.execute("PRAGMA journal_mode")
+                (mode,) = cursor.fetchone() or ("",)
+                if str(mode).lower() == "wal":
+                    break
+                try:
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                    break
+                except sqlite3.OperationalError as error:
+                    # Two warrooms making a new file switch it at once: SQLite answers the
+                    # second at once, without its busy timeout (its deadlock guard). Wait our
+                    # turn; the other may have switched it meanwhile.
+                    busy = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+                    if not busy or time.monotonic() > deadline:
+                        raise
+                    time.sleep(WAL_SWITCH_PAUSE)
             cursor.close()
         finally:
             connection.close()
