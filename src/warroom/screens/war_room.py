@@ -303,9 +303,9 @@ class WarRoomScreen(WarroomScreen[None]):
         """The clock's tick (the banner and the countdown) waits while a line is saved, until
         its row is drawn: Textual draws a frame at once after a pause, but the next one no
         sooner than a sixtieth of a second later, often two, so a tick drawn just before the
-        row held the row back by up to 33 ms. Returns the release, which draws a tick that
-        waited; it comes by itself after CLOCK_HELD_AT_MOST (the row may never be drawn: the
-        line not saved, or the timeline under a dialog)."""
+        row would hold the row back by up to 33 ms. Returns the release, which draws a tick
+        that waited; it comes by itself after CLOCK_HELD_AT_MOST (the row may never be drawn:
+        the line not saved, or the timeline under a dialog)."""
         self._clock_held += 1
 
         def release() -> None:

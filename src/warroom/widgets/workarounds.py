@@ -20,8 +20,8 @@ async def run_binding_now(widget: Widget, event: events.Key) -> bool:
 
     Textual inserts a typed character at once but runs a bound key only once it has bubbled up
     to the app, so keys that arrive together (typed ahead over a slow link, sent by a script)
-    were applied out of order: "one⏎l" saved "onel". Textual issue #6605 (fix proposed in PR
-    #6631); checked on Textual 8.2.8. Bindings of the widgets around the field still go the
+    are applied out of order: "one⏎l" would save "onel". Textual issue #6605 (a fix proposed in
+    PR #6631); checked on Textual 8.2.8. Bindings of the widgets around the field still go the
     usual way: run from here, an action that removes this field (a list moving its rows) would
     wait for the field's own handler to finish, for ever. Returns whether it ran it.
     """
@@ -64,7 +64,7 @@ class LayoutFreeInput(Input):
     virtual_size = Reactive(Size(0, 0), layout=False)
 
     def watch_virtual_size(self) -> None:
-        """The text got shorter: no scrolling past its end (the layout did this)."""
+        """The text got shorter: no scrolling past its end (what the layout would see to)."""
         self.scroll_x = self.validate_scroll_x(self.scroll_x)
 
 
