@@ -234,6 +234,7 @@ class ReportForm(VerticalScroll):
             await self.query_one(f"#{LISTS[name]}", ListEditor).show(_entries(draft, name))
         elif name == "title":
             _set_input(self.query_one("#title", Input), doc.title)
+            self.query_one(FiveWhysEditor).set_title(doc.title)  # its first question's subject
         elif name == "sla_breached":
             select: Select[str] = self.query_one("#sla", Select)
             if select.value != _SLA_OPTION[draft.sla_breached]:

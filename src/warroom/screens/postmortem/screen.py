@@ -36,7 +36,6 @@ from warroom.screens.timeline_pages import read_end, read_page
 from warroom.services.reporting import ReportSettings, load_report
 from warroom.widgets.action_list import ActionItemList
 from warroom.widgets.checks_panel import ChecksPanel
-from warroom.widgets.five_whys import FiveWhysEditor
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.metrics_panel import MetricsPanel
 from warroom.widgets.report_header import ReportHeader
@@ -165,7 +164,7 @@ class PostMortemScreen(WarroomScreen[None]):
 
     @property
     def form(self) -> ReportForm:
-        return self.query_one(ReportForm)
+        return self._form
 
     @property
     def dirty(self) -> bool:
@@ -175,9 +174,10 @@ class PostMortemScreen(WarroomScreen[None]):
     # ---- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self._form = ReportForm(self.host.config.tz, blink=self.host.blink, id="pm-form")
         yield ReportHeader(id="pm-header")
         with Horizontal(id="pm-body"):
-            yield ReportForm(self.host.config.tz, blink=self.host.blink, id="pm-form")
+            yield self._form
             with VerticalScroll(id="pm-side"):
                 yield ChecksPanel(id="checks")
                 yield MetricsPanel(id="metrics")
@@ -308,6 +308,7 @@ class PostMortemScreen(WarroomScreen[None]):
         await self._reload_quietly()
 
     async def _show_report(self, report: Report) -> None:
+        """Show what was read; others' changes to fields not being edited here come in."""
         if not self.alive:
             return
         self.report = report
@@ -361,8 +362,6 @@ class PostMortemScreen(WarroomScreen[None]):
     async def _after_decision(self, names: Iterable[str]) -> None:
         for name in names:
             await self.form.show_field(name)
-        if self.doc is not None:
-            self.query_one(FiveWhysEditor).set_title(self.doc.title)
         self._refresh_checks()
         self._show_save_state()
         self.autosave.start()
