@@ -26,7 +26,9 @@ from warroom.domain.model import (
 )
 from warroom.domain.room import FIRST_PAGE
 from warroom.exporters.importer import read_postmortem
+from warroom.screens.dialogs.action_form import ActionItemForm
 from warroom.screens.dialogs.confirm import ConfirmDialog
+from warroom.screens.dialogs.item_conflict import ActionItemConflict
 from warroom.screens.dialogs.report import ConflictDialog, ForcePublishDialog
 from warroom.screens.postmortem import PostMortemScreen
 from warroom.screens.war_room import WarRoomScreen
@@ -728,6 +730,34 @@ async def test_action_items_added_and_edited_here(
             ),
             "the check to clear",
         )
+
+
+async def test_an_action_item_saved_by_someone_else_meanwhile_is_asked_about(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """As on the war room's board: both changed the owner, so the user chooses; what one side
+    alone changed (their priority, my ticket) is kept whatever the choice."""
+    item = store.add_action_item(incident_id, "Add index checks", actor="bob", owner="Dave")
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await pm_loaded(pilot)
+        actions = screen.query_one(ActionItemList)
+        await until(pilot, lambda: len(actions.items) == 1, "the item")
+        screen.set_focus(actions)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ActionItemForm), "the form")
+        app.screen.query_one("#owner", Input).value = "Erin"
+        app.screen.query_one("#ticket", Input).value = "PLAT-1"
+        store.update_action_item(
+            replace(item, owner="Carol", priority=Priority.P1), actor="carol", base=item
+        )
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ActionItemConflict), "the question")
+        await pilot.press("y")
+        await until(pilot, lambda: store.action_items(incident_id)[0].owner == "Erin", "mine")
+        (saved,) = store.action_items(incident_id)
+        assert (saved.ticket, saved.priority) == ("PLAT-1", Priority.P1)
+        await until(pilot, lambda: actions.items[0].owner == "Erin", "shown")
 
 
 async def test_user_text_is_shown_literally(

@@ -1,7 +1,7 @@
-"""When the disk fills up (or the database is busy, read-only, damaged) while the war room is
-open: whatever was being saved is refused whole, the person is told that nothing was saved and
-why, what they typed stays where they typed it, and the app goes on. Once writes work again,
-the same keys save it.
+"""When the disk fills up (or the database is busy, read-only, damaged) while the war room (or
+the post-mortem) is open: whatever was being saved is refused whole, the person is told that
+nothing was saved and why, what they typed stays where they typed it, and the app goes on.
+Once writes work again, the same keys save it.
 
 Writes fail at the store boundary (tests/faults.py), the way SQLite fails them; the real full
 disk, with the real app on a pseudo-terminal, is in tests/reliability/test_write_failures.py.
@@ -17,7 +17,7 @@ from textual.widgets import Input, TextArea
 
 from tests.faults import failing_writes
 from tests.reliability import dbcheck
-from tests.tui.conftest import AppFactory, Notes, burst, loaded, until
+from tests.tui.conftest import AppFactory, Notes, burst, loaded, pm_loaded, until
 from warroom.app import WarroomApp
 from warroom.domain.model import ActionStatus, EventKind, Role
 from warroom.screens.dialogs.action_form import ActionItemForm
@@ -26,6 +26,7 @@ from warroom.screens.dialogs.edit_event import EditEventDialog
 from warroom.screens.dialogs.new_incident import NewIncidentDialog
 from warroom.screens.dialogs.roles import RolesDialog
 from warroom.store import Store
+from warroom.widgets.action_list import ActionItemList
 from warroom.widgets.board import Board
 from warroom.widgets.log_input import LogInput
 from warroom.widgets.severity_banner import SeverityBanner
@@ -350,3 +351,65 @@ async def test_declaring_an_incident_on_a_full_disk(
         await pilot.press("enter")
         await until(pilot, lambda: store.list_incidents(), "the incident")
         await until(pilot, lambda: app.screen.query(SeverityBanner), "its war room")
+
+
+# ---- the post-mortem's action items: the same form, the same rule -------------------------
+
+
+async def test_the_postmortems_action_item_form_keeps_everything_typed(
+    make_app: AppFactory, store: Store, incident_id: int, db_path: Path
+) -> None:
+    """As in the war room: the form closes once the item is saved, not before (it closed as
+    Enter was pressed, and a save that failed lost what was typed)."""
+    notes = Notes()
+    app = make_app(incident_id, postmortem=True)
+    async with run(app, notes) as pilot:  # type: ignore[attr-defined]
+        screen = await pm_loaded(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ActionItemForm), "the form")
+        form = app.screen
+        form.query_one("#description", Input).insert_text_at_cursor("Add index checks to CI")
+        form.query_one("#owner", Input).insert_text_at_cursor("Dave")
+        typed = {field.id: field.value for field in form.query(Input)}
+        with failing_writes():
+            await pilot.press("enter")
+            await until(pilot, lambda: notes, "the notification")
+        assert app.screen is form  # still open, everything in it
+        assert notes.not_saved("add the action item").message == FULL.format(db=db_path)
+        assert {field.id: field.value for field in form.query(Input)} == typed
+        assert store.action_items(incident_id) == []
+
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen, "the form to close")
+        (item,) = store.action_items(incident_id)
+        assert (item.description, item.owner) == ("Add index checks to CI", "Dave")
+        actions = screen.query_one(ActionItemList)
+        await until(pilot, lambda: len(actions.items) == 1, "the item shown")
+
+
+async def test_editing_an_action_item_in_the_postmortem_on_a_full_disk(
+    make_app: AppFactory, store: Store, incident_id: int, db_path: Path
+) -> None:
+    store.add_action_item(incident_id, "Add index checks", actor="bob", owner="Dave")
+    notes = Notes()
+    app = make_app(incident_id, postmortem=True)
+    async with run(app, notes) as pilot:  # type: ignore[attr-defined]
+        screen = await pm_loaded(pilot)
+        actions = screen.query_one(ActionItemList)
+        await until(pilot, lambda: len(actions.items) == 1, "the item")
+        screen.set_focus(actions)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ActionItemForm), "the form")
+        form = app.screen
+        form.query_one("#owner", Input).value = "Erin"
+        with failing_writes():
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: notes, "the notification")
+        assert app.screen is form
+        assert notes.not_saved("save the action item").message == FULL.format(db=db_path)
+        assert form.query_one("#owner", Input).value == "Erin"
+        assert store.action_items(incident_id)[0].owner == "Dave"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen, "the form to close")
+        assert store.action_items(incident_id)[0].owner == "Erin"
+        await until(pilot, lambda: actions.items[0].owner == "Erin", "the edit shown")

@@ -1,4 +1,5 @@
-"""What every screen gets from the app, and how a screen asks to go elsewhere.
+"""What every screen gets from the app, how a screen asks to go elsewhere, and the one way a
+screen writes to the store and tells the user when that failed.
 
 Screens never import the app: they reach the store thread, the clock and the config through
 `Host`, which the app implements, and navigate by posting messages that the app answers.
@@ -13,10 +14,12 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 from textual.message import Message
 from textual.screen import Screen
 
+from warroom.domain.errors import BadInput, Conflict, DatabaseError, StorageError, first_line
+from warroom.domain.text import printable
+
 if TYPE_CHECKING:
     from warroom.config import Config
     from warroom.domain.clock import Clock
-    from warroom.domain.errors import BadInput, StorageError
     from warroom.domain.room import RoomPreview
     from warroom.pacing import IdleCollector
     from warroom.store import Store
@@ -60,8 +63,23 @@ class ShowHome(Message):
     """Back to the list of incidents."""
 
 
+@dataclass(frozen=True)
+class NotDone:
+    """A store call that failed; the user has been told why. `retry`: trying again can work,
+    so a dialog keeps what was typed for it (not after a conflict: what is stored changed)."""
+
+    retry: bool
+
+
+def may_close(done: object) -> bool:
+    """Whether a dialog whose save came back as `done` may close: saved, or refused by a
+    conflict (what it was editing is no longer what is stored)."""
+    return not isinstance(done, NotDone) or not done.retry
+
+
 class WarroomScreen(Screen[ScreenResult]):
-    """A screen of warroom's: the app's services as `host`, navigation as `go`."""
+    """A screen of warroom's: the app's services as `host`, navigation as `go`, writes as
+    `attempt`."""
 
     @property
     def host(self) -> Host:
@@ -69,3 +87,37 @@ class WarroomScreen(Screen[ScreenResult]):
 
     def go(self, where: OpenIncident | OpenPostmortem | ShowHome) -> None:
         self.app.post_message(where)
+
+    async def attempt(self, what: str, work: Callable[[Store], T]) -> T | NotDone:
+        """Run a store call (`what` it does, for the notice: "log the event"); on failure the
+        user is told what was not done and why, and it returns NotDone."""
+        try:
+            return await self.host.call(work)
+        except Conflict as error:
+            self.notify(
+                f"{error}. Showing what is stored now; make your change again if still needed.",
+                title=f"Could not {what}",
+                severity="warning",
+                markup=False,
+            )
+            await self.show_stored()
+            return NotDone(retry=False)
+        except (StorageError, DatabaseError) as error:  # a full disk, busy, read-only, damaged
+            self.not_saved(what, str(error))
+        except BadInput as error:  # refused as it is: the user can change it
+            self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
+        except Exception as error:  # a bug: still, the screen and what was typed stay
+            self.not_saved(what, f"unexpected error: {first_line(error)}")
+        return NotDone(retry=True)
+
+    def not_saved(self, what: str, why: str) -> None:
+        self.notify(
+            printable(why),
+            title=f"Could not {what}: nothing was saved",
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
+
+    async def show_stored(self) -> None:
+        """Show what is stored now, after someone else's save refused this screen's."""

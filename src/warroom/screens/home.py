@@ -11,12 +11,12 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.widgets import DataTable, Label
 
-from warroom.domain.errors import BadInput, DatabaseError, StorageError
+from warroom.domain.errors import BadInput, StorageError
 from warroom.domain.model import Incident
 from warroom.domain.severity import SEVERITIES
-from warroom.domain.text import one_line, printable
+from warroom.domain.text import one_line
 from warroom.domain.timefmt import date_time, duration
-from warroom.screens.base import OpenIncident, WarroomScreen
+from warroom.screens.base import NotDone, OpenIncident, WarroomScreen
 from warroom.screens.live import Live
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
@@ -210,32 +210,17 @@ class HomeScreen(WarroomScreen[None]):
         created: list[int] = []
 
         async def declare(result: NewIncident) -> bool:
-            try:
-                incident = await app.call(
-                    lambda store: store.create_incident(
-                        result.title,
-                        result.severity,
-                        commander=result.commander,
-                        actor=app.config.user,
-                    )
-                )
-            except (StorageError, DatabaseError) as error:  # the dialog keeps what was typed
-                self.notify(
-                    printable(str(error)),
-                    title="Could not declare the incident: nothing was saved",
-                    severity="error",
-                    markup=False,
-                    timeout=15,
-                )
-                return False
-            except BadInput as error:
-                self.notify(
-                    str(error),
-                    title="Could not declare the incident",
-                    severity="warning",
-                    markup=False,
-                )
-                return False
+            incident = await self.attempt(
+                "declare the incident",
+                lambda store: store.create_incident(
+                    result.title,
+                    result.severity,
+                    commander=result.commander,
+                    actor=app.config.user,
+                ),
+            )
+            if isinstance(incident, NotDone):
+                return False  # the dialog keeps what was typed
             created.append(incident.id)
             return True
 

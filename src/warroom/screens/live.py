@@ -26,9 +26,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+
+from warroom.domain.errors import BadInput, StorageError
 
 if TYPE_CHECKING:
     from warroom.screens.base import Host
@@ -108,7 +111,7 @@ class Live:
 
         try:
             self._feed = await self.app.call(feed)
-        except Exception as error:  # the store's failures: told once, tried again
+        except (BadInput, StorageError) as error:  # told once, tried again
             self._lost_place = True
             self.report("feed", error)
             self._try_again_later()
@@ -120,7 +123,7 @@ class Live:
             return
         try:
             await self.app.call(lambda _store: feed.start())
-        except Exception as error:  # DatabaseError: cannot watch; told once, tried again
+        except (BadInput, StorageError) as error:  # cannot watch: told once, tried again
             self.report("feed", error)
             self._try_again_later()
             return
@@ -152,8 +155,8 @@ class Live:
 
     def report(self, where: str, error: Exception) -> None:
         """Something keeps the screen from being live; the user hears of it once."""
-        if self._closed or self.app.failed is not None:
-            return  # (a store that cannot open ends the app with its own message)
+        if self._closed or not self._screen.display or self.app.failed is not None:
+            return  # (going, or a store that cannot open: the app ends with its own message)
         first = not self._trouble
         self._trouble[where] = _reason(error)
         if first:
@@ -201,7 +204,8 @@ class Live:
                 self._unapplied = None
                 if len(batch) < BATCH:
                     break
-        except Exception as error:  # the store's failures: told once, tried again
+        except (BadInput, StorageError, NoMatches) as error:  # told once, tried again
+            # (NoMatches: the screen's widgets went while it read; it is being taken down)
             self.report("read", error)
             self._try_again_later()
             return False
@@ -236,5 +240,7 @@ class Live:
 
 
 def _reason(error: Exception) -> str:
+    """The first line of what the error says: the store's say what is wrong and where, which
+    its type (StorageError) would only repeat."""
     text = str(error).splitlines()[0] if str(error) else ""
     return text or type(error).__name__

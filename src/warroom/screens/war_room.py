@@ -2,40 +2,39 @@
 
 The screen owns the incident's state and is the only place that talks to the store (through
 the app's store thread). Its widgets are bound to that state and send messages back. While it
-is open it follows the change feed (screens/live.py): what others change appears within a
-second, and it keeps a presence heartbeat, so that the others see who is here.
+is open it follows the change feed (screens/live.py), so that what others change appears
+within a second, and keeps a presence heartbeat (screens/presence.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Input
 
 from warroom.domain.cadence import ResponseStatus, next_update_due, response_status
-from warroom.domain.errors import BadInput, Conflict, DatabaseError, StorageError
+from warroom.domain.errors import BadInput
 from warroom.domain.lifecycle import Phase, postmortem_due
 from warroom.domain.logline import LogLine, parse_log_line
-from warroom.domain.merge import settle
 from warroom.domain.model import ActionItem, Event, EventKind, Incident, Presence
 from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
-from warroom.domain.severity import SEVERITIES, severity_label
-from warroom.domain.text import printable
+from warroom.domain.severity import SEVERITIES
 from warroom.domain.timefmt import clock_time, date_time
-from warroom.domain.updates import UpdateContext, compose_update
-from warroom.screens.base import OpenPostmortem, ShowHome, WarroomScreen
+from warroom.screens import room_dialogs
+from warroom.screens.action_items import ActionItems
+from warroom.screens.base import NotDone, OpenPostmortem, ShowHome, WarroomScreen
+from warroom.screens.event_actions import EventActions
 from warroom.screens.live import Live
+from warroom.screens.presence import Attendance
 from warroom.screens.timeline_pages import read_end, read_page
 from warroom.services.room import read_news, read_state
-from warroom.widgets.board import Board, stepped
+from warroom.widgets.board import Board
 from warroom.widgets.countdown import Countdown
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.log_input import LogInput
@@ -43,25 +42,10 @@ from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.timeline import PAGE, Timeline
 
 if TYPE_CHECKING:
-    from warroom.screens.dialogs.action_form import ActionDraft
-    from warroom.screens.dialogs.item_conflict import ConflictChoice
-    from warroom.store import Change, Heartbeat, Store
+    from warroom.store import Change
 
-T = TypeVar("T")
-
-# Who is here is read again this often (and whenever someone opens or closes the war room):
-# someone whose warroom stopped stamping drops off by itself.
-PRESENCE_REFRESH = timedelta(seconds=5)
 # The clock's tick waits while a line is saved, until its row is drawn, this long at most.
 CLOCK_HELD_AT_MOST = 0.25  # seconds
-
-
-@dataclass(frozen=True)
-class NotDone:
-    """A store call that failed; the user has been told why. `retry`: trying again can work,
-    so a dialog keeps what was typed for it (not after a conflict: what is stored changed)."""
-
-    retry: bool
 
 
 class WarRoomScreen(WarroomScreen[None]):
@@ -130,15 +114,16 @@ class WarRoomScreen(WarroomScreen[None]):
         self.incident_id = incident_id
         self._preview = preview
         self.live = Live(self, self._apply_changes)
-        self._heartbeat: Heartbeat | None = None  # set and cleared on the store thread
-        self._joined = False  # a heartbeat was asked for
-        self._left = False
+        self.attendance = Attendance(self, self.live, incident_id, self._show_here)
+        self.action_items = ActionItems(
+            self, incident_id, refresh=self._after_change, placed=self._focus_item
+        )
+        self.event_actions = EventActions(self, self._show_event)
         # Events this war room logged and showed itself: the feed's news of their creation is
         # not read again (the store thread stays free for the next line).
         self._logged_here: set[int] = set()
         self._clock_held = 0  # lines being saved and not yet drawn
         self._tick_held = False
-        self._presence_due: datetime | None = None
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -157,7 +142,7 @@ class WarRoomScreen(WarroomScreen[None]):
     async def on_mount(self) -> None:
         self.set_focus(self.query_one(Timeline))
         self.now = self.host.clock.now()
-        self.here = (self._me(),)
+        self.here = (self.attendance.me(),)
         self.set_interval(1.0, self._tick)
         preview = self._preview
         if preview is None:
@@ -236,6 +221,13 @@ class WarRoomScreen(WarroomScreen[None]):
                 return keys.split(",")[0]
         return binding_id
 
+    async def _after_change(self) -> None:
+        await self._reload_state()
+        await self._pull_new_events()
+
+    async def show_stored(self) -> None:
+        await self._after_change()
+
     # ---- the timeline ---------------------------------------------------------------------
 
     async def _load_newest(self, select: int | None = None, *, keep: bool = False) -> None:
@@ -277,6 +269,9 @@ class WarRoomScreen(WarroomScreen[None]):
     async def on_timeline_end_wanted(self, message: Timeline.EndWanted) -> None:
         await read_end(self.host.call, self.incident_id, message)
 
+    async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
+        await self.event_actions.act(message.action, message.event)
+
     async def _show_event(self, event: Event) -> None:
         timeline = self.query_one(Timeline)
         if not timeline.upsert(event):
@@ -298,11 +293,7 @@ class WarRoomScreen(WarroomScreen[None]):
         for event in events:
             timeline.upsert(event)
 
-    async def _after_change(self) -> None:
-        await self._reload_state()
-        await self._pull_new_events()
-
-    # ---- logging --------------------------------------------------------------------------
+    # ---- logging: keystroke → committed → row drawn (README, "Performance") --------------
 
     def _parse(self, text: str, kind: EventKind) -> LogLine:
         app = self.host
@@ -310,11 +301,11 @@ class WarRoomScreen(WarroomScreen[None]):
 
     def _hold_the_clock(self) -> Callable[[], None]:
         """The clock's tick (the banner and the countdown) waits while a line is saved, until
-        its row is drawn. Textual draws a frame at once after a pause, but the next one no
-        sooner than a sixtieth of a second later, often two: a tick drawn just before the row
-        held the row back by up to 33 ms. Returns the release, which draws a tick that waited;
-        it comes by itself after CLOCK_HELD_AT_MOST (the row may never be drawn: the line not
-        saved, or the timeline under a dialog)."""
+        its row is drawn: Textual draws a frame at once after a pause, but the next one no
+        sooner than a sixtieth of a second later, often two, so a tick drawn just before the
+        row would hold the row back by up to 33 ms. Returns the release, which draws a tick
+        that waited; it comes by itself after CLOCK_HELD_AT_MOST (the row may never be drawn:
+        the line not saved, or the timeline under a dialog)."""
         self._clock_held += 1
 
         def release() -> None:
@@ -346,7 +337,7 @@ class WarRoomScreen(WarroomScreen[None]):
             message.log_input.not_saved()
             return
         release_the_clock = self._hold_the_clock()
-        event = await self._attempt(
+        event = await self.attempt(
             "log the event",
             lambda store: store.log_event(
                 self.incident_id,
@@ -356,7 +347,7 @@ class WarRoomScreen(WarroomScreen[None]):
                 occurred_at=line.occurred_at,
             ),
         )
-        if event is None:  # not saved: the text stays in the input, the user has been told
+        if isinstance(event, NotDone):  # the text stays in the input; the user has been told
             release_the_clock()
             message.log_input.not_saved()
             return
@@ -378,51 +369,6 @@ class WarRoomScreen(WarroomScreen[None]):
                 markup=False,
             )
 
-    async def _attempt(self, what: str, work: Callable[[Store], T]) -> T | None:
-        """Run a store call; on failure tell the user what was not done and why, and return
-        None."""
-        done = await self._try(what, work)
-        return None if isinstance(done, NotDone) else done
-
-    async def _try(self, what: str, work: Callable[[Store], T]) -> T | NotDone:
-        """Run a store call; on failure tell the user what was not done and why."""
-        try:
-            return await self.host.call(work)
-        except Conflict as error:
-            self.notify(
-                f"{error}. Showing what is stored now; make your change again if still needed.",
-                title=f"Could not {what}",
-                severity="warning",
-                markup=False,
-            )
-            await self._after_change()
-            return NotDone(retry=False)
-        except (StorageError, DatabaseError) as error:  # a full disk, busy, read-only, damaged
-            self._not_saved(what, str(error))
-        except BadInput as error:  # refused as it is: the user can change it
-            self.notify(str(error), title=f"Could not {what}", severity="warning", markup=False)
-        except Exception as error:  # a bug: still, the app and what was typed stay
-            first = str(error).splitlines()[0] if str(error) else ""
-            self._not_saved(what, f"unexpected error: {type(error).__name__}: {first}")
-        return NotDone(retry=True)
-
-    def _not_saved(self, what: str, why: str) -> None:
-        self.notify(
-            printable(why),
-            title=f"Could not {what}: nothing was saved",
-            severity="error",
-            markup=False,
-            timeout=15,
-        )
-
-    async def _saved(self, what: str, work: Callable[[Store], object]) -> bool:
-        """For a dialog's save: whether it may close (saved, or refused by a conflict)."""
-        done = await self._try(what, work)
-        if isinstance(done, NotDone):
-            return not done.retry
-        await self._after_change()
-        return True
-
     # ---- keys -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -440,26 +386,8 @@ class WarRoomScreen(WarroomScreen[None]):
         self.go(ShowHome())
 
     def action_severity(self) -> None:
-        from warroom.screens.dialogs.severity import SeverityDialog
-
-        state = self.state
-        if state is None:
-            return
-
-        async def chosen(level: int | None) -> None:
-            if level is None or level == state.incident.severity:
-                return
-            change = await self._attempt(
-                "change severity",
-                lambda store: store.change_severity(
-                    self.incident_id, level, actor=self.host.config.user
-                ),
-            )
-            if change is not None:
-                await self._after_change()
-                self.notify(f"Severity now {severity_label(level)}; update clock restarted")
-
-        self.app.push_screen(SeverityDialog(state.incident.severity), chosen)
+        if self.state is not None:
+            room_dialogs.change_severity(self, self.state, self._after_change)
 
     def action_advance(self) -> None:
         state = self.state
@@ -475,314 +403,50 @@ class WarRoomScreen(WarroomScreen[None]):
         self.run_worker(self._advance(), exclusive=True, group="lifecycle")
 
     async def _advance(self) -> None:
-        incident = await self._attempt(
+        incident = await self.attempt(
             "advance",
             lambda store: store.advance_phase(self.incident_id, actor=self.host.config.user),
         )
-        if incident is not None:
+        if not isinstance(incident, NotDone):
             await self._after_change()
 
     def action_resolve(self) -> None:
-        from warroom.screens.dialogs.confirm import ConfirmDialog
-
-        state = self.state
-        if state is None or not state.incident.is_active:
-            return
-
-        async def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            incident = await self._attempt(
-                "resolve",
-                lambda store: store.resolve(self.incident_id, actor=self.host.config.user),
-            )
-            if incident is not None:
-                await self._after_change()
-                self.notify("Resolved. The post-mortem is due within 48 hours.")
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Resolve {state.incident.key}?",
-                "The fix is confirmed and monitoring is stable. The post-mortem clock starts.",
-            ),
-            confirmed,
-        )
+        if self.state is not None and self.state.incident.is_active:
+            room_dialogs.resolve(self, self.state, self._after_change)
 
     def action_update(self) -> None:
         self.run_worker(self._compose_update(), exclusive=True, group="update")
 
     async def _compose_update(self) -> None:
-        from warroom.screens.dialogs.composer import UpdateComposer
-
-        state = self.state
-        if state is None:
-            return
-        app = self.host
-        since = state.last_update
-        cursor = (since.occurred_at, since.id) if since else None
-        events = await app.call(
-            lambda store: store.events_after(self.incident_id, cursor, limit=2000)
-        )
-        now = app.clock.now()
-        incident = state.incident
-        # the deadline the update will set: one cadence from now
-        due = app.config.schedule.due_after(incident.severity, now, app.config.tz)
-        draft = compose_update(
-            UpdateContext(
-                incident, since.occurred_at if since else None, events, state.action_items, due, now
-            ),
-            app.config.tz,
-        )
-
-        async def post(text: str) -> bool:
-            event = await self._attempt(
-                "post the update",
-                lambda store: store.log_event(
-                    self.incident_id, text, actor=app.config.user, kind=EventKind.UPDATE
-                ),
-            )
-            if event is None:
-                return False  # the composer keeps the draft
-            self.app.copy_to_clipboard(text)
-            await self._after_change()
-            self.notify("Update posted to the timeline and copied to the clipboard.")
-            return True
-
-        audience = SEVERITIES[incident.severity].audience
-        self.app.push_screen(UpdateComposer(draft, audience, blink=app.blink, save=post))
+        if self.state is not None:
+            await room_dialogs.compose_update(self, self.state, self._after_change)
 
     def action_add_action(self) -> None:
-        async def save(draft: ActionDraft) -> bool:
-            return await self._saved(
-                "add the action item",
-                lambda store: store.add_action_item(
-                    self.incident_id,
-                    draft.description,
-                    actor=self.host.config.user,
-                    type=draft.type,
-                    owner=draft.owner,
-                    priority=draft.priority,
-                    due_date=draft.due_date,
-                    status=draft.status,
-                    ticket=draft.ticket,
-                ),
-            )
-
-        self.app.push_screen(self._action_form(None, save))
-
-    def _action_form(
-        self, item: ActionItem | None, save: Callable[[ActionDraft], Awaitable[bool]]
-    ) -> Screen[ActionDraft | None]:
-        from warroom.screens.dialogs.action_form import ActionItemForm
-
-        app = self.host
-        today = app.clock.now().astimezone(app.config.tz).date()
-        return ActionItemForm(today, item, blink=app.blink, save=save)
+        self.action_items.add()
 
     async def on_board_move_wanted(self, message: Board.MoveWanted) -> None:
-        """A move is a step from where the item is as it is saved: keys pressed together
-        (`[ ] [`, over a slow link) each move on from the move before, which is not someone
-        else's change (it was taken for one, and asked about)."""
-        item_id, step, actor = message.item.id, message.step, self.host.config.user
-
-        def move(store: Store) -> ActionItem | ItemConflict | None:
-            items = store.action_items(self.incident_id)
-            current = next((item for item in items if item.id == item_id), None)
-            status = stepped(current.status, step) if current is not None else None
-            if current is None or status is None:
-                return current  # gone, or at the end already: nothing to move
-            return _save_or_conflict(store, replace(current, status=status), current, actor)
-
-        moved = await self._try("move the action item", move)
-        if isinstance(moved, NotDone) or moved is None:
-            return
-        if isinstance(moved, ItemConflict):  # saved by someone else in the same moment
-            self.notify(
-                "Someone else changed the action item just then: it is shown as they left it.",
-                title="Could not move the action item",
-                severity="warning",
-                markup=False,
-            )
-        await self._after_change()
-        item = moved.theirs if isinstance(moved, ItemConflict) else moved
-        self.set_focus(self.query_one(Board).column_of(item.status))
+        await self.action_items.move(message.item, message.step)
 
     def on_board_edit_wanted(self, message: Board.EditWanted) -> None:
-        self._edit_item(message.item, base=message.item)
+        self.action_items.edit(message.item)
 
-    def _edit_item(self, item: ActionItem, *, base: ActionItem) -> None:
-        """The form, filled from `item`; saved as an edit of `base` (what is stored). A
-        conflict found on saving is asked about once the form has closed."""
-        conflicts: list[ItemConflict] = []
-
-        async def save(draft: ActionDraft) -> bool:
-            edited = replace(
-                item,
-                description=draft.description,
-                type=draft.type,
-                owner=draft.owner,
-                priority=draft.priority,
-                due_date=draft.due_date,
-                ticket=draft.ticket,
-                status=draft.status,
-            )
-            return await self._save_item(edited, base, conflicts=conflicts)
-
-        def closed(_draft: ActionDraft | None) -> None:
-            if conflicts:
-                self._settle_conflict(conflicts[0], base)
-
-        self.app.push_screen(self._action_form(item, save), closed)
-
-    async def _save_item(
-        self, item: ActionItem, base: ActionItem, *, conflicts: list[ItemConflict] | None = None
-    ) -> bool:
-        """Save `item`, edited from `base`; whether a form may close. When someone else saved
-        the item meanwhile, the fields each changed are merged; when both changed a field, the
-        user decides: at once, or (`conflicts` given, from a form) once the form has closed."""
-        actor = self.host.config.user
-        saved = await self._try(
-            "save the action item",
-            lambda store: _save_or_conflict(store, item, base, actor),
-        )
-        if isinstance(saved, NotDone):
-            return not saved.retry
-        if isinstance(saved, ItemConflict):
-            if conflicts is None:
-                self._settle_conflict(saved, base)
-            else:
-                conflicts.append(saved)
-            return True
-        await self._after_change()
-        self.set_focus(self.query_one(Board).column_of(saved.status))
-        return True
-
-    def _settle_conflict(self, conflict: ItemConflict, base: ActionItem) -> None:
-        from warroom.screens.dialogs.item_conflict import ActionItemConflict, ConflictChoice
-
-        theirs, mine, fields = conflict.theirs, conflict.mine, conflict.fields
-
-        async def chosen(choice: ConflictChoice | None) -> None:
-            if choice is None:
-                self.notify("Your edit of the action item was not saved.", markup=False)
-                await self._after_change()
-                return
-            # What to save is built on theirs, and saved as an edit of theirs: should yet
-            # another save have come in meanwhile, that one is merged (or asked about) too.
-            settled = settle(
-                base, mine, theirs, fields, keep_mine=choice is not ConflictChoice.THEIRS
-            )
-            if choice is ConflictChoice.EDIT:
-                self._edit_item(settled, base=theirs)
-            elif settled == theirs:
-                await self._after_change()
-            else:
-                await self._save_item(settled, theirs)
-
-        self.app.push_screen(ActionItemConflict(theirs, mine, fields, self.host.config.tz), chosen)
+    def _focus_item(self, item: ActionItem) -> None:
+        self.set_focus(self.query_one(Board).column_of(item.status))
 
     def action_postmortem(self) -> None:
         self.go(OpenPostmortem(self.incident_id))
 
     def action_roles(self) -> None:
-        from warroom.screens.dialogs.roles import RoleChange, RolesDialog
-
-        state = self.state
-        if state is None:
-            return
-
-        actor = self.host.config.user
-
-        async def change(change: RoleChange) -> bool:
-            released = change.released
-            if released is not None:
-                return await self._saved(
-                    "release the role", lambda store: store.release_role(released.id, actor=actor)
-                )
-            return await self._saved(
-                "assign the role",
-                lambda store: store.assign_role(
-                    self.incident_id, change.role, change.person, actor=actor
-                ),
-            )
-
-        self.app.push_screen(RolesDialog(state.roles, blink=self.host.blink, save=change))
-
-    async def on_timeline_event_action(self, message: Timeline.EventAction) -> None:
-        event = message.event
-        handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
-            "edit": self._edit_event,
-            "delete": self._delete_event,
-            "star": self._star_event,
-            "hide": self._hide_event,
-        }
-        await handlers[message.action](event)
-
-    async def _edit_event(self, event: Event) -> None:
-        from warroom.screens.dialogs.edit_event import EditEventDialog
-
-        app = self.host
-        when = event.occurred_at.astimezone(app.config.tz).strftime("%Y-%m-%d %H:%M:%S")
-        line = f"{when} {event.kind.value}: {event.text}"
-
-        def parse(text: str) -> LogLine:
-            return self._parse(text, event.kind)
-
-        async def save(result: LogLine) -> bool:
-            saved = await self._try(
-                "edit the event",
-                lambda store: store.edit_event(
-                    event.id,
-                    actor=app.config.user,
-                    text=result.text,
-                    kind=result.kind,
-                    occurred_at=result.occurred_at,
-                ),
-            )
-            if isinstance(saved, NotDone):
-                return not saved.retry
-            await self._show_event(saved)
-            return True
-
-        self.app.push_screen(EditEventDialog(event, line, parse, blink=app.blink, save=save))
-
-    async def _delete_event(self, event: Event) -> None:
-        from warroom.screens.dialogs.confirm import ConfirmDialog
-
-        async def confirmed(yes: bool | None) -> None:
-            if yes:
-                deleted = await self._attempt(
-                    "delete the event", lambda store: store.delete_event(event.id)
-                )
-                if deleted is not None:
-                    await self._show_event(deleted)
-
-        self.app.push_screen(
-            ConfirmDialog(f"Delete {event.key}?", "It stays in the database, marked deleted."),
-            confirmed,
-        )
-
-    async def _star_event(self, event: Event) -> None:
-        flagged = await self._attempt(
-            "star the event", lambda store: store.flag_event(event.id, starred=not event.starred)
-        )
-        if flagged is not None:
-            await self._show_event(flagged)
-
-    async def _hide_event(self, event: Event) -> None:
-        flagged = await self._attempt(
-            "hide the event", lambda store: store.flag_event(event.id, hidden=not event.hidden)
-        )
-        if flagged is not None:
-            await self._show_event(flagged)
+        if self.state is not None:
+            room_dialogs.assign_roles(self, self.state, self._after_change)
 
     # ---- live: what others change, and who is here ----------------------------------------
 
     async def _go_live(self) -> None:
         """Once the screen has loaded through the store: follow the feed, and join."""
         await self.live.start()
-        await self._join()
-        self.set_interval(1.0, self._presence_tick)
+        await self.attendance.join()
+        self.set_interval(1.0, self.attendance.tick)
 
     def on_live_changed(self, _message: Live.Changed) -> None:
         self.live.wake()
@@ -792,7 +456,7 @@ class WarRoomScreen(WarroomScreen[None]):
         re-read only that. None: the place in the feed was lost, read everything again."""
         if changes is None:
             await self._reload_all()
-            await self._read_presence()
+            await self.attendance.read()
             return
         changes = [change for change in changes if not self._shown_already(change)]
         if not any(change.incident_id == self.incident_id for change in changes):
@@ -809,7 +473,7 @@ class WarRoomScreen(WarroomScreen[None]):
         else:
             self._show_changed_events(news.events)
         if news.presence:
-            await self._read_presence()
+            await self.attendance.read()
 
     def _shown_already(self, change: Change) -> bool:
         """The creation of an event logged here (shown when it was saved). Only that first
@@ -834,72 +498,19 @@ class WarRoomScreen(WarroomScreen[None]):
             return  # reading old events: the newest are read when the window gets there
         await self._load_newest(keep=True)  # following the newest goes on following it
 
-    async def _join(self) -> None:
-        """Keep a heartbeat that lists this user as here (started once; its stamps failing
-        is told), and read who else is."""
-        incident_id, user = self.incident_id, self.host.config.user
-
-        def join(store: Store) -> Exception | None:
-            from warroom.store import Heartbeat  # on the store thread, as every store import
-
-            # On the store thread, as leaving is: a join still queued when the screen closes
-            # runs before the leave, so no heartbeat outlives the screen.
-            if self._heartbeat is None and not self._left:
-                heartbeat = Heartbeat(store, incident_id, user)
-                heartbeat.start()
-                self._heartbeat = heartbeat
-            return self._heartbeat.error if self._heartbeat else None
-
-        self._joined = True
-        try:
-            failing = await self.host.call(join)
-        except Exception as error:  # the store's failures: told once, tried again
-            failing = error
-        if failing is not None:
-            self.live.report("heartbeat", failing)
-        else:
-            self.live.settled("heartbeat")
-        await self._read_presence()
+    def _show_here(self, people: tuple[Presence, ...]) -> None:
+        self.here = people
 
     @property
     def joined(self) -> bool:
         """This user's heartbeat has stamped once: the others see them here."""
-        return self._heartbeat is not None
-
-    async def _read_presence(self) -> None:
-        app = self.host
-        self._presence_due = app.clock.now() + PRESENCE_REFRESH
-        try:
-            people = await app.call(lambda store: store.present(self.incident_id))
-        except Exception as error:  # the store's failures: told once, tried again
-            self.live.report("presence", error)
-            return
-        self.live.settled("presence")
-        if all(person.person != app.config.user for person in people):
-            people.append(self._me())  # this war room is open: its user is here
-        self.here = tuple(people)
-
-    def _me(self) -> Presence:
-        now = self.host.clock.now()
-        return Presence(self.host.config.user, since=now, last_seen=now)
-
-    async def _presence_tick(self) -> None:
-        due = self._presence_due
-        if due is not None and self.host.clock.now() >= due:
-            await self._join()
+        return self.attendance.joined
 
     async def on_unmount(self) -> None:
-        """Leave: stop the heartbeat (the others see this user go) and the feed."""
-        self._left = True
+        """Leave: stop the feed and the heartbeat (the others see this user go)."""
+        self.attendance.leaving()
         await self.live.close()
-
-        def leave(_store: Store) -> None:
-            heartbeat, self._heartbeat = self._heartbeat, None
-            if heartbeat is not None:
-                heartbeat.stop()
-
-        if self._joined and self.host.failed is None:
-            await self.host.call(leave)
+        await self.attendance.leave()
 
     # ---- the command palette --------------------------------------------------------------
 
@@ -921,25 +532,3 @@ class WarRoomScreen(WarroomScreen[None]):
         )
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
-
-
-@dataclass(frozen=True, slots=True)
-class ItemConflict:
-    """Both saved the same action item, changing the same fields differently."""
-
-    theirs: ActionItem  # what is stored
-    mine: ActionItem  # what this save tried to store
-    fields: tuple[str, ...]
-
-
-def _save_or_conflict(
-    store: Store, item: ActionItem, base: ActionItem, actor: str
-) -> ActionItem | ItemConflict:
-    """Save an edited action item; a conflict for the user to settle is returned."""
-    try:
-        return store.update_action_item(item, actor=actor, base=base)
-    except Conflict as conflict:
-        theirs, mine = conflict.current, conflict.mine
-        if isinstance(theirs, ActionItem) and isinstance(mine, ActionItem):
-            return ItemConflict(theirs, mine, conflict.fields)
-        raise

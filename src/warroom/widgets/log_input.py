@@ -20,8 +20,8 @@ PLACEHOLDER = "what happened? Enter saves · '14:15 …' / '-5m …' backdate ·
 
 class LogField(TextField):
     """The log line's field. It keeps the keys after Enter, for the next line: a scribe types
-    one line after another, and a letter typed after Enter is text, never a command (the p
-    of "pool exhausted" moved the incident on a step). Escape gives the keys back."""
+    one line after another, and a letter typed after Enter is text, never a command (the p of
+    "pool exhausted" must not move the incident on a step). Escape gives the keys back."""
 
 
 class LogInput(Horizontal):

@@ -10,12 +10,8 @@ from warroom.widgets.timeline import Timeline
 
 
 class ReportTimeline(Timeline):
+    BORDER_TITLE = "Timeline"
+    BORDER_SUBTITLE = "* star · h hide from the report"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action not in ("edit", "delete")
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._label)
-
-    def _label(self) -> None:
-        self.border_title = "Timeline"
-        self.border_subtitle = "* star · h hide from the report"

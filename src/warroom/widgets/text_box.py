@@ -6,8 +6,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import TextArea
 
-from warroom.domain.text import JOINERS, control_pictures
-from warroom.widgets.fields import run_binding_now
+from warroom.domain.text import control_pictures
+from warroom.widgets.workarounds import run_binding_now, typed_joiner
 
 
 class TextBox(TextArea):
@@ -19,9 +19,10 @@ class TextBox(TextArea):
         return line
 
     async def on_key(self, event: events.Key) -> None:
-        if event.character is not None and event.character in JOINERS and not self.read_only:
+        joiner = typed_joiner(event)
+        if joiner is not None and not self.read_only:
             event.stop()
             event.prevent_default()
-            self.replace(event.character, *self.selection, maintain_selection_offset=False)
+            self.replace(joiner, *self.selection, maintain_selection_offset=False)
         elif not event.is_printable:
             await run_binding_now(self, event)

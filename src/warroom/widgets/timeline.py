@@ -12,13 +12,11 @@ two. (A DataTable draws every visible cell again after any change: 30 ms for a k
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding
 from textual.events import Click
 from textual.geometry import Region, Size
@@ -26,27 +24,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from warroom.domain.model import Event, EventKind
-from warroom.domain.text import one_line
-from warroom.domain.timefmt import clock_time, day_time
+from warroom.domain.model import Event
+from warroom.widgets import timeline_rows as draw
+from warroom.widgets.workarounds import grow_without_layout, sync_scroll_bar
 
 WINDOW = 300  # most events held at once
 PAGE = 100  # events fetched when the window slides
-KIND_WIDTH = 8
-ACTOR_WIDTH = 14
-PADDING = 1  # a space each side of every cell
-MIN_TEXT_WIDTH = 10
-
-KIND_STYLE: dict[EventKind, str] = {
-    EventKind.NOTE: "",
-    EventKind.ALERT: "bold red",
-    EventKind.ACTION: "green",
-    EventKind.DECISION: "bold magenta",
-    EventKind.UPDATE: "bold cyan",
-    EventKind.SEVERITY: "bold yellow",
-    EventKind.PHASE: "blue",
-    EventKind.ROLE: "blue",
-}
 
 
 def _order(event: Event) -> tuple[datetime, int]:
@@ -58,6 +41,7 @@ class Timeline(ScrollView, can_focus=True):
     selects one."""
 
     COMPONENT_CLASSES = {"timeline--header", "timeline--cursor"}
+    BORDER_SUBTITLE = "e edit · d delete · * star · h hide"
 
     # The look of Textual's DataTable, but for one thing: no tint when focused (the border
     # says where focus is), so that rows drawn once stay right when focus comes and goes.
@@ -171,7 +155,6 @@ class Timeline(ScrollView, can_focus=True):
         self._drawn_now: list[Callable[[], object]] = []
 
     def on_mount(self) -> None:
-        self.border_subtitle = "e edit · d delete · * star · h hide"
         self._resize_virtual()
 
     # ---- what the screen calls ----------------------------------------------------------
@@ -217,7 +200,7 @@ class Timeline(ScrollView, can_focus=True):
             return None
         return self._events[self._cursor]
 
-    def row_cells(self, row: int) -> tuple[Text, Text, Text, Text]:
+    def row_cells(self, row: int) -> draw.Cells:
         """What row `row` shows, cell by cell: time, kind, who, what."""
         return self._cells(self._events[row], self._text_width())
 
@@ -390,22 +373,10 @@ class Timeline(ScrollView, can_focus=True):
                 self.call_after_refresh(callback)
 
     def _resize_virtual(self) -> None:
-        """One line per event, and the header. Setting the virtual size asks for a layout of
-        the whole screen (a millisecond or two before a new event is shown). A layout is needed
-        only for the scroll bar to come or go, and for the scroll to stay within fewer rows:
-        once the bar is shown, a row more changes only its thumb."""
+        """One line per event, and the header."""
         size = Size(self.scrollable_content_region.width, len(self._events) + 1)
-        if size == self.virtual_size:
-            return
-        if (
-            self.show_vertical_scrollbar
-            and size.width == self.virtual_size.width
-            and size.height > self.virtual_size.height  # (fewer rows: the scroll is clamped)
-        ):
-            self.set_reactive(Timeline.virtual_size, size)
-            self.vertical_scrollbar.window_virtual_size = size.height
-            return
-        self.virtual_size = size
+        if size != self.virtual_size and not grow_without_layout(self, size):
+            self.virtual_size = size
 
     def _rows_in_view(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)  # under the header
@@ -440,10 +411,7 @@ class Timeline(ScrollView, can_focus=True):
                 self.get_component_rich_style("timeline--header"),
                 self.get_component_rich_style("timeline--cursor"),
             )
-        if self.show_vertical_scrollbar and self.vertical_scrollbar.position != self.scroll_y:
-            # Scrolled before the bar was shown (it appears with the layout after the rows
-            # overflow): Textual moves the thumb only for scrolls made while it is shown.
-            self.vertical_scrollbar.position = self.scroll_y
+        sync_scroll_bar(self)
         self._widths_now = (self.scrollable_content_region.width, self._text_width())
         drawn_for = (*self._widths_now, self._looks[0], self._show_dates)
         if drawn_for != self._drawn_for:
@@ -463,8 +431,7 @@ class Timeline(ScrollView, can_focus=True):
         base, header, cursor = self._looks or (Style(), Style(), Style())
         width, text_width = self._widths_now
         if y == 0:
-            cells = (Text("time"), Text("kind"), Text("who"), Text("what"))
-            return self._strip(cells, text_width, width, base + header)
+            return self._strip(draw.header(), text_width, width, base + header)
         row = round(self.scroll_y) + y - 1
         if not 0 <= row < len(self._events):
             return Strip.blank(width, base)
@@ -480,56 +447,22 @@ class Timeline(ScrollView, can_focus=True):
         self._drawn[event.id] = (event, strip)
         return strip
 
+    def _cells(self, event: Event, text_width: int) -> draw.Cells:
+        return draw.cells(event, self._tz, self._show_dates, text_width)
+
     def _strip(
         self,
-        cells: Iterable[Text],
+        cells: draw.Cells,
         text_width: int,
         width: int,
         style: Style,
         over: Style | None = None,
     ) -> Strip:
-        line = Text(end="")
-        for cell, cell_width in zip(cells, self._widths(text_width), strict=True):
-            cell.truncate(cell_width, overflow="ellipsis", pad=True)
-            line.append(" " * PADDING)
-            line.append_text(cell)
-            line.append(" " * PADDING)
-        segments = Segment.apply_style(line.render(self.app.console), style, over)
-        return Strip(segments).adjust_cell_length(width, style + (over or Style()))
-
-    def _widths(self, text_width: int) -> tuple[int, int, int, int]:
-        return (self._time_width(), KIND_WIDTH, ACTOR_WIDTH, text_width)
-
-    def _time_width(self) -> int:
-        return len("03-15 14:23") if self._show_dates else len("14:23")
+        return draw.strip(self.app.console, cells, self._show_dates, text_width, width, style, over)
 
     def _text_width(self) -> int:
-        """What is left for the text: the table never scrolls sideways (the scroll bar's
-        column is kept for it, shown or not)."""
-        fixed = self._time_width() + KIND_WIDTH + ACTOR_WIDTH + 2 * PADDING * 4
         room = self.content_region.width - self.styles.scrollbar_size_vertical
-        return max(MIN_TEXT_WIDTH, room - fixed)
-
-    def _cells(self, event: Event, text_width: int) -> tuple[Text, Text, Text, Text]:
-        show = day_time if self._show_dates else clock_time
-        when = show(event.occurred_at, self._tz)
-        text = Text()
-        if event.starred:
-            text.append("★ ", style="bold yellow")
-        if event.hidden:
-            text.append("⊘ ", style="dim")
-        text.append(one_line(event.text))
-        if event.edited_at is not None:
-            text.append(" (edited)", style="dim italic")
-        text.truncate(text_width, overflow="ellipsis")
-        actor = Text(one_line(event.actor), style="italic")
-        actor.truncate(ACTOR_WIDTH, overflow="ellipsis")
-        return (
-            Text(when, style="dim"),
-            Text(event.kind.value, style=KIND_STYLE[event.kind]),
-            actor,
-            text,
-        )
+        return draw.text_width(room, self._show_dates)
 
     # ---- keys and the mouse ---------------------------------------------------------------
 

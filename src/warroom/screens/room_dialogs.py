@@ -1,0 +1,131 @@
+"""The war room's dialogs that change its incident: the severity, the resolution, the roles,
+and the stakeholder update. Each saves through `screen.attempt`, and calls `after()` (show what
+is stored now) once its change is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from warroom.domain.model import EventKind
+from warroom.domain.room import RoomState
+from warroom.domain.severity import SEVERITIES, severity_label
+from warroom.domain.updates import UpdateContext
+from warroom.domain.updates import compose_update as draft_update
+from warroom.screens.base import NotDone, WarroomScreen, may_close
+
+# Events read for the update's draft at most (the draft sums up a flood of alerts anyway).
+MAX_EVENTS = 2000
+
+After = Callable[[], Awaitable[None]]
+
+
+def change_severity(screen: WarroomScreen[Any], state: RoomState, after: After) -> None:
+    from warroom.screens.dialogs.severity import SeverityDialog
+
+    incident = state.incident
+
+    async def chosen(level: int | None) -> None:
+        if level is None or level == incident.severity:
+            return
+        change = await screen.attempt(
+            "change severity",
+            lambda store: store.change_severity(incident.id, level, actor=screen.host.config.user),
+        )
+        if not isinstance(change, NotDone):
+            await after()
+            screen.notify(f"Severity now {severity_label(level)}; update clock restarted")
+
+    screen.app.push_screen(SeverityDialog(incident.severity), chosen)
+
+
+def resolve(screen: WarroomScreen[Any], state: RoomState, after: After) -> None:
+    """Asks first: resolving starts the post-mortem's clock."""
+    from warroom.screens.dialogs.confirm import ConfirmDialog
+
+    incident = state.incident
+
+    async def confirmed(yes: bool | None) -> None:
+        if not yes:
+            return
+        resolved = await screen.attempt(
+            "resolve", lambda store: store.resolve(incident.id, actor=screen.host.config.user)
+        )
+        if not isinstance(resolved, NotDone):
+            await after()
+            screen.notify("Resolved. The post-mortem is due within 48 hours.")
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            f"Resolve {incident.key}?",
+            "The fix is confirmed and monitoring is stable. The post-mortem clock starts.",
+        ),
+        confirmed,
+    )
+
+
+def assign_roles(screen: WarroomScreen[Any], state: RoomState, after: After) -> None:
+    from warroom.screens.dialogs.roles import RoleChange, RolesDialog
+
+    incident_id, actor = state.incident.id, screen.host.config.user
+
+    async def change(change: RoleChange) -> bool:
+        released = change.released
+        if released is not None:
+            done = await screen.attempt(
+                "release the role", lambda store: store.release_role(released.id, actor=actor)
+            )
+        else:
+            done = await screen.attempt(
+                "assign the role",
+                lambda store: store.assign_role(
+                    incident_id, change.role, change.person, actor=actor
+                ),
+            )
+        if not isinstance(done, NotDone):
+            await after()
+        return may_close(done)
+
+    screen.app.push_screen(RolesDialog(state.roles, blink=screen.host.blink, save=change))
+
+
+async def compose_update(
+    screen: WarroomScreen[Any], state: RoomState, after: Callable[[], Awaitable[None]]
+) -> None:
+    """The composer, on a draft of what changed since the last update; posted to the timeline
+    (the update clock restarts) and copied to the clipboard."""
+    from warroom.screens.dialogs.composer import UpdateComposer
+
+    host = screen.host
+    incident = state.incident
+    since = state.last_update
+    cursor = (since.occurred_at, since.id) if since else None
+    events = await host.call(
+        lambda store: store.events_after(incident.id, cursor, limit=MAX_EVENTS)
+    )
+    now = host.clock.now()
+    # the deadline the update will set: one cadence from now
+    due = host.config.schedule.due_after(incident.severity, now, host.config.tz)
+    draft = draft_update(
+        UpdateContext(
+            incident, since.occurred_at if since else None, events, state.action_items, due, now
+        ),
+        host.config.tz,
+    )
+
+    async def post(text: str) -> bool:
+        event = await screen.attempt(
+            "post the update",
+            lambda store: store.log_event(
+                incident.id, text, actor=host.config.user, kind=EventKind.UPDATE
+            ),
+        )
+        if isinstance(event, NotDone):
+            return False  # the composer keeps the draft
+        screen.app.copy_to_clipboard(text)
+        await after()
+        screen.notify("Update posted to the timeline and copied to the clipboard.")
+        return True
+
+    audience = SEVERITIES[incident.severity].audience
+    screen.app.push_screen(UpdateComposer(draft, audience, blink=host.blink, save=post))

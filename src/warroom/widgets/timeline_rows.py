@@ -1,0 +1,94 @@
+"""How the timeline draws a row: its cells (time, kind, who, what), their widths, and the strip
+of segments they make. Pure: the timeline (timeline.py) keeps what it drew and when to draw it
+again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import tzinfo
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+
+from warroom.domain.model import Event, EventKind
+from warroom.domain.text import one_line
+from warroom.domain.timefmt import clock_time, day_time
+
+KIND_WIDTH = 8
+ACTOR_WIDTH = 14
+PADDING = 1  # a space each side of every cell
+MIN_TEXT_WIDTH = 10
+
+KIND_STYLE: dict[EventKind, str] = {
+    EventKind.NOTE: "",
+    EventKind.ALERT: "bold red",
+    EventKind.ACTION: "green",
+    EventKind.DECISION: "bold magenta",
+    EventKind.UPDATE: "bold cyan",
+    EventKind.SEVERITY: "bold yellow",
+    EventKind.PHASE: "blue",
+    EventKind.ROLE: "blue",
+}
+
+Cells = tuple[Text, Text, Text, Text]  # time, kind, who, what
+
+
+def header() -> Cells:
+    return (Text("time"), Text("kind"), Text("who"), Text("what"))
+
+
+def time_width(dated: bool) -> int:
+    return len("03-15 14:23") if dated else len("14:23")
+
+
+def text_width(room: int, dated: bool) -> int:
+    """What is left for the text of `room` columns (the scroll bar's kept out: the table never
+    scrolls sideways, the bar shown or not)."""
+    fixed = time_width(dated) + KIND_WIDTH + ACTOR_WIDTH + 2 * PADDING * 4
+    return max(MIN_TEXT_WIDTH, room - fixed)
+
+
+def cells(event: Event, tz: tzinfo, dated: bool, text_width: int) -> Cells:
+    when = (day_time if dated else clock_time)(event.occurred_at, tz)
+    text = Text()
+    if event.starred:
+        text.append("★ ", style="bold yellow")
+    if event.hidden:
+        text.append("⊘ ", style="dim")
+    text.append(one_line(event.text))
+    if event.edited_at is not None:
+        text.append(" (edited)", style="dim italic")
+    text.truncate(text_width, overflow="ellipsis")
+    actor = Text(one_line(event.actor), style="italic")
+    actor.truncate(ACTOR_WIDTH, overflow="ellipsis")
+    return (
+        Text(when, style="dim"),
+        Text(event.kind.value, style=KIND_STYLE[event.kind]),
+        actor,
+        text,
+    )
+
+
+def strip(
+    console: Console,
+    row: Iterable[Text],
+    dated: bool,
+    text_width: int,
+    width: int,
+    style: Style,
+    over: Style | None = None,
+) -> Strip:
+    """The row's cells, padded to their columns, as a strip `width` wide in `style` (`over`:
+    the cursor's, over it)."""
+    line = Text(end="")
+    widths = (time_width(dated), KIND_WIDTH, ACTOR_WIDTH, text_width)
+    for cell, cell_width in zip(row, widths, strict=True):
+        cell.truncate(cell_width, overflow="ellipsis", pad=True)
+        line.append(" " * PADDING)
+        line.append_text(cell)
+        line.append(" " * PADDING)
+    segments = Segment.apply_style(line.render(console), style, over)
+    return Strip(segments).adjust_cell_length(width, style + (over or Style()))
