@@ -20,7 +20,7 @@ key as null. Everything else warroom keeps is under the one extra key `warroom`:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -153,17 +153,10 @@ def _seconds(delta: timedelta | None) -> int | None:
     return None if delta is None else int(delta.total_seconds())
 
 
-def without_nulls(value: Any, *, keep: Sequence[tuple[str, ...]] = ()) -> Any:
-    """The same structure with every null left out (TOML has no null). The values at the
-    paths in `keep` are taken as they are (lists known to hold no nulls, and long)."""
+def without_nulls(value: Any) -> Any:
+    """The same structure with every null left out (TOML has no null)."""
     if isinstance(value, Mapping):
-        return {
-            key: item
-            if (key,) in keep
-            else without_nulls(item, keep=[path[1:] for path in keep if path[0] == key])
-            for key, item in value.items()
-            if item is not None
-        }
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
         return [without_nulls(item) for item in value]
     return value
