@@ -339,10 +339,15 @@ def bench_export(work: Path, env: dict[str, str], big: Path, repeat: int, events
         run = median_run([run_process(argv, env) for _ in range(repeat)])
         exported[name] = out
         megabytes = out.stat().st_size / 1e6
+        measured = shown(run)
+        if name == "toml" and run.cpu >= 2.0:
+            # Written by tomli_w.dumps alone, which escapes strings a character at a time in
+            # Python: kept over the budget, the library's contract before a second.
+            measured += ": tomli-w's own writer, over the budget by choice"
         rows.append(
             Row(
                 f"export a {size}-event incident to {name} ({megabytes:.0f} MB)",
-                shown(run),
+                measured,
                 "< 2 s",
                 run.cpu < 2.0,
             )
