@@ -76,6 +76,4 @@ def _toml_escape(char: str) -> str:
 
 
 def _toml_time(moment: datetime) -> datetime:
-    if moment.tzinfo is UTC and not moment.microsecond:
-        return moment  # already whole seconds in UTC (an imported timeline)
-    return moment.astimezone(UTC).replace(microsecond=0)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
