@@ -339,10 +339,15 @@ def bench_export(work: Path, env: dict[str, str], big: Path, repeat: int, events
         run = median_run([run_process(argv, env) for _ in range(repeat)])
         exported[name] = out
         megabytes = out.stat().st_size / 1e6
+        measured = shown(run)
+        if name == "toml" and run.cpu >= 2.0:
+            # Written by tomli_w.dumps alone, which escapes strings a character at a time in
+            # Python: kept over the budget, the library's contract before a second.
+            measured += ": tomli-w's own writer, over the budget by choice"
         rows.append(
             Row(
                 f"export a {size}-event incident to {name} ({megabytes:.0f} MB)",
-                shown(run),
+                measured,
                 "< 2 s",
                 run.cpu < 2.0,
             )
@@ -355,6 +360,49 @@ def bench_export(work: Path, env: dict[str, str], big: Path, repeat: int, events
             runs.append(run_process(argv, env))
         rows.append(Row(f"import it again from {name}", shown(median_run(runs)), ""))
     return rows
+
+
+def adversarial_texts(size: int) -> dict[str, str]:
+    """`size` characters each of what once took the blame checks time quadratic in the text."""
+
+    def filled(piece: str) -> str:
+        return (piece * (size // len(piece) + 1))[:size]
+
+    return {
+        "word characters": filled("a-'’_9"),
+        "spaces": "Dave" + filled(" ") + "went",
+        "line breaks": filled("\n") + "Dave.",
+        "'failed to'": filled("he failed to ("),
+        "names": filled("Dave went, "),
+        "open quotes": 'a"' + filled("“ab`"),
+        "'forgot'": filled("forgot "),
+    }
+
+
+def bench_blameless(repeat: int) -> list[Row]:
+    """The blame checks of one field (a causal one, with names to look for), in this process:
+    CPU time per text, the median of `repeat` runs."""
+    from warroom.domain.blameless import find_blame, person_names
+
+    names = person_names(["Bob Chen", "Alice Kim", "Dave Park"])
+    timings = {}
+    for label, text in adversarial_texts(1 << 20).items():
+        runs = []
+        for _ in range(repeat):
+            started = time.process_time()
+            find_blame(text, "rootCause", names, causal=True)
+            runs.append(time.process_time() - started)
+        timings[label] = statistics.median(runs)
+    worst = max(timings, key=timings.__getitem__)
+    return [
+        Row(
+            "blameless checks on 1 MB of adversarial text",
+            f"worst {timings[worst] * 1000:.0f} ms ({worst}), "
+            f"{len(timings)} texts {sum(timings.values()) * 1000:.0f} ms CPU",
+            "< 2 s each",
+            timings[worst] < 2.0,
+        )
+    ]
 
 
 def bench_keystroke(work: Path, env: dict[str, str], events: int) -> list[Row]:
@@ -420,12 +468,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--only",
-        choices=("startup", "log", "keystroke", "export"),
+        choices=("startup", "log", "keystroke", "export", "blameless"),
         action="append",
         help="run only these groups (repeatable); default: all",
     )
     args = parser.parse_args()
-    groups = set(args.only or ("startup", "log", "keystroke", "export"))
+    groups = set(args.only or ("startup", "log", "keystroke", "export", "blameless"))
     # warroom as installed: a regular install compiles its bytecode, while an editable one
     # (or PYTHONDONTWRITEBYTECODE) would compile every changed module again on every run.
     import warroom
@@ -441,11 +489,12 @@ def main() -> int:
         }
         env.pop("WARROOM_DB", None)
         big, empty = work / "big.db", work / "empty.db"
-        started = time.perf_counter()
-        make_database(big, args.events)
-        generated = time.perf_counter() - started
-        make_database(empty, 0)
-        print(f"generated {args.events} events in {generated:.1f} s", flush=True)
+        if groups - {"blameless"}:  # every other group runs warroom on these
+            started = time.perf_counter()
+            make_database(big, args.events)
+            generated = time.perf_counter() - started
+            make_database(empty, 0)
+            print(f"generated {args.events} events in {generated:.1f} s", flush=True)
         rows: list[Row] = []
         if "startup" in groups:
             rows += bench_startup(work, env, big, empty, args.repeat, args.events)
@@ -455,6 +504,8 @@ def main() -> int:
             rows += bench_keystroke(work, env, args.events)
         if "export" in groups:
             rows += bench_export(work, env, big, args.repeat, args.events)
+        if "blameless" in groups:
+            rows += bench_blameless(args.repeat)
     width = max(len(row.target) for row in rows)
     print()
     for row in rows:

@@ -1,7 +1,7 @@
 """Reading post-mortem files: every problem listed by its path, HH:MM times placed in order."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -268,3 +268,129 @@ def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
 
     with pytest.raises(BadInput, match=r"cannot read .*nope\.json: No such file or directory"):
         read_postmortem(tmp_path / "nope.json")
+
+
+# ---- numbers and times out of range: refused where they are --------------------------------
+
+HUGE = "9" * 5001  # more digits than Python converts to an int by default (4,300)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".toml"])
+def test_a_number_of_thousands_of_digits_is_too_large_where_it_is(suffix: str) -> None:
+    document = lesson()
+    document["impact"]["usersAffected"] = 12500
+    document["warroom"] = {"timeline": [{"index": 7, "kind": "alert"}]}
+    if suffix == ".json":
+        raw = json.dumps(document).replace("12500", HUGE).replace(": 7,", f": -{HUGE},")
+    else:
+        raw = tomli_w.dumps(document).replace("12500", HUGE).replace("= 7,", f"= -{HUGE},")
+    with pytest.raises(InvalidPostMortem) as invalid:
+        parse_postmortem(raw.encode(), "pm" + suffix, suffix=suffix)
+    assert invalid.value.details == [
+        "impact.usersAffected: is too large (a number of 5,001 digits)",
+        "warroom.timeline[0].index: is too large (a number of 5,001 digits)",
+    ]
+
+
+def test_huge_numbers_are_shown_by_their_length_wherever_they_are_refused() -> None:
+    raw = json.dumps({**lesson(), "title": 1}).replace('"title": 1', f'"title": {HUGE}')
+    with pytest.raises(InvalidPostMortem) as invalid:
+        parse_postmortem(raw.encode(), "pm.json")
+    assert invalid.value.details == ["title: must be text (not a number of 5,001 digits)"]
+    document = lesson()
+    document["impact"]["usersAffected"] = 10**30
+    assert problems(document) == ["impact.usersAffected: is too large (not a number of 31 digits)"]
+
+
+def test_a_huge_number_in_toml_text_that_is_not_a_value_is_not_valid_toml() -> None:
+    raw = f'title = "x"\nsummary = "{HUGE}"\nusersAffected = {HUGE}\n'
+    with pytest.raises(InvalidPostMortem) as invalid:
+        parse_postmortem(raw.encode(), "pm.toml", suffix=".toml")
+    assert invalid.value.details == ["(file): not valid TOML: an integer of more than 4,300 digits"]
+
+
+OUT_OF_RANGE = "is out of range: dates and times must be from 1900-01-01 to 9998-12-31 (UTC)"
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+01:00",  # the year 0 in UTC
+        "9999-12-31T23:59:59-01:00",  # the year 10000 in UTC
+        "9999-12-31T23:00:00Z",  # no room for a deadline 48 hours on
+        "1899-12-31T23:59:59Z",
+    ],
+)
+def test_times_out_of_range_are_refused_where_they_are(moment: str) -> None:
+    document = lesson()
+    document["timeline"][3]["time"] = moment
+    document["warroom"] = {"milestones": {"detected": moment}}
+    assert problems(document) == [
+        f'timeline[3].time: {OUT_OF_RANGE} (not "{moment}")',
+        f'warroom.milestones.detected: {OUT_OF_RANGE} (not "{moment}")',
+    ]
+
+
+def test_toml_times_and_dates_out_of_range_are_refused_too() -> None:
+    document = lesson()
+    document["date"] = date(9999, 12, 31)
+    document["timeline"] = [
+        {"time": datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))), "event": "a", "actor": "b"}
+    ]
+    document["actionItems"][0]["dueDate"] = date(1, 1, 1)
+    assert problems(document, suffix=".toml") == [
+        f"date: {OUT_OF_RANGE}",
+        f"timeline[0].time: {OUT_OF_RANGE}",
+        f"actionItems[0].dueDate: {OUT_OF_RANGE}",
+    ]
+
+
+def test_a_timeline_that_rolls_over_past_the_last_day_is_refused() -> None:
+    document = {**lesson(), "date": "9998-12-31"}
+    document["timeline"] = [
+        {"time": "23:50", "event": "late", "actor": "Bob"},
+        {"time": "00:10", "event": "later", "actor": "Bob"},
+    ]
+    assert problems(document) == [
+        "timeline[1].time: on the next day, after 9998-12-31, the last day an import may hold"
+    ]
+    document["date"] = "9998-12-30"
+    record = parse_postmortem(json.dumps(document).encode(), "pm.json")
+    assert record.events[1].occurred_at == utc(9998, 12, 31, 0, 10)
+
+
+def test_times_keep_their_fraction_of_a_second() -> None:
+    document = lesson()
+    document["timeline"][0]["time"] = "2024-03-15T14:15:00.25Z"
+    document["timeline"][1]["time"] = "2024-03-15T15:20:00.000001+01:00"
+    record = parse_postmortem(json.dumps(document).encode(), "pm.json")
+    assert record.events[0].occurred_at == datetime(2024, 3, 15, 14, 15, 0, 250000, tzinfo=UTC)
+    assert record.events[1].occurred_at == datetime(2024, 3, 15, 14, 20, 0, 1, tzinfo=UTC)
+    assert record.milestones[Milestone.DETECTED] == record.events[0].occurred_at
+
+
+# ---- what import reads: a regular file, at most 64 MiB ------------------------------------
+
+
+def test_a_directory_is_not_read_and_a_link_is_followed(tmp_path: Path) -> None:
+    """(FIFOs and devices: tests/reliability/test_import_limits.py, in processes of their own.)"""
+    from warroom.domain.errors import BadInput
+
+    with pytest.raises(BadInput, match=r"is a directory: import reads a post-mortem file"):
+        read_postmortem(tmp_path)
+    link = tmp_path / "link.json"
+    link.symlink_to(LESSON)
+    assert read_postmortem(link).title == "Checkout Service Outage - March 15, 2024"
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from warroom.domain.errors import BadInput
+
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024 + 1)  # sparse: nothing is written
+    with pytest.raises(BadInput, match=r"big\.json is larger than 64 MiB, the most import reads"):
+        read_postmortem(big)
+    with big.open("wb") as handle:
+        handle.write(LESSON.read_bytes().ljust(64 * 1024 * 1024))  # at the limit: read
+    assert read_postmortem(big).title == "Checkout Service Outage - March 15, 2024"

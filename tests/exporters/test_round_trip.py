@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import T0
+from tests.conftest import T0, Database
 from warroom.domain.cadence import UpdateSchedule
 from warroom.domain.clock import FrozenClock
+from warroom.domain.model import EventKind
 from warroom.exporters import render
 from warroom.exporters.importer import parse_postmortem
 from warroom.services.reporting import ReportSettings, load_report
@@ -220,6 +221,35 @@ def test_a_live_incident_round_trips_with_everything_warroom_keeps(tmp_path: Pat
                 store, render(load_report(store, incident.id, SETTINGS), "toml").encode(), ".toml"
             )
         )
+    for result in (first, again, through_toml):
+        result["warroom"].pop("incident")
+    assert again == first
+    assert through_toml == first
+
+
+def test_times_with_a_fraction_of_a_second_round_trip(database: Database) -> None:
+    """Events logged a few milliseconds apart keep their times, and so their order, through
+    export and import, in JSON and TOML, on both databases."""
+    clock = FrozenClock(T0 + timedelta(microseconds=250_000))
+    with Store.open(database.location, clock) as store:
+        incident = store.create_incident("Checkout down", 2, commander="Bob Chen", actor="bob")
+        for n in range(3):
+            clock.advance(timedelta(microseconds=1_500))
+            store.log_event(incident.id, f"alert {n}", actor="Monitoring", kind=EventKind.ALERT)
+        clock.advance(timedelta(seconds=90, microseconds=7))
+        store.resolve(incident.id, actor="bob")
+        first = json.loads(render(load_report(store, incident.id, SETTINGS), "json"))
+        toml = render(load_report(store, incident.id, SETTINGS), "toml")
+        again = json.loads(exported(store, json.dumps(first).encode(), ".json"))
+        through_toml = json.loads(exported(store, toml.encode(), ".toml"))
+    times = [entry["time"] for entry in first["timeline"]]
+    assert times[1:4] == [
+        "2024-03-15T14:23:00.251500Z",
+        "2024-03-15T14:23:00.253000Z",
+        "2024-03-15T14:23:00.254500Z",
+    ]
+    assert first["warroom"]["milestones"]["resolved"] == "2024-03-15T14:24:30.254507Z"
+    assert "time = 2024-03-15 14:23:00.251500+00:00" in toml
     for result in (first, again, through_toml):
         result["warroom"].pop("incident")
     assert again == first

@@ -21,15 +21,24 @@ What is flagged (whole words, any case):
 Text inside double quotes or backticks is not examined: it is a quotation (a log line, an alert,
 what someone said), kept as written. Timeline events are not examined at all: they are the record
 as it was logged during the incident; the checks apply to the analysis written afterwards.
+
+The checks take time linear in the length of the text (a field can hold a pasted megabyte of
+log): no two quantifiers of a pattern can match the same character, and what is looked for
+before a phrase (the subject of "failed to", what opens the clause before a name) is read
+backwards from the phrase, on the reversed text, as far as it needs to go.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 SYSTEMS_EXAMPLE = "the process allowed a migration without index verification"
+
+Span = tuple[int, int, str]  # where a phrase starts and ends in the field, and the suggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +51,18 @@ class BlameFinding:
         return f'{self.where}: blame language "{self.phrase}": {self.suggestion}'
 
 
-_REST = r"(?P<rest>[^.;:!?,\n()\"“`]*)"
+# The words after a phrase, up to the end of its clause, for the suggestion.
+_REST = r"\s*(?P<rest>[^\s.;:!?,()\"“`][^.;:!?,\n()\"“`]*)?"
 
 
-def _rest(match: re.Match[str]) -> str:
-    words = (match.group("rest") or "").split()
+def _rest(words_after: str | None) -> str:
+    words = (words_after or "").split()
     return " ".join(words[:10]) + (" …" if len(words) > 10 else "")
 
 
 def _try(template: str) -> Callable[[re.Match[str]], str]:
     def suggest(match: re.Match[str]) -> str:
-        rest = _rest(match)
+        rest = _rest(match.group("rest"))
         if not rest:
             return f'say which step or check was missing, e.g. "{template.format("…")}"'
         return f'try "{template.format(rest)}"'
@@ -68,7 +78,7 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(
             r"\b(?:forgot|forget|forgets|forgetting|neglected|neglects|omitted"
-            r"|didn['’]t bother|did not bother)\s+to\b\s*" + _REST,
+            r"|didn['’]t bother|did not bother)\s+to\b" + _REST,
             re.IGNORECASE,
         ),
         _try("the process had no step to {}"),
@@ -127,11 +137,12 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
 )
 
-# "failed to" blames only when a person is its subject.
-_FAILED_TO = re.compile(
-    r"(?P<subject>[\w'’-]+)\s+(?:(?:has|had|have)\s+)?(?P<verb>failed|fails)\s+to\b\s*" + _REST,
-    re.IGNORECASE,
-)
+# "failed to" blames only when a person is its subject: the word before it (before "has",
+# "had" or "have" when one of them comes first), found by reading backwards from the verb.
+_FAILED_TO = re.compile(r"(?<=\s)(?P<verb>failed|fails)\s+to\b", re.IGNORECASE)
+_REST_AT = re.compile(_REST)
+_WORD_BEFORE = re.compile(r"\s+(?P<word>[\w'’-]+)")  # on the text reversed
+_AUXILIARIES = frozenset({"has", "had", "have"})
 _PEOPLE_WORDS = frozenset(
     {
         "he",
@@ -180,7 +191,9 @@ _PEOPLE_WORDS = frozenset(
     }
 )
 
-_QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|`[^`\n]*`')
+# A quotation runs from an opening mark to its closing mark on the same line.
+_CLOSING = {'"': '"', "“": "”", "`": "`"}
+_OPENING = re.compile('["“`]')
 
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*$")
 _NOT_PEOPLE = frozenset(
@@ -228,9 +241,16 @@ _NOT_PEOPLE = frozenset(
         "Cluster",
     }
 )
-_CLAUSE_OPENER = (
-    r"(?:^|[.!?;:,(\n]|\b(?i:because|since|when|after|before|as|so|but|and|while|until|then"
-    r"|once|if|or)\b)"
+# What opens a clause before a name, read backwards from the name: the start of the text, a
+# line break or a mark (after spaces), or one of these words.
+_CONJUNCTIONS = (
+    *("because", "since", "when", "after", "before", "as", "so", "but"),
+    *("and", "while", "until", "then", "once", "if", "or"),
+)
+_OPENS_CLAUSE = re.compile(
+    r"[^\S\n]*(?:[.!?;:,(\n]|\Z)|\s+(?i:"
+    + "|".join(word[::-1] for word in _CONJUNCTIONS)
+    + r")(?!\w)"
 )
 _NOT_VERBS = frozenset({"and", "or", "nor", "with", "from", "of", "to", "in", "on", "at"})
 
@@ -249,58 +269,140 @@ def person_names(candidates: Iterable[str]) -> frozenset[str]:
 
 
 def _mask_quotes(text: str) -> str:
-    return _QUOTED.sub(lambda match: " " * len(match.group()), text)
+    """`text` with each quotation, marks included, blanked out (every position kept). A mark
+    with no closing mark on its line opens nothing. In one pass: where the next closing mark
+    of each kind and the line's end are is looked up once, and again only once passed."""
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    line_end = -1
+    next_closing: dict[str, int] = {}
+    for mark in _OPENING.finditer(text):
+        start = mark.start()
+        if start < done:
+            continue  # inside the quotation just blanked
+        if start > line_end:
+            line_end = _find(text, "\n", start)
+        closing = _CLOSING[mark.group()]
+        if next_closing.get(closing, -1) <= start:
+            next_closing[closing] = _find(text, closing, start + 1)
+        end = next_closing[closing]
+        if end < line_end:
+            pieces += [text[done:start], " " * (end + 1 - start)]
+            done = end + 1
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _find(text: str, wanted: str, start: int) -> int:
+    found = text.find(wanted, start)
+    return len(text) if found < 0 else found
 
 
 def find_blame(
     text: str, where: str, names: frozenset[str] = frozenset(), *, causal: bool = False
 ) -> list[BlameFinding]:
     """Blame phrasing in one field. `names` come from `person_names`; with `causal` (root
-    cause, contributing factors, five whys answers) a name as the subject is flagged too."""
+    cause, contributing factors, five whys answers) a name as the subject is flagged too.
+    Linear in the length of the text (a field can be a pasted megabyte)."""
     masked = _mask_quotes(text)
-    found: list[tuple[int, int, BlameFinding]] = []
+    batches = [
+        [(match.start(), match.end(), suggest(match)) for match in pattern.finditer(masked)]
+        for pattern, suggest in _RULES
+    ]
+    batches.append(_failed_to(masked, {word for name in names for word in name.split()}))
+    if causal and names:
+        batches.append(_named_subjects(masked, names))
+    return [
+        BlameFinding(where, text[start:end].strip(), advice)
+        for start, end, advice in _not_nested(batches)
+    ]
 
-    def add(start: int, end: int, suggestion: str) -> None:
-        # A phrase inside one already found ("forgot" in "forgot to add") is the same finding.
-        if not any(start >= seen[0] and end <= seen[1] for seen in found):
-            phrase = text[start:end].strip()
-            found.append((start, end, BlameFinding(where, phrase, suggestion)))
 
-    for pattern, suggest in _RULES:
-        for match in pattern.finditer(masked):
-            add(match.start(), match.end(), suggest(match))
-    name_words = {word for name in names for word in name.split()}
-    for match in _FAILED_TO.finditer(masked):
-        subject = match.group("subject")
+def _not_nested(batches: Iterable[Sequence[Span]]) -> list[Span]:
+    """The spans in order of their starts, but those inside one kept before them ("forgot" in
+    "forgot to add" is the same finding). Each batch comes in order of its starts; a span is
+    compared with the widest reach of the spans kept before it that start no later, found by
+    bisection (a text can hold a hundred thousand findings: comparing each with every other
+    takes minutes)."""
+    kept: list[Span] = []
+    starts: list[int] = []
+    reach: list[int] = []
+    for batch in batches:
+        added: list[Span] = []
+        reach_in_batch = -1
+        for span in batch:
+            start, end, _advice = span
+            before = bisect_right(starts, start) - 1
+            if (before >= 0 and reach[before] >= end) or reach_in_batch >= end:
+                continue
+            added.append(span)
+            reach_in_batch = max(reach_in_batch, end)
+        if added:
+            kept = sorted(kept + added, key=lambda span: span[0])  # two sorted runs: merged
+            starts = [start for start, _end, _advice in kept]
+            reach = list(accumulate((end for _start, end, _advice in kept), max))
+    return kept
+
+
+def _failed_to(masked: str, name_words: set[str]) -> list[Span]:
+    """ "failed to" whose subject is a person. As one scan from left to right: a subject starts
+    at or after the end of the phrase before (`taken`), which runs to the end of its clause."""
+    found: list[Span] = []
+    backwards = masked[::-1]
+    taken = 0
+    for verb in _FAILED_TO.finditer(masked):
+        if verb.start() < taken:
+            continue
+        subject = _subject(backwards, len(masked) - verb.start(), taken)
+        if subject is None:
+            continue
+        rest = _REST_AT.match(masked, verb.end())
+        assert rest is not None  # it matches nothing at worst
+        taken = rest.end()
         if subject.lower() in _PEOPLE_WORDS or subject in name_words:
-            rest = _rest(match)
+            words = _rest(rest.group("rest"))
             suggestion = (
-                f'try "nothing in the process made sure to {rest}"'
-                if rest
+                f'try "nothing in the process made sure to {words}"'
+                if words
                 else 'say what the system did not ensure, e.g. "nothing in the process made sure'
                 ' to …"'
             )
-            add(match.start("verb"), match.end(), suggestion)
-    if causal and names:
-        for start, end, suggestion in _named_subjects(masked, names):
-            add(start, end, suggestion)
-    return [finding for _start, _end, finding in sorted(found, key=lambda seen: seen[0])]
+            found.append((verb.start("verb"), rest.end(), suggestion))
+    return found
 
 
-def _named_subjects(masked: str, names: frozenset[str]) -> list[tuple[int, int, str]]:
+def _subject(backwards: str, at: int, taken: int) -> str | None:
+    """The word before position `at` of the reversed text (spaces between); before "has",
+    "had" or "have", the word before that ("Dave has failed to"). None when there is no word
+    there that starts at or after `taken`."""
+    before = _WORD_BEFORE.match(backwards, at)
+    if before is None:
+        return None
+    word = before.group("word")[::-1]
+    if word.lower() in _AUXILIARIES:
+        earlier = _WORD_BEFORE.match(backwards, before.end())
+        if earlier is not None and len(backwards) - earlier.end() >= taken:
+            return earlier.group("word")[::-1]
+    return word if len(backwards) - before.end() >= taken else None
+
+
+def _named_subjects(masked: str, names: frozenset[str]) -> list[Span]:
+    """A name followed by a verb, at the start of a clause. The name is found first; what
+    opens its clause is then read backwards from it, over the spaces before it only."""
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    pattern = re.compile(
-        _CLAUSE_OPENER + r"\s*(?P<name>" + alternatives + r")(?![\w'’-])\s+(?P<verb>[a-z][\w'’-]*)"
-    )
-    found: list[tuple[int, int, str]] = []
+    pattern = re.compile(r"(?P<name>" + alternatives + r")(?![\w'’-])\s+(?P<verb>[a-z][\w'’-]*)")
+    backwards = masked[::-1]
+    found: list[Span] = []
     position = 0
     while match := pattern.search(masked, position):
-        if match.group("verb").lower() not in _NOT_VERBS:
-            name = match.group("name")
-            suggestion = (
-                f"{name} is the subject: name the system or process instead, "
-                f'e.g. "{SYSTEMS_EXAMPLE}"'
-            )
-            found.append((match.start("name"), match.end("verb"), suggestion))
-        position = match.start("name") + 1
+        position = match.start() + 1
+        if match.group("verb").lower() in _NOT_VERBS:
+            continue
+        if not _OPENS_CLAUSE.match(backwards, len(masked) - match.start()):
+            continue
+        name = match.group("name")
+        suggestion = (
+            f'{name} is the subject: name the system or process instead, e.g. "{SYSTEMS_EXAMPLE}"'
+        )
+        found.append((match.start("name"), match.end("verb"), suggestion))
     return found

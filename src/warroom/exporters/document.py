@@ -11,8 +11,9 @@ key as null. Everything else warroom keeps is under the one extra key `warroom`:
   `Process`, `Technology`, `Environment`, or `""` for none);
 - `timeline`: the timeline entries that are not plain notes or are starred, by position:
   `{index, kind, starred}` (every other entry is an unstarred `note`);
-- `milestones`: `detected`, `acknowledged`, `mitigated`, `resolved` (ISO 8601 UTC; a milestone
-  not reached is null, or absent in TOML);
+- `milestones`: `detected`, `acknowledged`, `mitigated`, `resolved` (ISO 8601 UTC, as every
+  time in the document, with its fraction of a second when it has one; a milestone not reached
+  is null, or absent in TOML);
 - `severityHistory`: `{at, from, to, actor}`, the declaration first (`from` null);
 - `roles`: `{role, person, assignedAt, releasedAt}`;
 - `metrics`: computed from the rest (exported for readers; recomputed, not imported).
@@ -20,7 +21,7 @@ key as null. Everything else warroom keeps is under the one extra key `warroom`:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,7 +29,6 @@ from warroom.domain.lifecycle import RESPONSE_MILESTONES
 from warroom.domain.model import EventKind
 from warroom.domain.postmortem import Report
 from warroom.domain.severity import severity_label
-from warroom.domain.timefmt import iso_utc
 
 WARROOM_KEY = "warroom"
 
@@ -95,12 +95,12 @@ def _warroom(report: Report) -> dict[str, Any]:
             if entry.starred or entry.kind is not EventKind.NOTE
         ],
         "milestones": {
-            milestone.value: iso_utc(milestones[milestone]) if milestone in milestones else None
+            milestone.value: _iso(milestones[milestone]) if milestone in milestones else None
             for milestone in RESPONSE_MILESTONES
         },
         "severityHistory": [
             {
-                "at": iso_utc(change.at),
+                "at": _iso(change.at),
                 "from": severity_label(change.old) if change.old else None,
                 "to": severity_label(change.new),
                 "actor": change.actor,
@@ -111,8 +111,8 @@ def _warroom(report: Report) -> dict[str, Any]:
             {
                 "role": role.role.value,
                 "person": role.person,
-                "assignedAt": iso_utc(role.assigned_at),
-                "releasedAt": iso_utc(role.released_at) if role.released_at else None,
+                "assignedAt": _iso(role.assigned_at),
+                "releasedAt": _iso(role.released_at) if role.released_at else None,
             }
             for role in report.roles
         ],
@@ -125,15 +125,15 @@ def _warroom(report: Report) -> dict[str, Any]:
             },
             "responseTarget": {
                 "severity": severity_label(metrics.response.level),
-                "deadline": iso_utc(metrics.response.deadline),
+                "deadline": _iso(metrics.response.deadline),
                 "met": metrics.response.met,
             },
             "updatesPosted": metrics.updates_posted,
             "lateUpdates": [
                 {
                     "severity": severity_label(late.level),
-                    "due": iso_utc(late.due),
-                    "postedAt": iso_utc(late.posted_at) if late.posted_at else None,
+                    "due": _iso(late.due),
+                    "postedAt": _iso(late.posted_at) if late.posted_at else None,
                     "lateBySeconds": _seconds(late.late_by),
                 }
                 for late in metrics.late_updates
@@ -143,27 +143,22 @@ def _warroom(report: Report) -> dict[str, Any]:
 
 
 def _iso(moment: datetime) -> str:
-    """`2024-03-15T14:15:00Z`, as `timefmt.iso_utc` (without strftime: 100,000 of these)."""
+    """`2024-03-15T14:15:00Z`, or `2024-03-15T14:15:00.250000Z` for a time with a fraction of a
+    second (kept: the importer reads it back). Without strftime: 100,000 of these."""
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
-    return moment.isoformat(timespec="seconds")[:-6] + "Z"  # "+00:00" off
+    written = moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+    return written.removesuffix("+00:00") + "Z"
 
 
 def _seconds(delta: timedelta | None) -> int | None:
     return None if delta is None else int(delta.total_seconds())
 
 
-def without_nulls(value: Any, *, keep: Sequence[tuple[str, ...]] = ()) -> Any:
-    """The same structure with every null left out (TOML has no null). The values at the
-    paths in `keep` are taken as they are (lists known to hold no nulls, and long)."""
+def without_nulls(value: Any) -> Any:
+    """The same structure with every null left out (TOML has no null)."""
     if isinstance(value, Mapping):
-        return {
-            key: item
-            if (key,) in keep
-            else without_nulls(item, keep=[path[1:] for path in keep if path[0] == key])
-            for key, item in value.items()
-            if item is not None
-        }
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
         return [without_nulls(item) for item in value]
     return value

@@ -1,9 +1,9 @@
 """Reading a post-mortem file (the JSON or TOML export format) into an incident to store.
 
-The format is the file's extension (`.json`, `.toml`), else its content (JSON starts with `{`).
-The file is validated whole: every problem is collected, each named by its path
-(`actionItems[0].type: must be one of prevent, detect, mitigate`), and `InvalidPostMortem`
-carries them all. Nothing is returned, so nothing is written, unless there are none.
+The file, read and decoded by `reading.py`, is validated whole: every problem is collected,
+each named by its path (`actionItems[0].type: must be one of prevent, detect, mitigate`), and
+`InvalidPostMortem` carries them all. Nothing is returned, so nothing is written, unless there
+are none.
 
 Timeline times are ISO 8601 date-times or `HH:MM` (UTC). An `HH:MM` time is on the day of the
 entry before it (the `date` for the first); if that is earlier than the entry before it, it is
@@ -17,7 +17,6 @@ severity history is the declared severity; its IC is `incidentCommander`; every 
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -26,7 +25,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from warroom.domain.errors import BadInput
 from warroom.domain.incident_record import IncidentRecord
 from warroom.domain.lifecycle import Milestone
 from warroom.domain.model import (
@@ -46,30 +44,21 @@ from warroom.domain.model import (
     Why,
 )
 from warroom.domain.severity import parse_severity
-from warroom.exporters.schema import ActionItemIn, PostMortemIn, SeverityChangeIn
-
-
-class InvalidPostMortem(BadInput):
-    """A file that is not a valid post-mortem; `details` lists every problem, one per line."""
-
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
-        count = len(problems)
-        super().__init__(
-            f"{source} is not a valid post-mortem ({count} problem{'' if count == 1 else 's'})"
-        )
-        self.details = list(problems)
+from warroom.exporters.reading import HugeNumber, InvalidPostMortem, decode, read_capped
+from warroom.exporters.schema import (
+    LATEST,
+    ActionItemIn,
+    PostMortemIn,
+    SeverityChangeIn,
+)
 
 
 def read_postmortem(path: Path) -> IncidentRecord:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise BadInput(f"cannot read {path}: {error.strerror or error}") from None
-    return parse_postmortem(raw, str(path), suffix=path.suffix.lower())
+    return parse_postmortem(read_capped(path), str(path), suffix=path.suffix.lower())
 
 
 def parse_postmortem(raw: bytes, source: str, *, suffix: str = "") -> IncidentRecord:
-    data = _decode(raw, source, suffix)
+    data = decode(raw, source, suffix)
     try:
         parsed = PostMortemIn.model_validate(data)
     except ValidationError as error:
@@ -79,52 +68,6 @@ def parse_postmortem(raw: bytes, source: str, *, suffix: str = "") -> IncidentRe
     if problems:
         raise InvalidPostMortem(source, problems)
     return record
-
-
-# ---- reading the file -------------------------------------------------------------------
-
-
-def _decode(raw: bytes, source: str, suffix: str) -> dict[str, Any]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidPostMortem(source, [f"(file): not UTF-8 text (byte {error.start})"]) from None
-    is_json = suffix == ".json" or (suffix != ".toml" and text.lstrip().startswith("{"))
-    if is_json:
-        try:
-            data = json.loads(text, object_pairs_hook=_no_duplicates)
-        except json.JSONDecodeError as error:
-            raise InvalidPostMortem(
-                source,
-                [f"(file): not valid JSON: {error.msg} (line {error.lineno} column {error.colno})"],
-            ) from None
-        except _DuplicateKey as error:
-            raise InvalidPostMortem(source, [f"(file): not valid JSON: {error}"]) from None
-        except RecursionError:
-            raise InvalidPostMortem(source, ["(file): nested too deeply"]) from None
-    else:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidPostMortem(source, [f"(file): not valid TOML: {error}"]) from None
-        except RecursionError:
-            raise InvalidPostMortem(source, ["(file): nested too deeply"]) from None
-    if not isinstance(data, dict):
-        raise InvalidPostMortem(source, ["(file): must be an object of post-mortem fields"])
-    return data
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(f"duplicate key {json.dumps(key)}")
-        result[key] = value
-    return result
 
 
 # ---- problems, as people read them --------------------------------------------------------
@@ -147,6 +90,8 @@ _MESSAGES = {
 def _problem(error: Any) -> str:
     where = path_of(error["loc"])
     kind = error["type"]
+    if isinstance(error["input"], HugeNumber) and kind == "int_type":
+        return f"{where}: is too large ({error['input']})"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         choices = expected.replace("''", '""').replace("'", "").replace(" or ", ", ")
@@ -172,14 +117,18 @@ def path_of(location: Sequence[int | str]) -> str:
 
 
 def _is_scalar(value: object) -> bool:
-    return isinstance(value, str | int | float | bool) or value is None
+    return isinstance(value, str | int | float | bool | HugeNumber) or value is None
 
 
 def _shown(value: object) -> str:
     if isinstance(value, str):
         return json.dumps(value if len(value) <= 40 else value[:39] + "…", ensure_ascii=False)
+    if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) > 20:
+        return f"a number of {len(str(abs(value)))} digits"
     if isinstance(value, bool | int | float) or value is None:
         return json.dumps(value)
+    if isinstance(value, HugeNumber):
+        return str(value)
     return type(value).__name__
 
 
@@ -268,10 +217,17 @@ def _timeline_times(parsed: PostMortemIn, problems: list[str]) -> list[datetime]
             day = previous.date() if previous is not None else parsed.date
             moment = _at(day, value)
             if previous is not None and moment < previous:
-                moment = _at(day + timedelta(days=1), value)
+                if day >= LATEST.date():
+                    problems.append(f"timeline[{index}].time: on the next day, {_PAST_LATEST}")
+                    moment = previous
+                else:
+                    moment = _at(day + timedelta(days=1), value)
         times.append(moment)
         previous = max(previous, moment) if previous is not None else moment
     return times
+
+
+_PAST_LATEST = f"after {LATEST:%Y-%m-%d}, the last day an import may hold"
 
 
 def _event_extras(parsed: PostMortemIn, problems: list[str]) -> dict[int, tuple[EventKind, bool]]:

@@ -42,20 +42,34 @@ _EXAMPLE = "2024-03-15T14:15:00Z"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
+# The dates and times an import may hold, in UTC: room on both sides for what is computed from
+# them (a deadline 48 hours on, a time shown in another zone) without leaving the calendar.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+OUT_OF_RANGE = "is out of range: dates and times must be from 1900-01-01 to 9998-12-31 (UTC)"
+
 
 def _date(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        return _in_range(value)
     if isinstance(value, str) and _DATE.match(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass  # shaped like a date but none (2024-02-30): the same complaint, below
+        else:
+            return _in_range(day)
     raise PydanticCustomError("date", "must be a date, YYYY-MM-DD")
 
 
+def _in_range(day: date) -> date:
+    if not EARLIEST.date() <= day <= LATEST.date():
+        raise PydanticCustomError("range", OUT_OF_RANGE)
+    return day
+
+
 def _instant(value: Any) -> datetime:
-    """ISO 8601 (a TOML date-time too); without an offset it is UTC. Whole seconds."""
+    """ISO 8601 (a TOML date-time too); without an offset it is UTC. Kept to the microsecond."""
     parsed: datetime | None = value if isinstance(value, datetime) else None
     if isinstance(value, str) and len(value) >= 16 and value[4] == "-" and value[10] in "Tt ":
         try:
@@ -66,7 +80,13 @@ def _instant(value: Any) -> datetime:
         raise PydanticCustomError("instant", f"must be an ISO 8601 date-time, e.g. {_EXAMPLE}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).replace(microsecond=0)
+    try:
+        moment = parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in the year 0 in UTC
+        raise PydanticCustomError("range", OUT_OF_RANGE) from None
+    if not EARLIEST <= moment <= LATEST:
+        raise PydanticCustomError("range", OUT_OF_RANGE)
+    return moment
 
 
 def _moment(value: Any) -> datetime | time:
@@ -77,10 +97,12 @@ def _moment(value: Any) -> datetime | time:
             return time(hour, minute, second)
         raise PydanticCustomError("time", "no such time of day")
     if isinstance(value, time) and not isinstance(value, datetime):
-        return value.replace(microsecond=0, tzinfo=None)
+        return value.replace(tzinfo=None)
     try:
         return _instant(value)
-    except PydanticCustomError:
+    except PydanticCustomError as error:
+        if error.type == "range":
+            raise
         raise PydanticCustomError(
             "time", f"must be HH:MM (UTC) or an ISO 8601 date-time, e.g. {_EXAMPLE}"
         ) from None

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 from textual.message import Message
 from textual.screen import Screen
 
-from warroom.domain.errors import BadInput, Conflict, DatabaseError, StorageError, first_line
+from warroom.domain.errors import (
+    AlreadyDone,
+    BadInput,
+    Conflict,
+    DatabaseError,
+    StorageError,
+    first_line,
+)
 from warroom.domain.text import printable
 
 if TYPE_CHECKING:
@@ -93,6 +100,10 @@ class WarroomScreen(Screen[ScreenResult]):
         user is told what was not done and why, and it returns NotDone."""
         try:
             return await self.host.call(work)
+        except AlreadyDone as error:  # someone did it a moment ago: nothing to do
+            self.notify(f"{error}: nothing changed.", markup=False)
+            await self.show_stored()
+            return NotDone(retry=False)
         except Conflict as error:
             self.notify(
                 f"{error}. Showing what is stored now; make your change again if still needed.",

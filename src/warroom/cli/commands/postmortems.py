@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from warroom.cli.context import EXIT_OK, EXIT_PROBLEMS, Context
 from warroom.cli.output import out, out_json, warn
-from warroom.domain.errors import BadInput
 from warroom.domain.model import parse_incident_ref
 from warroom.domain.text import one_line
 from warroom.pacing import collector_off
@@ -78,19 +76,13 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _not_the_database(output: Path, location: str) -> None:
-    """One mistyped `-o` (with --force) wrote the export over the database it was read from.
-    Paths are compared resolved: `sub/../w.db-wal` and a link to the database are the same."""
+    """One mistyped `-o` (with --force) wrote the export over the database it was read from."""
+    from warroom.exporters.output import refuse_database_files
     from warroom.store import resolve_target
 
     database = resolve_target(location).path
-    if database is None:
-        return
-    written = os.path.realpath(output)
-    for path in (database, *(Path(f"{database}{end}") for end in ("-wal", "-shm", "-journal"))):
-        if written == os.path.realpath(path):
-            raise BadInput(
-                f"{output} is the database (or one of its files): export to another file"
-            )
+    if database is not None:
+        refuse_database_files(output, database)
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
