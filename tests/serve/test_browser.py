@@ -1,0 +1,126 @@
+"""The stakeholder page in a real headless browser (Debian's chromium, driven through
+chromedriver): an update posted with `warroom update` appears on the open page within a second,
+without a reload; hostile text is shown literally and runs nothing."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Database
+from tests.serve.harness import RunningServer
+from warroom.cli.main import main
+from warroom.domain.clock import FrozenClock
+from warroom.store import Store
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or CHROMEDRIVER is None,
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium "
+    "chromium-driver; .ci/run installs them)",
+)
+
+HOSTILE = "<script>document.title='pwned'</script> <img src=x onerror=alert(1)> \x1b[31m \u202eabc"
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--window-size=390,844",  # a phone
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _text_within(driver: object, css: str, expected: str, seconds: float) -> float:
+    """Seconds until the element shows `expected` (WebDriverWait polls the live page)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    started = time.monotonic()
+    WebDriverWait(driver, seconds, poll_frequency=0.02).until(  # type: ignore[arg-type]
+        lambda d: expected in d.find_element(By.CSS_SELECTOR, css).text
+    )
+    return time.monotonic() - started
+
+
+def test_an_update_posted_with_the_command_line_appears_within_a_second(
+    browser, server: RunningServer, store: Store, database: Database, clock: FrozenClock
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    incident = store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob").id
+    browser.get(server.url(f"/incidents/INC-{incident}"))
+    assert browser.find_element(By.CSS_SELECTOR, ".banner").text.startswith("SEV-1 CRITICAL")
+    colour = browser.find_element(By.CSS_SELECTOR, ".banner").value_of_css_property(
+        "background-color"
+    )
+    assert colour == "rgba(179, 38, 30, 1)"  # SEV-1 red
+    assert (
+        "No update has been posted yet." in browser.find_element(By.CSS_SELECTOR, ".updates").text
+    )
+    # The page's script ticks the countdown (the server's clock is frozen; the page's is not).
+    _text_within(browser, "#clock", "Next update in 29:", 3)
+    marker = browser.execute_script("window.notReloaded = 42; return window.notReloaded;")
+    assert marker == 42
+    _text_within(browser, "#countdown", "Next update due", 1)  # the stream is open
+
+    code = main(
+        ["--db", database.location, "update", f"INC-{incident}", "Rolled back; checkout is up."],
+        clock=clock,
+    )
+    assert code == 0
+    took = _text_within(browser, ".updates", "Rolled back; checkout is up.", 1.0)
+    assert took < 1.0
+    assert browser.execute_script("return window.notReloaded;") == 42  # no reload
+    assert browser.find_element(By.CSS_SELECTOR, ".timeline li").text.endswith(
+        "UPDATE Rolled back; checkout is up."
+    )
+
+
+def test_hostile_text_is_shown_literally_and_runs_nothing(
+    browser, server: RunningServer, store: Store, clock: FrozenClock
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    incident = store.create_incident(HOSTILE, 2, commander="Bob Chen", actor="bob").id
+    browser.get(server.url(f"/incidents/INC-{incident}"))
+    shown = (
+        "<script>document.title='pwned'</script> <img src=x onerror=alert(1)> \\x1b[31m \\u202eabc"
+    )
+    assert browser.find_element(By.ID, "title").text == shown
+    assert "pwned" != browser.title
+    assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
+    assert browser.find_elements(By.CSS_SELECTOR, "main script") == []
+    # And through the stream: an update with the same text.
+    from warroom.services.updates import post_update
+
+    post_update(store, incident, HOSTILE, actor="Bob")
+    _text_within(browser, ".updates .text", "onerror=alert(1)", 1.0)
+    assert browser.find_element(By.CSS_SELECTOR, ".updates .text").text == shown
+    assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
+    assert browser.title.startswith("SEV-2 INC-1: <script>")
+    logs = browser.get_log("browser") if hasattr(browser, "get_log") else []
+    assert not [entry for entry in logs if "Content Security Policy" in entry.get("message", "")]
