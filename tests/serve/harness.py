@@ -123,7 +123,7 @@ class RunningServer:
             seen = 0
             name = data = None
             while seen < count:
-                line = response.fp.readline().decode("ascii").rstrip("\n")
+                line = response.readline().decode("ascii").rstrip("\n")
                 if line.startswith("event: "):
                     name = line.removeprefix("event: ")
                 elif line.startswith("data: "):

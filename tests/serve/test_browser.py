@@ -111,7 +111,7 @@ def test_hostile_text_is_shown_literally_and_runs_nothing(
         "<script>document.title='pwned'</script> <img src=x onerror=alert(1)> \\x1b[31m \\u202eabc"
     )
     assert browser.find_element(By.ID, "title").text == shown
-    assert "pwned" != browser.title
+    assert browser.title != "pwned"
     assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
     assert browser.find_elements(By.CSS_SELECTOR, "main script") == []
     # And through the stream: an update with the same text.
