@@ -216,11 +216,12 @@ def test_severity_and_resolve(run: Run, clock: FrozenClock) -> None:
     assert code == 0
     assert out == "INC-1 resolved after 10m; post-mortem due by 2024-03-17 14:33 UTC\n"
     assert json.loads(run("list", "--json")[1])[0]["status"] == "resolved"
-    # reclassified in the post-mortem review: no update is due for a resolved incident
-    assert run("severity", "INC-1", "2") == (
-        0,
-        "INC-1: SEV-1 → SEV-2 (resolved: no updates due)\n",
-        "",
+    # The report's severity history is closed: a published report is never rewritten.
+    code, out, err = run("severity", "INC-1", "2")
+    assert (code, out) == (2, "")
+    assert (
+        err == "error: INC-1 is resolved: reopen it first to change its severity (warroom reopen "
+        "INC-1)\n"
     )
 
 
@@ -234,7 +235,6 @@ def test_config_get_and_set(run: Run, isolated_environment: Path) -> None:
 BAD_INPUT = [
     ("severity", "INC-1", "9"),
     ("severity", "INC-1", "SEV-0"),
-    ("severity", "INC-1", "1"),  # already SEV-1
     ("severity", "INC-99", "2"),
     ("severity", "nonsense", "2"),
     ("log", "INC-99", "text"),

@@ -1,21 +1,24 @@
-"""The README's examples of `warroom log` in scripts and hooks, run as written: a git hook, a
-loop following a log file, an alert webhook script. Only their placeholders (the log file's
-path, the incident id) are filled in."""
+"""The README's examples, run as written: the command-line transcripts, and `warroom log` in
+scripts and hooks (a git hook, a loop following a log file, an alert webhook script: only their
+placeholders, the log file's path and the incident id, are filled in)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from warroom.cli.main import main
 from warroom.domain.clock import FrozenClock
 from warroom.domain.model import Event, EventKind
 from warroom.store import Store
@@ -183,3 +186,43 @@ def _session_has_open(session: int, path: Path) -> bool:
         except (OSError, IndexError, ValueError):
             continue  # the process ended meanwhile, or is not ours to look at
     return False
+
+
+# ---- the command-line transcripts ---------------------------------------------------------------
+
+TRANSCRIPT_START = datetime(2026, 11, 28, 5, 5, tzinfo=UTC)
+LATER = re.compile(r"^# (\d+) (minutes?|hours?|days?) later$")
+
+
+def readme_transcripts() -> list[list[str]]:
+    """The README's ```console blocks, in order, a line each."""
+    blocks = re.findall(r"^```console\n(.*?)^```$", README.read_text(), re.MULTILINE | re.DOTALL)
+    return [block.splitlines() for block in blocks]
+
+
+def test_the_command_line_transcripts_run_as_written(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = FrozenClock(TRANSCRIPT_START)
+    lines = [line for block in readme_transcripts() for line in block]
+    assert lines, "no ```console blocks in the README"
+    commands = 0
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        later = LATER.match(line)
+        if later:
+            amount, unit = int(later.group(1)), later.group(2).rstrip("s")
+            clock.advance(timedelta(**{f"{unit}s": amount}))
+            continue
+        assert line.startswith("$ warroom "), line
+        expected = []
+        while index < len(lines) and not lines[index].startswith(("$ ", "# ")):
+            expected.append(lines[index])
+            index += 1
+        main(["--db", str(db_path), *shlex.split(line.removeprefix("$ warroom "))], clock=clock)
+        out, err = capsys.readouterr()
+        assert (out.splitlines(), err) == (expected, ""), line
+        commands += 1
+    assert commands >= 15

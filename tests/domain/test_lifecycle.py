@@ -1,10 +1,10 @@
 from datetime import UTC, datetime
 
 from warroom.domain.lifecycle import (
+    MILESTONE_ON_ENTER,
     PHASES,
     Milestone,
     Phase,
-    milestones_reached,
     postmortem_due,
 )
 
@@ -30,10 +30,24 @@ def test_next_phase_walks_the_lifecycle_and_stops() -> None:
     assert walked == list(PHASES)
 
 
-def test_milestones_implied_by_each_phase() -> None:
-    assert milestones_reached(Phase.DETECTION) == [Milestone.DETECTED]
-    assert milestones_reached(Phase.INVESTIGATION) == [Milestone.DETECTED, Milestone.ACKNOWLEDGED]
-    assert milestones_reached(Phase.POSTMORTEM) == list(Milestone)
+def test_each_milestone_is_marked_by_entering_one_step() -> None:
+    """Only the step entered marks a milestone: one skipped stays not recorded (§8)."""
+    assert MILESTONE_ON_ENTER == {
+        Phase.DETECTION: Milestone.DETECTED,
+        Phase.TRIAGE: Milestone.ACKNOWLEDGED,
+        Phase.RESOLUTION: Milestone.MITIGATED,
+        Phase.POSTMORTEM: Milestone.RESOLVED,
+    }
+
+
+def test_milestones_come_in_the_order_of_a_response() -> None:
+    assert sorted(Milestone, key=lambda milestone: milestone.order) == [
+        Milestone.DETECTED,
+        Milestone.ACKNOWLEDGED,
+        Milestone.MITIGATED,
+        Milestone.RESOLVED,
+        Milestone.WITHDRAWN,
+    ]
 
 
 def test_postmortem_due_48_hours_after_resolution() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import T0
 from warroom.domain.clock import FrozenClock
-from warroom.domain.errors import BadInput, Conflict, UnknownIncident
+from warroom.domain.errors import AlreadyDone, BadInput, Conflict, UnknownIncident
 from warroom.domain.lifecycle import Milestone, Phase
 from warroom.domain.model import (
     ActionStatus,
@@ -161,7 +161,7 @@ def test_severity_change_is_recorded(store: Store, clock: FrozenClock) -> None:
     event = store.last_event_of_kind(incident.id, EventKind.SEVERITY)
     assert event is not None
     assert "SEV-3 → SEV-1" in event.text
-    with pytest.raises(BadInput, match="already SEV-1"):
+    with pytest.raises(AlreadyDone, match="already SEV-1"):  # a retry records nothing
         store.change_severity(incident.id, 1, actor="bob")
     with pytest.raises(BadInput):
         store.change_severity(incident.id, 7, actor="bob")
@@ -189,9 +189,9 @@ def test_lifecycle_and_milestones(store: Store, clock: FrozenClock) -> None:
     assert resolved.phase is Phase.POSTMORTEM
     assert resolved.resolved_at == T0 + timedelta(minutes=47)
     assert not resolved.is_active
-    with pytest.raises(BadInput, match="already resolved"):
+    with pytest.raises(AlreadyDone, match="already resolved"):
         store.resolve(incident.id, actor="a")
-    with pytest.raises(BadInput, match="last step"):
+    with pytest.raises(BadInput, match="resolved: reopen it first"):
         store.advance_phase(incident.id, actor="a")
     phases = [e.text for e in store.iter_events(incident.id) if e.kind is EventKind.PHASE]
     assert phases[1:] == [
@@ -204,16 +204,14 @@ def test_lifecycle_and_milestones(store: Store, clock: FrozenClock) -> None:
     ]
 
 
-def test_resolving_early_marks_the_skipped_milestones(store: Store, clock: FrozenClock) -> None:
+def test_resolving_early_records_resolution_only(store: Store, clock: FrozenClock) -> None:
+    """What happened, nothing back-filled: the skipped steps stay not recorded (§8)."""
     incident = store.create_incident("x", 1, commander="a", actor="a")
     clock.advance(timedelta(minutes=20))
     resolved = store.resolve(incident.id, actor="a")
-    now = T0 + timedelta(minutes=20)
     assert resolved.milestones == {
         Milestone.DETECTED: T0,
-        Milestone.ACKNOWLEDGED: now,
-        Milestone.MITIGATED: now,
-        Milestone.RESOLVED: now,
+        Milestone.RESOLVED: T0 + timedelta(minutes=20),
     }
 
 

@@ -32,10 +32,15 @@ def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     if not args.title.strip():
         raise BadInput("the title must not be empty")
     commander = args.commander if args.commander is not None else ctx.config.user
+    detected = None
+    if args.detected is not None:
+        from warroom.domain.timeparse import parse_time
+
+        detected = parse_time(args.detected, ctx.clock.now(), ctx.config.tz)
     store = ctx.open_store()
     try:
         incident = store.create_incident(
-            args.title, level, commander=commander, actor=ctx.config.user
+            args.title, level, commander=commander, actor=ctx.config.user, detected_at=detected
         )
     except BaseException:
         store.close()

@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from warroom.cli.context import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Context
 from warroom.cli.launch import run_app
 from warroom.cli.output import error as print_error
+from warroom.cli.output import out
 from warroom.cli.parser import build_parser, join_time_values
 from warroom.domain.clock import Clock, SystemClock
-from warroom.domain.errors import BadInput, StorageError
+from warroom.domain.errors import AlreadyDone, BadInput, StorageError
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
@@ -36,6 +37,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         if handler is None:
             return run_app(ctx, None)
         return handler(args, ctx)
+    except AlreadyDone as error:  # a retried command: not a failure, and nothing recorded
+        out(f"{error}: nothing changed")
+        return EXIT_OK
     except BadInput as error:
         print_error(str(error), getattr(error, "details", ()))
         return EXIT_BAD_INPUT

@@ -69,11 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--severity", metavar="N", default="2", help=f"{SEVERITY} (default: SEV-2)")
     new.add_argument("--commander", metavar="NAME", help="the Incident Commander (default: you)")
     new.add_argument("--detach", action="store_true", help="only declare it; print its id")
+    new.add_argument(
+        "--detected", metavar="TIME", help=f"when it began, for a late declaration: {TIME}"
+    )
 
     incident_id(command("open", "open the war room of an incident", launch.cmd_open))
 
     listing = command("list", "incidents, one per line, active first", incidents.cmd_list)
     listing.add_argument("--json", action="store_true", help="a JSON array of incidents")
+    listing.add_argument("--all", action="store_true", help="withdrawn incidents too")
 
     log = command(
         "log",
@@ -156,6 +160,38 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--events", metavar="N", type=int, default=10, help="how many of the newest (default: 10)"
     )
+
+    incident_id(
+        command(
+            "ack",
+            "acknowledge: leave Detection (the acknowledged milestone; the response target)",
+            incidents.cmd_ack,
+        )
+    )
+
+    step = command(
+        "step",
+        "move to the next lifecycle step, or to STEP (back too: recorded, milestones kept)",
+        incidents.cmd_step,
+    )
+    incident_id(step)
+    step.add_argument("step", metavar="STEP", nargs="?", help=f"detection, {STEPS}")
+
+    incident_id(
+        command(
+            "reopen",
+            "reopen an incident resolved too early (back to Investigation), or one withdrawn",
+            incidents.cmd_reopen,
+        )
+    )
+
+    withdraw = command(
+        "withdraw",
+        "an incident declared by mistake: kept, marked withdrawn, out of lists and reports",
+        incidents.cmd_withdraw,
+    )
+    incident_id(withdraw)
+    withdraw.add_argument("reason", metavar="REASON", help="why, for the record")
 
     role = command(
         "role",
@@ -305,7 +341,7 @@ def join_time_values(argv: Sequence[str]) -> list[str]:
     return joined
 
 
-_TIME_OPTIONS = ("--at", "--since")
+_TIME_OPTIONS = ("--at", "--since", "--detected")
 
 
 def cmd_completion(args: argparse.Namespace, _ctx: object) -> int:

@@ -25,6 +25,11 @@ class DatabaseBusy(StorageError):
     written."""
 
 
+class AlreadyDone(Exception):
+    """What was asked for is already so (a retried command): nothing was recorded. Not a
+    failure: the command line says so and exits 0."""
+
+
 class Conflict(Exception):
     """Someone else saved the same thing first, and nothing was written.
 

@@ -37,6 +37,22 @@ class Milestone(Enum):
     ACKNOWLEDGED = "acknowledged"
     MITIGATED = "mitigated"
     RESOLVED = "resolved"
+    WITHDRAWN = "withdrawn"  # declared by mistake: kept, out of lists and reports
+
+    @property
+    def order(self) -> int:
+        """Where it comes in a response: a milestone is never recorded before an earlier one."""
+        return _MILESTONE_ORDER.index(self)
+
+
+# The milestones of a response, which the metrics and the export's `milestones` are made of.
+RESPONSE_MILESTONES = (
+    Milestone.DETECTED,
+    Milestone.ACKNOWLEDGED,
+    Milestone.MITIGATED,
+    Milestone.RESOLVED,
+)
+_MILESTONE_ORDER = (*RESPONSE_MILESTONES, Milestone.WITHDRAWN)
 
 
 # Entering a phase marks a milestone:
@@ -49,11 +65,6 @@ MILESTONE_ON_ENTER: dict[Phase, Milestone] = {
     Phase.RESOLUTION: Milestone.MITIGATED,
     Phase.POSTMORTEM: Milestone.RESOLVED,
 }
-
-
-def milestones_reached(phase: Phase) -> list[Milestone]:
-    """Every milestone a phase implies, in order (resolving also means mitigated...)."""
-    return [m for p, m in MILESTONE_ON_ENTER.items() if p.index <= phase.index]
 
 
 # "Within 48 hours, conduct a blameless retrospective."

@@ -141,11 +141,17 @@ class Incident:
 
     @property
     def is_active(self) -> bool:
-        return Milestone.RESOLVED not in self.milestones
+        return Milestone.RESOLVED not in self.milestones and not self.withdrawn
+
+    @property
+    def withdrawn(self) -> bool:
+        return Milestone.WITHDRAWN in self.milestones
 
     @property
     def status(self) -> str:
-        return "active" if self.is_active else "resolved"
+        if self.withdrawn:
+            return "withdrawn"
+        return "active" if Milestone.RESOLVED not in self.milestones else "resolved"
 
 
 @dataclass(frozen=True, slots=True)

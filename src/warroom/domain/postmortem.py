@@ -6,7 +6,7 @@ items, roles and the stored post-mortem fields) and computes what is not stored:
 - the report id: the stored one, else `PM-<year>-<incident number, 3 digits at least>` (the
   year of the report date), e.g. `PM-2024-007` for INC-7;
 - the date: the stored one, else the detection date (UTC);
-- the severity: the incident's current level (the final classification; the whole history is
+- the severity: the highest level the incident reached (PRODUCT.md §8; the whole history is
   kept beside it);
 - the incident commander: the current IC;
 - the impact duration: the stored text, else from detection to resolution,
@@ -128,7 +128,8 @@ def build_report(
         report_id=stored.report_id or derive_report_id(incident.id, report_date),
         title=incident.title,
         date=report_date,
-        severity=incident.severity,
+        # The highest level reached (1 is the highest), as the lesson's reports classify.
+        severity=min([incident.severity, *(change.new for change in severity_history)]),
         commander=incident.commander or "",
         authors=stored.authors,
         status=stored.status,

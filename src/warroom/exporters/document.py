@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from warroom.domain.lifecycle import Milestone
+from warroom.domain.lifecycle import RESPONSE_MILESTONES
 from warroom.domain.model import EventKind
 from warroom.domain.postmortem import Report
 from warroom.domain.severity import severity_label
@@ -96,7 +96,7 @@ def _warroom(report: Report) -> dict[str, Any]:
         ],
         "milestones": {
             milestone.value: iso_utc(milestones[milestone]) if milestone in milestones else None
-            for milestone in Milestone
+            for milestone in RESPONSE_MILESTONES
         },
         "severityHistory": [
             {

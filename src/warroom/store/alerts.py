@@ -16,7 +16,7 @@ from warroom.domain.lifecycle import Milestone, Phase
 from warroom.domain.model import EventKind, incident_key
 from warroom.store.incidents import Incidents
 from warroom.store.session import require_instant, require_text, row_id, storable
-from warroom.store.tables import AlertRow, IncidentRow, MilestoneRow
+from warroom.store.tables import AlertRow, IncidentRow
 
 # PostgreSQL: held while alerts are received, so that two deliveries of the same alert at once
 # store it once (SQLite writers already take turns).
@@ -126,17 +126,17 @@ class Alerts(Incidents):
         return None, Route.INBOX, ""
 
     def _is_active(self, session: Session, incident_id: int) -> bool:
-        resolved = session.exec(
-            select(MilestoneRow.name)
-            .where(MilestoneRow.incident_id == incident_id)
-            .where(MilestoneRow.name == Milestone.RESOLVED.value)
-        ).first()
-        return resolved is None and session.get(IncidentRow, incident_id) is not None
+        """Not resolved, not withdrawn: an incident that still takes new alerts."""
+        if session.get(IncidentRow, incident_id) is None:
+            return False
+        reached = self._milestones(session, incident_id)
+        return Milestone.RESOLVED not in reached and Milestone.WITHDRAWN not in reached
 
     def _acknowledge(self, session: Session, incident_id: int, actor: str) -> bool:
-        """Leave Detection for Triage (the acknowledged milestone); later steps stay as they are."""
+        """Leave Detection for Triage (the acknowledged milestone), as `acknowledge` does; an
+        incident past Detection, resolved or withdrawn stays as it is."""
         row = self._incident_row(session, incident_id, lock=True)
-        if Phase(row.phase) is not Phase.DETECTION:
+        if Phase(row.phase) is not Phase.DETECTION or not self._is_active(session, incident_id):
             return False
         self._enter_phase(session, row, Phase.TRIAGE, actor)
         return True

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from warroom.domain.errors import BadInput, Conflict
-from warroom.domain.lifecycle import MILESTONE_ON_ENTER, Milestone, Phase, milestones_reached
+from warroom.domain.errors import AlreadyDone, BadInput, Conflict
+from warroom.domain.lifecycle import MILESTONE_ON_ENTER, PHASES, Milestone, Phase
 from warroom.domain.model import EventKind, Incident, Role, SeverityChange, incident_key
 from warroom.domain.severity import SEVERITIES, severity_label
 from warroom.store import converters
@@ -117,15 +117,18 @@ class Incidents(Transactions):
             ]
 
     def change_severity(self, incident_id: int, level: int, *, actor: str) -> SeverityChange:
+        """Raises AlreadyDone for the level in force (a retry), BadInput once the incident is
+        over: its report's severity history is closed."""
         check_level(level)
         actor = storable(actor, "the actor")
         now = self._clock.now()
 
         def write(session: Session) -> SeverityChange:
             row = self._incident_row(session, incident_id, lock=True)
+            self._refuse_if_over(session, row, "change its severity")
             old = row.severity
             if old == level:
-                raise BadInput(f"{incident_key(incident_id)} is already {severity_label(level)}")
+                raise AlreadyDone(f"{incident_key(incident_id)} is already {severity_label(level)}")
             row.severity = level
             row.version += 1
             session.add(row)
@@ -159,12 +162,35 @@ class Incidents(Transactions):
             ).all()
             return [converters.severity_change(row) for row in rows]
 
-    def advance_phase(self, incident_id: int, *, actor: str) -> Incident:
-        """Move to the next lifecycle step, recording it and any milestone it marks."""
+    # ---- the lifecycle ---------------------------------------------------------------------
+    # A step records the milestone of the step it enters, and only that one: a step skipped
+    # stays "not recorded" (PRODUCT.md §8). A milestone is never stamped before an earlier one
+    # (a clock running behind): it is held at the earlier one's time.
+
+    def acknowledge(self, incident_id: int, *, actor: str) -> Incident:
+        """Leave Detection: someone has picked the incident up. AlreadyDone once it has."""
         actor = storable(actor, "the actor")
 
         def write(session: Session) -> Incident:
             row = self._incident_row(session, incident_id, lock=True)
+            self._refuse_if_over(session, row, "acknowledge it")
+            phase = Phase(row.phase)
+            if phase is not Phase.DETECTION:
+                raise AlreadyDone(
+                    f"{incident_key(incident_id)} is already acknowledged ({phase.title})"
+                )
+            self._enter_phase(session, row, Phase.TRIAGE, actor)
+            return self._incident(session, incident_id)
+
+        return self._write(write)
+
+    def advance_phase(self, incident_id: int, *, actor: str) -> Incident:
+        """Move to the next lifecycle step, recording it and the milestone it marks."""
+        actor = storable(actor, "the actor")
+
+        def write(session: Session) -> Incident:
+            row = self._incident_row(session, incident_id, lock=True)
+            self._refuse_if_over(session, row, "move it on")
             following = Phase(row.phase).next
             if following is None:
                 raise BadInput(f"{incident_key(incident_id)} is already at the last step")
@@ -173,41 +199,161 @@ class Incidents(Transactions):
 
         return self._write(write)
 
+    def step_to(self, incident_id: int, phase: Phase, *, actor: str) -> Incident:
+        """Go to `phase`: ahead (skipping steps records none of their milestones) or back
+        (milestones kept: they happened). AlreadyDone when it is there; a resolved incident
+        is reopened, not stepped back."""
+        actor = storable(actor, "the actor")
+
+        def write(session: Session) -> Incident:
+            row = self._incident_row(session, incident_id, lock=True)
+            self._refuse_if_over(session, row, "change its step")
+            current = Phase(row.phase)
+            if current is phase:
+                raise AlreadyDone(f"{incident_key(incident_id)} is already at {phase.title}")
+            if phase.index > current.index:
+                self._enter_phase(session, row, phase, actor)
+            else:
+                self._step_back(session, row, phase, actor)
+            return self._incident(session, incident_id)
+
+        return self._write(write)
+
+    def step_back(self, incident_id: int, *, actor: str) -> Incident:
+        """Back one step (it was moved on by mistake), recorded; milestones kept."""
+        actor = storable(actor, "the actor")
+
+        def write(session: Session) -> Incident:
+            row = self._incident_row(session, incident_id, lock=True)
+            self._refuse_if_over(session, row, "step it back")
+            current = Phase(row.phase)
+            if current is Phase.DETECTION:
+                raise BadInput(f"{incident_key(incident_id)} is at its first step")
+            self._step_back(session, row, PHASES[current.index - 1], actor)
+            return self._incident(session, incident_id)
+
+        return self._write(write)
+
     def resolve(self, incident_id: int, *, actor: str) -> Incident:
-        """Mark resolved: the incident moves on to its post-mortem."""
+        """Mark resolved: the incident moves on to its post-mortem. AlreadyDone once it is."""
         actor = storable(actor, "the actor")
 
         def write(session: Session) -> Incident:
             row = self._incident_row(session, incident_id, lock=True)
             if Phase(row.phase) is Phase.POSTMORTEM:
-                raise BadInput(f"{incident_key(incident_id)} is already resolved")
+                raise AlreadyDone(f"{incident_key(incident_id)} is already resolved")
+            self._refuse_if_over(session, row, "resolve it")
             self._enter_phase(session, row, Phase.POSTMORTEM, actor)
             return self._incident(session, incident_id)
 
         return self._write(write)
 
-    def _enter_phase(self, session: Session, row: IncidentRow, phase: Phase, actor: str) -> None:
+    def reopen(self, incident_id: int, *, actor: str) -> Incident:
+        """Undo a resolution made too early (back to Investigation), or a withdrawal. Recorded;
+        the other milestones are kept. AlreadyDone for an incident that is open."""
+        actor = storable(actor, "the actor")
+
+        def write(session: Session) -> Incident:
+            row = self._incident_row(session, incident_id, lock=True)
+            reached = self._milestones(session, row_id(row.id))
+            for undone in (Milestone.WITHDRAWN, Milestone.RESOLVED):
+                if undone in reached:
+                    session.delete(reached[undone])
+                    break
+            else:
+                raise AlreadyDone(f"{incident_key(incident_id)} is open")
+            phase = Phase(row.phase)
+            if undone is Milestone.RESOLVED:
+                phase = Phase.INVESTIGATION
+                row.phase = phase.value
+            row.version += 1
+            session.add(row)
+            was = "withdrawn" if undone is Milestone.WITHDRAWN else "resolved"
+            self._add_event(
+                session,
+                row_id(row.id),
+                EventKind.PHASE,
+                actor,
+                f"Reopened (was {was}): at {phase.title}",
+                self._clock.now(),
+            )
+            self._changed(session, incident_id, "incident", incident_id)
+            return self._incident(session, incident_id)
+
+        return self._write(write)
+
+    def withdraw(self, incident_id: int, reason: str, *, actor: str) -> Incident:
+        """Declared by mistake: kept, marked withdrawn, out of lists and reports."""
+        reason = require_text(reason, "the reason")
+        actor = storable(actor, "the actor")
+
+        def write(session: Session) -> Incident:
+            row = self._incident_row(session, incident_id, lock=True)
+            reached = self._milestones(session, row_id(row.id))
+            if Milestone.WITHDRAWN in reached:
+                raise AlreadyDone(f"{incident_key(incident_id)} is already withdrawn")
+            at = self._milestone_time(reached, Milestone.WITHDRAWN)
+            session.add(
+                MilestoneRow(incident_id=incident_id, name=Milestone.WITHDRAWN.value, at=at)
+            )
+            row.version += 1
+            session.add(row)
+            self._add_event(
+                session, incident_id, EventKind.PHASE, actor, f"Withdrawn: {reason}", at
+            )
+            self._changed(session, incident_id, "incident", incident_id)
+            return self._incident(session, incident_id)
+
+        return self._write(write)
+
+    def _refuse_if_over(self, session: Session, row: IncidentRow, doing: str) -> None:
+        """A withdrawn incident is closed to changes; so is a resolved one's severity."""
+        reached = self._milestones(session, row_id(row.id))
+        key = incident_key(row_id(row.id))
+        if Milestone.WITHDRAWN in reached:
+            raise BadInput(
+                f"{key} was withdrawn: reopen it first to {doing} (warroom reopen {key})"
+            )
+        if Milestone.RESOLVED in reached:
+            raise BadInput(f"{key} is resolved: reopen it first to {doing} (warroom reopen {key})")
+
+    def _milestones(self, session: Session, incident_id: int) -> dict[Milestone, MilestoneRow]:
+        rows = session.exec(select(MilestoneRow).where(MilestoneRow.incident_id == incident_id))
+        return {Milestone(row.name): row for row in rows.all()}
+
+    def _milestone_time(
+        self, reached: dict[Milestone, MilestoneRow], milestone: Milestone
+    ) -> datetime:
+        """Now, or the latest earlier milestone's time when the clock reads before it."""
         now = self._clock.now()
+        earlier = [row.at for name, row in reached.items() if name.order < milestone.order]
+        return max([now, *earlier])
+
+    def _enter_phase(self, session: Session, row: IncidentRow, phase: Phase, actor: str) -> None:
         incident_id = row_id(row.id)
         row.phase = phase.value
         row.version += 1
         session.add(row)
-        reached = {
-            m.name
-            for m in session.exec(
-                select(MilestoneRow).where(MilestoneRow.incident_id == incident_id)
-            ).all()
-        }
-        # Jumping ahead (resolving straight from Investigation, say) marks every milestone the
-        # skipped steps imply, at this moment: it happened at the latest now.
-        for milestone in milestones_reached(phase):
-            if milestone.value not in reached:
-                session.add(MilestoneRow(incident_id=incident_id, name=milestone.value, at=now))
-        text = (
-            "Incident resolved"
-            if phase is Phase.POSTMORTEM
-            else f"Moved to {phase.title}"
-            + (f" ({MILESTONE_ON_ENTER[phase].value})" if phase in MILESTONE_ON_ENTER else "")
-        )
-        self._add_event(session, incident_id, EventKind.PHASE, actor, text, now)
+        reached = self._milestones(session, incident_id)
+        milestone = MILESTONE_ON_ENTER.get(phase)
+        at = self._clock.now()
+        if milestone is not None and milestone not in reached:
+            at = self._milestone_time(reached, milestone)
+            session.add(MilestoneRow(incident_id=incident_id, name=milestone.value, at=at))
+        if phase is Phase.POSTMORTEM:
+            text = "Incident resolved"
+        elif milestone is not None and milestone not in reached:
+            text = f"Moved to {phase.title} ({milestone.value})"
+        else:
+            text = f"Moved to {phase.title}"
+        self._add_event(session, incident_id, EventKind.PHASE, actor, text, at)
+        self._changed(session, incident_id, "incident", incident_id)
+
+    def _step_back(self, session: Session, row: IncidentRow, phase: Phase, actor: str) -> None:
+        incident_id = row_id(row.id)
+        row.phase = phase.value
+        row.version += 1
+        session.add(row)
+        text = f"Moved back to {phase.title}"
+        self._add_event(session, incident_id, EventKind.PHASE, actor, text, self._clock.now())
         self._changed(session, incident_id, "incident", incident_id)

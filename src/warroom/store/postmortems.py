@@ -4,6 +4,7 @@ status, and the timeline a report is written from."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +59,8 @@ class PostMortems(Transactions):
                 saving, conflicts = merge(base, report, theirs, ignore=_POSTMORTEM_KEYS)
                 if conflicts:
                     raise Conflict("the post-mortem", theirs, mine=report, fields=conflicts)
+            if row is not None and row.status == ReportStatus.PUBLISHED.value:
+                saving = self._back_in_review(session, row, saving, now)
             values = converters.postmortem_values(saving)
             if row is None:
                 row = PostMortemRow(incident_id=report.incident_id, updated_at=now, **values)
@@ -72,6 +75,25 @@ class PostMortems(Transactions):
             return converters.postmortem(row)
 
         return self._write(write)
+
+    def _back_in_review(
+        self, session: Session, row: PostMortemRow, saving: PostMortem, now: datetime
+    ) -> PostMortem:
+        """A published report that is edited is no longer the one that was published: it goes
+        back to review, recorded in the timeline."""
+        published = converters.postmortem(row)
+        edited = replace(saving, status=published.status, version=published.version)
+        if edited == published:
+            return saving
+        self._add_event(
+            session,
+            row.incident_id,
+            EventKind.DECISION,
+            "warroom",
+            "Post-mortem edited after publishing: back in review",
+            now,
+        )
+        return replace(saving, status=ReportStatus.IN_REVIEW)
 
     def set_postmortem_status(
         self,

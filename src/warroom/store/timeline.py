@@ -5,19 +5,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sql
 from sqlalchemy import func, insert, tuple_
 from sqlmodel import Session, col, select
 
 from warroom.domain.errors import BadInput, UnknownIncident
+from warroom.domain.lifecycle import Milestone
 from warroom.domain.model import Event, EventKind, EventRevision, event_key, incident_key
 from warroom.store import converters
 from warroom.store.session import Transactions, require_instant, require_text, storable
-from warroom.store.tables import EventRevisionRow, EventRow, IncidentRow
+from warroom.store.tables import (
+    EventRevisionRow,
+    EventRow,
+    IncidentRow,
+    MilestoneRow,
+    SeverityChangeRow,
+)
 
 EventCursor = tuple[datetime, int]  # (occurred_at, id): the timeline's order
+
+# Events warroom records itself, each standing for a change: their text and kind are the record.
+WARROOMS_RECORDS = frozenset(
+    {EventKind.SEVERITY, EventKind.PHASE, EventKind.ROLE, EventKind.UPDATE}
+)
+# An event further before detection than this is taken for a slip and refused.
+BEFORE_DETECTION = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +67,8 @@ class Timeline(Transactions):
             ).first()
             if known is None:
                 raise UnknownIncident(incident_key(incident_id))
+            if occurred_at is not None:
+                self._check_in_span(session, incident_id, at)
             inserted = session.connection().execute(
                 insert(EventRow).values(
                     incident_id=incident_id,
@@ -220,6 +236,22 @@ class Timeline(Transactions):
             ).all()
             return [converters.event(row) for row in reversed(rows)]
 
+    def _check_in_span(self, session: Session, incident_id: int, at: datetime) -> None:
+        """A time long before the incident is a slip (a wrong date, a clock far off), refused
+        rather than stored as typed. (Times ahead of now are refused as they are read.)"""
+        detected = session.exec(
+            select(MilestoneRow.at)
+            .where(MilestoneRow.incident_id == incident_id)
+            .where(MilestoneRow.name == Milestone.DETECTED.value)
+        ).first()
+        if detected is not None and at < detected - BEFORE_DETECTION:
+            days = (detected - at).days
+            raise BadInput(
+                f"{at:%Y-%m-%d %H:%M} UTC is {days} days before {incident_key(incident_id)} "
+                f"was detected ({detected:%Y-%m-%d %H:%M} UTC): give a time within "
+                f"{BEFORE_DETECTION.days} days of it"
+            )
+
     def edit_event(
         self,
         event_id: int,
@@ -238,6 +270,20 @@ class Timeline(Transactions):
             row = self._event_row(session, event_id, lock=True)
             if row.deleted_at is not None:
                 raise BadInput(f"{event_key(event_id)} is deleted")
+            recorded_kind = EventKind(row.kind)
+            rewords = (new_text is not None and new_text != row.text) or (
+                kind is not None and kind is not recorded_kind
+            )
+            if rewords and (recorded_kind in WARROOMS_RECORDS or kind in WARROOMS_RECORDS):
+                raise BadInput(
+                    f"{event_key(event_id)} is warroom's record of a {recorded_kind.value} "
+                    "change: it keeps its text and kind; only its time can be corrected"
+                )
+            if occurred_at is not None:
+                moment = require_instant(occurred_at)
+                self._check_in_span(session, row.incident_id, moment)
+                if self._is_declaration(session, row):
+                    self._move_detection(session, row.incident_id, moment)
             session.add(
                 EventRevisionRow(
                     event_id=event_id,
@@ -262,12 +308,59 @@ class Timeline(Transactions):
 
         return self._write(write)
 
+    def _is_declaration(self, session: Session, row: EventRow) -> bool:
+        """The incident's first phase event: "Incident declared ...", at detection."""
+        first = session.exec(
+            select(func.min(EventRow.id))
+            .where(EventRow.incident_id == row.incident_id)
+            .where(EventRow.kind == EventKind.PHASE.value)
+        ).one()
+        return row.kind == EventKind.PHASE.value and first == row.id
+
+    def _move_detection(self, session: Session, incident_id: int, moment: datetime) -> None:
+        """The declaration's time is detection's: correcting one corrects the other (and the
+        declared severity's start), never past a later milestone."""
+        milestones = {
+            row.name: row
+            for row in session.exec(
+                select(MilestoneRow).where(MilestoneRow.incident_id == incident_id)
+            ).all()
+        }
+        later = [
+            row.at
+            for name, row in milestones.items()
+            if name != Milestone.DETECTED.value and name != Milestone.WITHDRAWN.value
+        ]
+        if later and moment > min(later):
+            raise BadInput(
+                f"detection cannot come after {incident_key(incident_id)}'s other milestones "
+                f"(the first at {min(later):%Y-%m-%d %H:%M} UTC)"
+            )
+        detected = milestones[Milestone.DETECTED.value]
+        detected.at = moment
+        session.add(detected)
+        declared = session.exec(
+            select(SeverityChangeRow)
+            .where(SeverityChangeRow.incident_id == incident_id)
+            .where(col(SeverityChangeRow.old).is_(None))
+        ).first()
+        if declared is not None:
+            declared.at = moment
+            session.add(declared)
+        self._changed(session, incident_id, "incident", incident_id)
+
     def delete_event(self, event_id: int, *, deleted: bool = True) -> Event:
-        """Soft delete (or restore): the row stays, the timeline stops showing it."""
+        """Soft delete (or restore): the row stays, the timeline stops showing it. A severity
+        or phase record is corrected by a new change, never deleted."""
         now = self._clock.now()
 
         def write(session: Session) -> Event:
             row = self._event_row(session, event_id, lock=True)
+            if deleted and EventKind(row.kind) in (EventKind.SEVERITY, EventKind.PHASE):
+                raise BadInput(
+                    f"{event_key(event_id)} records a {row.kind} change: make a new change "
+                    "to correct it (it cannot be deleted)"
+                )
             row.deleted_at = now if deleted else None
             session.add(row)
             self._changed(session, row.incident_id, "event", event_id)

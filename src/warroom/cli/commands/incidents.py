@@ -8,11 +8,11 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from warroom.cli.context import EXIT_OK, Context
-from warroom.cli.output import out, out_json
+from warroom.cli.output import out, out_json, warn
 from warroom.domain.cadence import Standup, response_status
 from warroom.domain.errors import BadInput
-from warroom.domain.lifecycle import postmortem_due
-from warroom.domain.model import ActionStatus, Event, Role, action_key, parse_incident_ref
+from warroom.domain.lifecycle import MILESTONE_ON_ENTER, PHASES, Milestone, Phase, postmortem_due
+from warroom.domain.model import ActionStatus, Event, Incident, Role, action_key, parse_incident_ref
 from warroom.domain.room import RoomState, deadline
 from warroom.domain.severity import SEVERITIES, parse_severity, severity_label
 from warroom.domain.text import one_line
@@ -37,6 +37,8 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         if ctx.chosen_database:
             raise
         incidents = []  # the default database, before its first use
+    if not args.all:
+        incidents = [incident for incident in incidents if not incident.withdrawn]
     incidents.sort(key=lambda incident: (not incident.is_active, -incident.id))
     if args.json:
         from warroom.exporters.views import incident_record
@@ -213,9 +215,6 @@ def cmd_severity(args: argparse.Namespace, ctx: Context) -> int:
         last_update = store.last_event_of_kind(incident_id, EventKind.UPDATE)
         changes = store.severity_changes(incident_id)
     old = severity_label(change.old) if change.old else "?"
-    if not incident.is_active:  # a resolved incident reclassified: no updates are due
-        out(f"{incident.key}: {old} → {severity_label(change.new)} (resolved: no updates due)")
-        return EXIT_OK
     due = next_update_due(
         incident,
         last_update.occurred_at if last_update else None,
@@ -230,6 +229,75 @@ def cmd_severity(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_ack(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    with ctx.open_store(create=False) as store:
+        incident = store.acknowledge(incident_id, actor=ctx.config.user)
+        changes = store.severity_changes(incident_id)
+    acknowledged = incident.milestones[Milestone.ACKNOWLEDGED]
+    config = ctx.config
+    response = response_status(incident, changes, acknowledged, config.standup, config.tz)
+    verdict = "met" if response.met else "missed"
+    out(
+        f"{incident.key} acknowledged after {duration(acknowledged - incident.detected_at)}: "
+        f"response target ({severity_label(response.level)}, "
+        f"{SEVERITIES[response.level].response_target}) {verdict}"
+    )
+    _warn_if_held(incident, Milestone.ACKNOWLEDGED, ctx)
+    return EXIT_OK
+
+
+def cmd_step(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    wanted = _parse_step(args.step) if args.step is not None else None
+    with ctx.open_store(create=False) as store:
+        if wanted is None:
+            incident = store.advance_phase(incident_id, actor=ctx.config.user)
+        else:
+            incident = store.step_to(incident_id, wanted, actor=ctx.config.user)
+    out(f"{incident.key}: {incident.phase.title}")
+    milestone = MILESTONE_ON_ENTER.get(incident.phase)
+    if milestone is not None:
+        _warn_if_held(incident, milestone, ctx)
+    return EXIT_OK
+
+
+def _parse_step(text: str) -> Phase:
+    wanted = text.strip().lower().replace("_", "-")
+    for phase in PHASES:
+        if wanted in (phase.value, phase.value.replace("-", "")):
+            return phase
+    raise BadInput(f"bad step {text!r}: use {', '.join(phase.value for phase in PHASES)}")
+
+
+def _warn_if_held(incident: Incident, milestone: Milestone, ctx: Context) -> None:
+    """Said when this machine's clock read before an earlier milestone: the new one was held
+    at that time rather than recorded out of order."""
+    at = incident.milestones.get(milestone)
+    now = ctx.clock.now()
+    if at is not None and at > now:
+        warn(
+            f"this machine's clock ({date_time(now, ctx.config.tz)}) is behind the incident's "
+            f"record: {milestone.value} taken as {date_time(at, ctx.config.tz)}; check the clock"
+        )
+
+
+def cmd_reopen(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    with ctx.open_store(create=False) as store:
+        incident = store.reopen(incident_id, actor=ctx.config.user)
+    out(f"{incident.key} reopened: {incident.phase.title}")
+    return EXIT_OK
+
+
+def cmd_withdraw(args: argparse.Namespace, ctx: Context) -> int:
+    incident_id = parse_incident_ref(args.id)
+    with ctx.open_store(create=False) as store:
+        incident = store.withdraw(incident_id, args.reason, actor=ctx.config.user)
+    out(f"{incident.key} withdrawn: kept, out of lists and reports (warroom list --all)")
+    return EXIT_OK
+
+
 def cmd_resolve(args: argparse.Namespace, ctx: Context) -> int:
     incident_id = parse_incident_ref(args.id)
     with ctx.open_store(create=False) as store:
@@ -239,6 +307,7 @@ def cmd_resolve(args: argparse.Namespace, ctx: Context) -> int:
         f"{incident.key} resolved after {duration(resolved - incident.detected_at)}; "
         f"post-mortem due by {date_time(postmortem_due(resolved), ctx.config.tz)}"
     )
+    _warn_if_held(incident, Milestone.RESOLVED, ctx)
     return EXIT_OK
 
 

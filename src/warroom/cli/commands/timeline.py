@@ -14,9 +14,17 @@ from zoneinfo import ZoneInfo
 from warroom.cli.context import EXIT_OK, Context
 from warroom.cli.output import out, out_json, warn
 from warroom.domain.errors import BadInput, StorageError
-from warroom.domain.model import Event, EventKind, Incident, event_key, parse_incident_ref
+from warroom.domain.model import (
+    Event,
+    EventKind,
+    Incident,
+    event_key,
+    incident_key,
+    parse_incident_ref,
+)
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import date_time
+from warroom.domain.timeparse import FUTURE_TOLERANCE
 
 if TYPE_CHECKING:
     from warroom.store import Store
@@ -77,9 +85,22 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
         event = store.log_event(
             incident_id, args.text, actor=actor, kind=kind, occurred_at=occurred_at
         )
-    # Printed only now: log_event returns after the commit is durable.
-    out(event_key(event.id))
+        # Printed only now: log_event returns after the commit is durable.
+        out(event_key(event.id))
+        _warn_if_clock_behind(store, incident_id, event, ctx)
     return EXIT_OK
+
+
+def _warn_if_clock_behind(store: Store, incident_id: int, event: Event, ctx: Context) -> None:
+    """An event logged "now" by a clock that is behind lands before what others logged."""
+    newest = store.events_before(incident_id, None, limit=1)
+    if newest and newest[0].occurred_at > event.recorded_at + FUTURE_TOLERANCE:
+        tz = ZoneInfo(ctx.setting("display.timezone"))
+        warn(
+            f"this machine's clock ({date_time(event.recorded_at, tz)}) is behind the newest "
+            f"event of {incident_key(incident_id)} ({date_time(newest[0].occurred_at, tz)}): "
+            "check the clock; events logged now land before it"
+        )
 
 
 def _lines(stream: Iterable[bytes]) -> Iterator[str]:
