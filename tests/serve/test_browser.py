@@ -54,15 +54,28 @@ def browser(tmp_path: Path) -> Iterator[object]:
         driver.quit()
 
 
-def _text_within(driver: object, css: str, expected: str, seconds: float) -> float:
-    """Seconds until the element shows `expected` (WebDriverWait polls the live page)."""
-    from selenium.webdriver.common.by import By
+def _wait(driver: object, seconds: float, poll: float = 0.02):  # type: ignore[no-untyped-def]
+    """WebDriverWait on a page whose live part the stream replaces: an element found a moment
+    ago may be gone (stale), so each poll finds it again."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, seconds, poll_frequency=poll, ignored_exceptions=ignored)  # type: ignore[arg-type]
+
+
+def _text(driver: object, css: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return str(_wait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, css).text))
+
+
+def _text_within(driver: object, css: str, expected: str, seconds: float) -> float:
+    """Seconds until the element shows `expected` (polling the live page)."""
+    from selenium.webdriver.common.by import By
+
     started = time.monotonic()
-    WebDriverWait(driver, seconds, poll_frequency=0.02).until(  # type: ignore[arg-type]
-        lambda d: expected in d.find_element(By.CSS_SELECTOR, css).text
-    )
+    _wait(driver, seconds).until(lambda d: expected in d.find_element(By.CSS_SELECTOR, css).text)
     return time.monotonic() - started
 
 
@@ -73,14 +86,14 @@ def test_an_update_posted_with_the_command_line_appears_within_a_second(
 
     incident = store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob").id
     browser.get(server.url(f"/incidents/INC-{incident}"))
-    assert browser.find_element(By.CSS_SELECTOR, ".banner").text.startswith("SEV-1 CRITICAL")
-    colour = browser.find_element(By.CSS_SELECTOR, ".banner").value_of_css_property(
-        "background-color"
+    assert _text(browser, ".banner").startswith("SEV-1 CRITICAL")
+    colour = _wait(browser, 5).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".banner").value_of_css_property(
+            "background-color"
+        )
     )
     assert colour == "rgba(179, 38, 30, 1)"  # SEV-1 red
-    assert (
-        "No update has been posted yet." in browser.find_element(By.CSS_SELECTOR, ".updates").text
-    )
+    assert "No update has been posted yet." in _text(browser, ".updates")
     # The page's script ticks the countdown (the server's clock is frozen; the page's is not).
     _text_within(browser, "#clock", "Next update in 29:", 3)
     marker = browser.execute_script("window.notReloaded = 42; return window.notReloaded;")
@@ -95,9 +108,7 @@ def test_an_update_posted_with_the_command_line_appears_within_a_second(
     took = _text_within(browser, ".updates", "Rolled back; checkout is up.", 1.0)
     assert took < 1.0
     assert browser.execute_script("return window.notReloaded;") == 42  # no reload
-    assert browser.find_element(By.CSS_SELECTOR, ".timeline li").text.endswith(
-        "UPDATE Rolled back; checkout is up."
-    )
+    assert _text(browser, ".timeline li").endswith("UPDATE Rolled back; checkout is up.")
 
 
 def test_hostile_text_is_shown_literally_and_runs_nothing(
@@ -110,7 +121,7 @@ def test_hostile_text_is_shown_literally_and_runs_nothing(
     shown = (
         "<script>document.title='pwned'</script> <img src=x onerror=alert(1)> \\x1b[31m \\u202eabc"
     )
-    assert browser.find_element(By.ID, "title").text == shown
+    assert _text(browser, "#title") == shown
     assert browser.title != "pwned"
     assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
     assert browser.find_elements(By.CSS_SELECTOR, "main script") == []
@@ -119,7 +130,7 @@ def test_hostile_text_is_shown_literally_and_runs_nothing(
 
     post_update(store, incident, HOSTILE, actor="Bob")
     _text_within(browser, ".updates .text", "onerror=alert(1)", 1.0)
-    assert browser.find_element(By.CSS_SELECTOR, ".updates .text").text == shown
+    assert _text(browser, ".updates .text") == shown
     assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
     assert browser.title.startswith("SEV-2 INC-1: <script>")
     logs = browser.get_log("browser") if hasattr(browser, "get_log") else []
