@@ -133,6 +133,13 @@ def _parse_key(value: str) -> str:
     return ",".join(keys)
 
 
+def _parse_file(value: str) -> str:
+    """A file's path (`~` is the home directory); empty: none."""
+    if not isinstance(value, str):
+        raise BadInput(f"bad path {value!r}: give a file's path")
+    return value.strip()
+
+
 def _parse_theme(value: str) -> str:
     if not value.strip():
         raise BadInput("the theme must not be empty")
@@ -162,6 +169,10 @@ def _settings() -> dict[str, Setting]:
         Setting("display", "theme", _parse_theme, lambda: "textual-dark"),
         Setting("standup", "time", _parse_clock, lambda: "09:30"),
         Setting("standup", "days", _parse_days, lambda: list(WEEKDAYS[:5])),
+        # warroom serve's secrets, each in a file of its own (readable by its owner only).
+        Setting("serve", "token_file", _parse_file, _constant("")),
+        Setting("serve", "view_token_file", _parse_file, _constant("")),
+        Setting("serve", "pagerduty_secret_file", _parse_file, _constant("")),
     ]
     for level, sev in SEVERITIES.items():
         policy = sev.update

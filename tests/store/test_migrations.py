@@ -3,8 +3,10 @@ PostgreSQL."""
 
 import sqlite3
 import stat
+from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -14,7 +16,8 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import warroom.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-from tests.conftest import Database
+from tests.conftest import T0, Database
+from warroom.domain.alerts import FIRING, AlertSource, IncomingAlert
 from warroom.domain.clock import FrozenClock
 from warroom.store import Store
 from warroom.store.engine import HEAD, REVISIONS
@@ -101,3 +104,41 @@ def test_upgrading_an_old_database_keeps_every_row(database: Database, clock: Fr
     assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (REVISIONS[0],)
     assert old.execute("SELECT count(*) FROM event").fetchone() == (2,)
     old.close()
+
+
+@pytest.mark.parametrize("revision", REVISIONS[:-1])
+def test_upgrading_from_each_earlier_revision_makes_the_alert_inbox(
+    database: Database, clock: FrozenClock, revision: str
+) -> None:
+    engine = create_engine(resolve_target(database.location).url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    engine.dispose()
+    at = "2024-03-15 14:23:00+00" if database.is_postgres else "2024-03-15 14:23:00.000000"
+    database.sql(
+        "INSERT INTO incident (title, severity, phase, created_at, version) "
+        f"VALUES ('Checkout down', 1, 'detection', '{at}', 1)",
+        f"INSERT INTO milestone VALUES (1, 'detected', '{at}')",
+        "INSERT INTO event (incident_id, kind, actor, text, occurred_at, recorded_at, "
+        f"starred, hidden) VALUES (1, 'alert', 'Monitoring', 'p99 > 10s', '{at}', '{at}', "
+        "FALSE, FALSE)",
+    )
+    alert = IncomingAlert(
+        AlertSource.ALERTMANAGER,
+        "4f7c1a9e",
+        FIRING,
+        "2024-03-15T14:20:00+00:00",
+        T0,
+        "FIRING: CheckoutLatencyHigh",
+        "Alertmanager",
+    )
+    with Store.open(database.location, clock) as store:
+        assert [e.text for e in store.iter_events(1)] == ["p99 > 10s"]
+        (in_inbox,) = store.receive_alerts([alert])
+        (into_incident,) = store.receive_alerts([replace(alert, status="resolved")], incident_id=1)
+        assert [a.key for a in store.inbox()] == [in_inbox.alert.key]
+        assert into_incident.alert.incident_id == 1
+        assert [e.text for e in store.iter_events(1)][-1] == "FIRING: CheckoutLatencyHigh"
+    assert database.sql("SELECT version_num FROM alembic_version") == [(HEAD,)]

@@ -10,7 +10,7 @@ from typing import Any
 
 from warroom import __version__
 from warroom.cli import launch
-from warroom.cli.commands import actions, incidents, postmortems, settings, timeline
+from warroom.cli.commands import actions, inbox, incidents, postmortems, serve, settings, timeline
 from warroom.cli.context import Parser
 
 # Completion of incident ids: the shell asks `warroom list` (shtab's custom completion).
@@ -263,6 +263,51 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--json", action="store_true", help="one JSON object a line")
     events.add_argument(
         "--follow", action="store_true", help="then print new events as they are saved"
+    )
+
+    inboxed = command(
+        "inbox",
+        "alerts that went to no incident: list them, declare an incident or attach them",
+        inbox.cmd_inbox,
+    )
+    inboxed.add_argument("--json", action="store_true", help="a JSON array of alerts")
+    inbox_commands = inboxed.add_subparsers(
+        dest="inbox_command", metavar="attach|declare", parser_class=Parser
+    )
+    attach = inbox_commands.add_parser("attach", help="put alerts into an incident's timeline")
+    incident_id(attach)
+    attach.add_argument("alerts", metavar="ALERT", nargs="*", help="AL-3 or 3 (several: AL-3 AL-4)")
+    attach.add_argument("--all", action="store_true", help="every alert in the inbox")
+    attach.set_defaults(handler=inbox.cmd_attach)
+    declare = inbox_commands.add_parser(
+        "declare",
+        help="declare an incident for alerts (detected when the first fired); prints its id",
+    )
+    declare.add_argument(
+        "alerts", metavar="ALERT", nargs="*", help="AL-3 or 3 (several: AL-3 AL-4)"
+    )
+    declare.add_argument("--all", action="store_true", help="every alert in the inbox")
+    declare.add_argument("--title", metavar="TITLE", help="default: the first alert's text")
+    declare.add_argument(
+        "--severity", metavar="N", default="2", help=f"{SEVERITY} (default: SEV-2)"
+    )
+    declare.add_argument(
+        "--commander", metavar="NAME", help="the Incident Commander (default: you)"
+    )
+    declare.set_defaults(handler=inbox.cmd_declare)
+
+    serving = command(
+        "serve",
+        "alert hooks, the stakeholder page and metrics over HTTP (runs until SIGTERM)",
+        serve.cmd_serve,
+        epilog="Hooks need WARROOM_TOKEN (or serve.token_file); a --host other than loopback "
+        "needs WARROOM_VIEW_TOKEN (or serve.view_token_file) for the pages.",
+    )
+    serving.add_argument(
+        "--host", metavar="H", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serving.add_argument(
+        "--port", metavar="P", type=int, default=8077, help="port to listen on (default: 8077)"
     )
 
     shells = command(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from warroom.domain.alerts import Alert
 from warroom.domain.lifecycle import Milestone
 from warroom.domain.model import ActionItem, Event, Incident, RoleAssignment, action_key
 from warroom.domain.severity import severity_label
@@ -77,3 +78,21 @@ def role_records(roles: Sequence[RoleAssignment]) -> list[dict[str, Any]]:
         }
         for role in roles
     ]
+
+
+def alert_record(alert: Alert) -> dict[str, Any]:
+    """An alert a hook received (in the inbox while `incident` is null)."""
+    return {
+        "id": alert.key,
+        "source": alert.source.value,
+        "status": alert.status,
+        "fingerprint": alert.fingerprint,
+        "service": alert.service or None,
+        "time": iso_utc(alert.occurred_at),
+        "event": alert.text,
+        "actor": alert.actor,
+        "kind": alert.kind.value,
+        "receivedAt": iso_utc(alert.received_at),
+        "incident": f"INC-{alert.incident_id}" if alert.incident_id is not None else None,
+        "eventId": f"EV-{alert.event_id}" if alert.event_id is not None else None,
+    }

@@ -160,3 +160,30 @@ class PresenceRow(SQLModel, table=True):
     person: str
     joined_at: datetime
     last_seen: datetime
+
+
+class AlertRow(SQLModel, table=True):
+    """An alert a hook received: in an incident's timeline (`event_id`), or, without an
+    incident, in the inbox. `dedupe_key` is the same for a retried delivery (NULL: never
+    deduplicated)."""
+
+    __tablename__: ClassVar[str] = "alert"
+    __table_args__ = (
+        Index("ix_alert_dedupe_key", "dedupe_key", unique=True),
+        Index("ix_alert_source_fingerprint", "source", "fingerprint", "id"),
+        Index("ix_alert_incident_time", "incident_id", "occurred_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str
+    fingerprint: str
+    status: str
+    dedupe_key: str | None = None
+    text: str
+    actor: str
+    kind: str
+    service: str = ""
+    occurred_at: datetime
+    received_at: datetime
+    incident_id: int | None = Field(default=None, foreign_key="incident.id")
+    event_id: int | None = Field(default=None, foreign_key="event.id")

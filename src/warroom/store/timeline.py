@@ -219,6 +219,23 @@ class Timeline(Transactions):
             ).first()
             return converters.event(row) if row else None
 
+    def events_of_kinds(
+        self, incident_id: int, kinds: Iterable[EventKind], *, limit: int = 500
+    ) -> list[Event]:
+        """The newest `limit` live events of these kinds, in timeline order (the stakeholder
+        page's public timeline: updates, severity and phase changes)."""
+        names = sorted({kind.value for kind in kinds})
+        with self._read() as session:
+            rows = session.exec(
+                select(EventRow)
+                .where(EventRow.incident_id == incident_id)
+                .where(col(EventRow.kind).in_(names))
+                .where(col(EventRow.deleted_at).is_(None))
+                .order_by(col(EventRow.occurred_at).desc(), col(EventRow.id).desc())
+                .limit(limit)
+            ).all()
+            return [converters.event(row) for row in reversed(rows)]
+
     def _check_in_span(self, session: Session, incident_id: int, at: datetime) -> None:
         """A time long before the incident is a slip (a wrong date, a clock far off), refused
         rather than stored as typed. (Times ahead of now are refused as they are read.)"""
