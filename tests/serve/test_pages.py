@@ -7,7 +7,6 @@ import html
 import logging
 import re
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -143,10 +142,8 @@ def test_the_stream_sends_a_new_update_at_once(server: RunningServer, store: Sto
     first = next(stream)
     assert "No update has been posted yet." in first["html"]
     assert first["title"] == f"SEV-1 INC-{incident}: Checkout down"
-    started = time.monotonic()
     post_update(store, incident, "We are rolling back.", actor="Bob")
-    second = next(stream)
-    assert time.monotonic() - started < 1
+    second = next(stream)  # pushed, not polled for (the 1 s promise is a benchmark row)
     assert "We are rolling back." in second["html"]
     # A note changes nothing the page shows; a severity change does.
     store.log_event(incident, "private note", actor="alice")
@@ -162,12 +159,10 @@ def test_an_update_posted_with_the_command_line_reaches_the_stream(
     incident = _incident(store)
     stream = server.events(f"/incidents/INC-{incident}/stream", count=2)
     next(stream)
-    started = time.monotonic()
     assert (
         main(["--db", database.location, "update", f"INC-{incident}", "Fixed."], clock=clock) == 0
     )
-    assert "Fixed." in next(stream)["html"]
-    assert time.monotonic() - started < 1
+    assert "Fixed." in next(stream)["html"]  # pushed: the 1 s promise is a benchmark row
 
 
 @pytest.fixture
