@@ -63,6 +63,29 @@ def test_migration_backup_is_owner_only_and_whole(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.db", backup.name]
 
 
+def test_a_partial_backup_left_by_a_killed_migration_goes(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    """One warroom killed while copying, another migrating meanwhile: once the schema is at
+    HEAD the killed one's partial copy is removed. A partial of HEAD may be a newer warroom's
+    copy in progress, and stays."""
+    path = tmp_path / "w.db"
+    make_old_database(path)
+    with Store.open(str(path), clock):
+        pass
+    killed = [
+        f"w.db.schema-{REVISIONS[0]}.bak.partial",
+        f"w.db.schema-{REVISIONS[0]}.bak.partial-journal",
+    ]
+    newer = f"w.db.schema-{REVISIONS[-1]}.bak.partial"
+    for name in [*killed, newer]:
+        (tmp_path / name).write_bytes(b"half a copy")
+    with Store.open(str(path), clock) as store:
+        assert store.get_incident(1).title == "Checkout down"
+    backup = f"w.db.schema-{REVISIONS[0]}.bak"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["w.db", backup, newer])
+
+
 def test_data_and_config_directories_and_config_file(
     umask: int, isolated_environment: Path, tmp_path: Path
 ) -> None:

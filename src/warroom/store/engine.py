@@ -17,6 +17,7 @@ Failures of the database itself while opening it become errors a person can act 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -194,6 +195,8 @@ def _prepare(engine: Engine, target: Target, *, create: bool) -> None:
         _use_wal(engine, target)
     if version != HEAD:
         _upgrade(engine, target)
+    if target.path is not None:
+        remove_killed_backups(target.path)
 
 
 def _not_opened(error: DBAPIError, target: Target) -> DatabaseError | StorageError:
@@ -315,6 +318,22 @@ def backup_sqlite(path: Path, version: str) -> Path:
         raise
     _fsync_directory(path.parent)
     return backup
+
+
+def remove_killed_backups(path: Path) -> None:
+    """Remove partial backups that a warroom killed while migrating left beside the database.
+
+    Called once the schema is read at HEAD: the migration is committed, so no warroom is still
+    copying an older revision (it renames its copy before migrating). A partial of HEAD itself
+    may be a newer warroom's copy in progress, and is left alone.
+    """
+    for version in REVISIONS[:-1]:
+        partial = path.with_name(f"{path.name}.schema-{version}.bak.partial")
+        for leftover in (partial, Path(f"{partial}-journal")):
+            if os.path.lexists(leftover):
+                # In a read-only directory it stays: harmless, and a writable open removes it.
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def _fsync_directory(directory: Path) -> None:
