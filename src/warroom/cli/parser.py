@@ -10,7 +10,16 @@ from typing import Any
 
 from warroom import __version__
 from warroom.cli import launch
-from warroom.cli.commands import actions, inbox, incidents, postmortems, serve, settings, timeline
+from warroom.cli.commands import (
+    actions,
+    inbox,
+    incidents,
+    postmortems,
+    report,
+    serve,
+    settings,
+    timeline,
+)
 from warroom.cli.context import Parser
 
 # Completion of incident ids: the shell asks `warroom list` (shtab's custom completion).
@@ -264,6 +273,25 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument(
         "--follow", action="store_true", help="then print new events as they are saved"
     )
+
+    reported = command(
+        "report",
+        "trends across incidents: counts, times to acknowledge / mitigate / resolve, late "
+        "updates, action items, post-mortems",
+        report.cmd_report,
+        epilog="Times come only from recorded milestones; withdrawn incidents are left out.",
+    )
+    reported.add_argument(
+        "--since",
+        metavar="PERIOD",
+        default="90d",
+        help="incidents detected since: 90d, 12w or a date, 2026-09-01 (default: 90d)",
+    )
+    reported.add_argument(
+        "--by", metavar="severity|service", help="the figures per severity or per service too"
+    )
+    reported.add_argument("--json", action="store_true", help="one JSON object")
+    reported.add_argument("--format", metavar="FORMAT", help="text (default), md or json")
 
     inboxed = command(
         "inbox",

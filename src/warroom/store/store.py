@@ -15,11 +15,14 @@ from warroom.store.imports import Imports
 from warroom.store.incidents import Incidents
 from warroom.store.people import People
 from warroom.store.postmortems import PostMortems
+from warroom.store.reports import Reports
 from warroom.store.target import resolve_target
 from warroom.store.timeline import Timeline
 
 
-class Store(Alerts, Incidents, Timeline, People, ActionItems, PostMortems, Imports, Changes):
+class Store(
+    Alerts, Incidents, Timeline, People, ActionItems, PostMortems, Reports, Imports, Changes
+):
     @classmethod
     def open(cls, location: str, clock: Clock, *, create: bool = True) -> Store:
         """Open (and, with `create`, make) the database at a path or PostgreSQL URL."""
