@@ -81,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--detected", metavar="TIME", help=f"when it began, for a late declaration: {TIME}"
     )
+    new.add_argument(
+        "--service",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="a service it affects (repeatable); alerts with this service label go to it",
+    )
+    new.add_argument("--tag", metavar="TAG", action="append", default=[], help="a tag (repeatable)")
 
     incident_id(command("open", "open the war room of an incident", launch.cmd_open))
 
