@@ -129,11 +129,29 @@ def test_report_as_markdown(run: Run) -> None:
     assert "| 2024-03 | 3 | 1h 50m | 3h 00m |" in document
 
 
-def test_by_service_without_services_is_one_group(run: Run) -> None:
+def test_by_service_each_incident_counts_in_each_of_its_services(
+    run: Run, clock: FrozenClock
+) -> None:
+    run.ok("new", "Payments slow", "--service", "payments", "--service", "*api* | edge", "--detach")
+    run.ok("new", "Refunds stuck", "--service", "Payments", "--detach")
+    clock.advance(timedelta(minutes=30))
+    run.ok("resolve", "INC-6")
     report = json.loads(run.ok("report", "--since", "30d", "--by", "service", "--json"))
     assert [(group["service"], group["incidents"]) for group in report["groups"]] == [
-        ("(no service)", 3)
+        ("*api* | edge", 1),
+        ("payments", 2),  # "Payments" is the same service
+        ("(no service)", 3),
     ]
+    assert report["groups"][1]["timeToResolve"]["medianSeconds"] == 1800
+    text = run.ok("report", "--since", "30d", "--by", "service").splitlines()
+    assert "service *api* | edge:" in text
+    assert "service payments:" in text
+    # In Markdown a service's name is text, never structure.
+    document = run.ok("report", "--since", "30d", "--by", "service", "--format", "md")
+    assert "## service \\*api\\* \\| edge\n" in document
+    html = MarkdownIt().enable("table").render(document)
+    assert "<h2>service *api* | edge</h2>" in html
+    assert "<h2>service payments</h2>" in html
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ def incident(
     mitigated: timedelta | None = None,
     resolved: timedelta | None = None,
     withdrawn: bool = False,
+    services: tuple[str, ...] = (),
 ) -> Incident:
     milestones = {Milestone.DETECTED: detected}
     for milestone, after in (
@@ -48,7 +49,9 @@ def incident(
     if withdrawn:
         milestones[Milestone.WITHDRAWN] = detected + M
     phase = Phase.POSTMORTEM if resolved is not None else Phase.TRIAGE
-    return Incident(number, f"incident {number}", severity, phase, milestones, "Bob")
+    return Incident(
+        number, f"incident {number}", severity, phase, milestones, "Bob", services=services
+    )
 
 
 def declared(number: int, level: int, at: datetime) -> SeverityChange:
@@ -225,8 +228,8 @@ def test_by_severity_groups_under_the_highest_level_reached() -> None:
 def test_by_service_counts_an_incident_in_each_of_its_services() -> None:
     start = NOW - timedelta(days=5)
     facts = [
-        IncidentFacts(incident(1, start), services=("payments", "checkout")),
-        IncidentFacts(incident(2, start), services=("payments",)),
+        IncidentFacts(incident(1, start, services=("payments", "checkout"))),
+        IncidentFacts(incident(2, start, services=("Payments",))),  # the same service
         IncidentFacts(incident(3, start)),
     ]
     report = trends(facts, since=start, now=NOW, by="service", schedule=SCHEDULE, tz=UTC)

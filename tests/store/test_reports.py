@@ -88,6 +88,13 @@ def test_a_post_mortem_imported_as_published_has_no_known_publishing_time(
     assert report.overall.time_to_resolve.counted == 2
 
 
+def test_report_facts_carry_the_services(store: Store, clock: FrozenClock) -> None:
+    incident = store.create_incident("Payments slow", 2, commander="Bob", actor="bob")
+    store.set_labels(incident.id, services=["payments", "checkout"], tags=["db"])
+    (fact,) = store.report_facts(T0, clock.now(), TODAY)
+    assert fact.services == ("payments", "checkout")
+
+
 def test_an_empty_period(store: Store, clock: FrozenClock) -> None:
     store.create_incident("Checkout down", 1, commander="Bob", actor="bob")
     clock.advance(timedelta(days=1))

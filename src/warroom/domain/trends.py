@@ -83,10 +83,13 @@ class IncidentFacts:
     incident: Incident
     severity_changes: tuple[SeverityChange, ...] = ()
     update_times: tuple[datetime, ...] = ()  # posted stakeholder updates
-    services: tuple[str, ...] = ()
     items: ItemCounts = ItemCounts()
     postmortem: ReportStatus | None = None  # None: never written
     published_at: datetime | None = None  # known only for a post-mortem published here
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return self.incident.services
 
     @property
     def highest_severity(self) -> int:
@@ -242,13 +245,19 @@ def trends(
     groups: tuple[tuple[str, Figures], ...] = ()
     if by is not None:
         keys = _group_keys(by)
+        # A service in another case is the same service: the first spelling met names it.
+        names: dict[str, str] = {}
         members: dict[str, list[IncidentFacts]] = {}
         for fact in counted:
             for key in keys(fact):
-                members.setdefault(key, []).append(fact)
+                folded = key.casefold()
+                names.setdefault(folded, key)
+                members.setdefault(folded, []).append(fact)
         # Severity groups most severe first; services by name, "no service" last.
-        order = sorted(members, key=lambda key: (key == NO_SERVICE, key))
-        groups = tuple((key, figures(members[key], schedule, tz, now)) for key in order)
+        order = sorted(members, key=lambda folded: (names[folded] == NO_SERVICE, folded))
+        groups = tuple(
+            (names[folded], figures(members[folded], schedule, tz, now)) for folded in order
+        )
     per_month: dict[str, list[IncidentFacts]] = {}
     for fact in counted:
         month = fact.incident.detected_at.astimezone(tz).strftime("%Y-%m")

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
+from warroom.domain.labels import LabelKind
 from warroom.domain.lifecycle import Milestone, Phase
 from warroom.domain.model import (
     ActionStatus,
@@ -29,6 +30,7 @@ from warroom.store.session import Transactions
 from warroom.store.tables import (
     ActionItemRow,
     EventRow,
+    IncidentLabelRow,
     IncidentRow,
     MilestoneRow,
     PostMortemRow,
@@ -40,8 +42,9 @@ InPeriod = ScalarSelect[int]
 
 class Reports(Transactions):
     def report_facts(self, since: datetime, until: datetime, today: date) -> list[IncidentFacts]:
-        """The incidents detected from `since` to `until`, withdrawn ones left out, with what
-        a report needs of each; action items past their date by `today` count as overdue."""
+        """The incidents detected from `since` to `until`, oldest declared first, withdrawn
+        ones left out, with what a report needs of each; action items past their date by
+        `today` count as overdue."""
         detected = MilestoneRow.__table__.alias("detected")  # type: ignore[attr-defined]
         withdrawn = MilestoneRow.__table__.alias("withdrawn")  # type: ignore[attr-defined]
         in_period = (
@@ -96,8 +99,20 @@ class Reports(Transactions):
                 col(IncidentRow.phase),
                 col(IncidentRow.created_at),
                 col(IncidentRow.version),
-            ).where(col(IncidentRow.id).in_(in_period))
+            )
+            .where(col(IncidentRow.id).in_(in_period))
+            .order_by(col(IncidentRow.id))
         ).all()
+        services: dict[int, list[str]] = defaultdict(list)
+        for incident_id, name in session.execute(
+            sql_select(col(IncidentLabelRow.incident_id), col(IncidentLabelRow.name))
+            .where(
+                col(IncidentLabelRow.incident_id).in_(in_period),
+                col(IncidentLabelRow.kind) == LabelKind.SERVICE.value,
+            )
+            .order_by(col(IncidentLabelRow.incident_id), col(IncidentLabelRow.position))
+        ).all():
+            services[incident_id].append(name)
         milestones: dict[int, dict[Milestone, datetime]] = defaultdict(dict)
         for incident_id, name, at in session.execute(
             sql_select(
@@ -115,6 +130,7 @@ class Reports(Transactions):
                     milestones=milestones[incident_id],
                     commander=None,
                     version=version,
+                    services=tuple(services[incident_id]),
                 ),
                 created_at,
             )
