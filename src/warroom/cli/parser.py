@@ -10,7 +10,16 @@ from typing import Any
 
 from warroom import __version__
 from warroom.cli import launch
-from warroom.cli.commands import actions, inbox, incidents, postmortems, serve, settings, timeline
+from warroom.cli.commands import (
+    actions,
+    inbox,
+    incidents,
+    postmortems,
+    search,
+    serve,
+    settings,
+    timeline,
+)
 from warroom.cli.context import Parser
 
 # Completion of incident ids: the shell asks `warroom list` (shtab's custom completion).
@@ -271,6 +280,25 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--json", action="store_true", help="one JSON object a line")
     events.add_argument(
         "--follow", action="store_true", help="then print new events as they are saved"
+    )
+
+    found = command(
+        "search",
+        "find incidents by their titles, timelines, action items and post-mortems, best first",
+        search.cmd_search,
+        epilog="Every word must appear (as a word or the start of one); words in double quotes "
+        "or joined by punctuation in that order. Withdrawn incidents are found, and marked.",
+    )
+    found.add_argument("query", metavar="QUERY", help='words to find, e.g. "pool exhausted"')
+    found.add_argument("--json", action="store_true", help="a JSON array of hits")
+    found.add_argument(
+        "--kind",
+        metavar="K",
+        action="append",
+        help="only in incident (titles), event, postmortem or action (items); repeat for several",
+    )
+    found.add_argument(
+        "--limit", metavar="N", type=int, default=20, help="at most N hits (default: 20)"
     )
 
     inboxed = command(
