@@ -16,6 +16,7 @@ from warroom.cli.commands import (
     incidents,
     postmortems,
     report,
+    search,
     serve,
     settings,
     timeline,
@@ -300,6 +301,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reported.add_argument("--json", action="store_true", help="one JSON object")
     reported.add_argument("--format", metavar="FORMAT", help="text (default), md or json")
+
+    found = command(
+        "search",
+        "find incidents by their titles, timelines, action items and post-mortems, best first",
+        search.cmd_search,
+        epilog="Every word must appear (as a word or the start of one); words in double quotes "
+        "or joined by punctuation in that order. Withdrawn incidents are found, and marked.",
+    )
+    found.add_argument("query", metavar="QUERY", help='words to find, e.g. "pool exhausted"')
+    found.add_argument("--json", action="store_true", help="a JSON array of hits")
+    found.add_argument(
+        "--kind",
+        metavar="K",
+        action="append",
+        help="only in incident (titles), event, postmortem or action (items); repeat for several",
+    )
+    found.add_argument(
+        "--limit", metavar="N", type=int, default=20, help="at most N hits (default: 20)"
+    )
 
     inboxed = command(
         "inbox",

@@ -164,12 +164,20 @@ def snippet(text: str, query: Query, width: int = 72) -> Snippet:
     if len(flat) <= width:
         return Snippet(flat, tuple(_trim_marks(marks, 0, len(flat), 0)))
     start = max(0, min(first - width // 4, len(flat) - width))
+    if start > 0 and flat[start - 1] != " ":  # begin at a word, not inside one
+        before = flat.rfind(" ", 0, start) + 1
+        after = flat.find(" ", start, first)
+        if start - before <= width // 5:
+            start = before
+        elif after != -1:
+            start = after + 1
     lead = "…" if start > 0 else ""
-    room = width - len(lead)
-    end = start + room
+    end = start + width - len(lead)
     tail = ""
     if end < len(flat):
         end -= 1
+        space = flat.rfind(" ", start + width // 2, end)
+        end = space if space != -1 and flat[end] != " " else end
         tail = "…"
     shown = lead + flat[start:end] + tail
     return Snippet(shown, tuple(_trim_marks(marks, start, end, len(lead))))
