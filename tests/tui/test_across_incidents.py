@@ -62,7 +62,7 @@ async def test_the_pane_lists_overdue_items_across_incidents_soonest_first(
         ]
         assert pane.border_title == "Overdue follow-ups (2)"
         prompt = str(pane.get_option_at_index(0).prompt)
-        assert prompt == "INC-2   P1 Tune the [b]search[/b] cache  Erin · due 03-01 · 14d late"
+        assert prompt == "INC-2   14d late  P1 Tune the [b]search[/b] cache  Erin · due 03-01"
 
 
 async def test_enter_opens_the_incident_on_the_item(make_app: AppFactory, store: Store) -> None:

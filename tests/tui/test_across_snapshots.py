@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import T0
@@ -68,16 +69,22 @@ def three_months(store: Store, clock: FrozenClock) -> None:
     clock.set(T0)
 
 
+@pytest.mark.parametrize("size", [(100, 24), (80, 24)], ids=lambda size: f"{size[0]}x{size[1]}")
 def test_home_screen_with_overdue_follow_ups(
-    snap_compare: SnapCompare, make_app: AppFactory, store: Store, clock: FrozenClock
+    snap_compare: SnapCompare,
+    make_app: AppFactory,
+    store: Store,
+    clock: FrozenClock,
+    size: tuple[int, int],
 ) -> None:
+    """At 80 columns an item's end gives way, cut with …."""
     three_months(store, clock)
 
     async def run_before(pilot: Pilot[object]) -> None:
         pane = pilot.app.screen.query_one(OverduePane)
         await until(pilot, lambda: pane.display and len(pane.items) == 3, "the overdue pane")
 
-    assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
 
 def test_report_screen(

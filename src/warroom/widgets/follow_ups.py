@@ -19,9 +19,12 @@ from warroom.widgets.palette import priority_style
 
 
 def overdue_prompt(item: ActionItem, today: date) -> Text:
-    """`INC-3  P0 Add index verification  Dave · due 11-26 · 2d late`."""
-    text = Text()
+    """`INC-3   2d late  P0 Add index verification  Dave · due 11-26`, on one line: on a
+    narrow terminal the end gives way (cut with …), what is least needed first."""
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{incident_key(item.incident_id):<8}", style="bold")
+    if item.due_date is not None:
+        text.append(f"{(today - item.due_date).days}d late  ", style="bold")
     if item.priority is not None:
         text.append(item.priority.value, style=priority_style(item.priority))
         text.append(" ")
@@ -29,7 +32,6 @@ def overdue_prompt(item: ActionItem, today: date) -> Text:
     details = [one_line(item.owner) if item.owner else "no owner"]
     if item.due_date is not None:
         details.append(f"due {item.due_date:%m-%d}")
-        details.append(f"{(today - item.due_date).days}d late")
     text.append(f"  {' · '.join(details)}", style="dim")
     return text
 

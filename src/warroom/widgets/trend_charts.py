@@ -40,7 +40,8 @@ class ResolveChart(PlotextPlot):
         ]
         plt = self.plt
         plt.clear_figure()
-        plt.title(f"Time to resolve per month (median, {'hours' if hours else 'minutes'})")
+        # Short: plotext leaves out a title wider than the chart (40 columns on 80).
+        plt.title(f"Median time to resolve ({'hours' if hours else 'minutes'})")
         if months:
             plt.bar([month_label(month.month) for month in months], values, width=0.5)
         ticks = _ticks(max(values, default=0.0))
@@ -57,7 +58,7 @@ class SeverityChart(PlotextPlot):
         values = [counts.get(level, 0) for level in SEVERITIES]
         plt = self.plt
         plt.clear_figure()
-        plt.title("Incidents per severity (highest reached)")
+        plt.title("Incidents per highest severity")
         plt.bar([severity_label(level) for level in SEVERITIES], values, width=0.5)
         ticks = _ticks(max(values, default=0))
         plt.yticks(ticks)
