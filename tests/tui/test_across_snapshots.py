@@ -87,8 +87,13 @@ def test_home_screen_with_overdue_follow_ups(
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
 
+@pytest.mark.parametrize("size", [(100, 36), (80, 24)], ids=lambda size: f"{size[0]}x{size[1]}")
 def test_report_screen(
-    snap_compare: SnapCompare, make_app: AppFactory, store: Store, clock: FrozenClock
+    snap_compare: SnapCompare,
+    make_app: AppFactory,
+    store: Store,
+    clock: FrozenClock,
+    size: tuple[int, int],
 ) -> None:
     three_months(store, clock)
 
@@ -104,4 +109,4 @@ def test_report_screen(
         await until(pilot, shown, "the report")
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=(100, 36), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)

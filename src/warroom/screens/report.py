@@ -4,8 +4,10 @@ incidents the screen stays live while it is computed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Label
@@ -96,3 +98,7 @@ class ReportScreen(WarroomScreen[None]):
 
     def action_back(self) -> None:
         self.go(ShowHome())
+
+    def system_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Next period", "90 days, a year, 30 days", self.action_period)
+        yield SystemCommand("Back to the incident list", "The home screen", self.action_back)
