@@ -99,7 +99,12 @@ def test_report_as_json(run: Run) -> None:
     assert (report["lateUpdates"], report["incidentsWithLateUpdates"]) == (3, 3)
     assert report["secondsAtSeverity"] == {"SEV-1": 2400, "SEV-2": 10800, "SEV-3": 608400}
     assert report["actionItems"] == {"open": 1, "inProgress": 0, "done": 0, "overdue": 1}
-    assert report["postmortems"] == {"due": 2, "published": 0, "publishedWithin48h": 0}
+    assert report["postmortems"] == {
+        "due": 2,
+        "published": 0,
+        "publishedWithin48h": 0,
+        "publishedWhenUnknown": 0,
+    }
     assert [(group["severity"], group["incidents"]) for group in report["groups"]] == [
         ("SEV-1", 1),
         ("SEV-2", 1),

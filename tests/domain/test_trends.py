@@ -209,7 +209,10 @@ def test_action_items_and_post_mortems() -> None:
     ) == (4, 3, 1)
     rows = dict(figure_rows(figures))
     assert rows["action items"] == "3 open · 1 in progress · 3 done · 2 overdue"
-    assert rows["post-mortems"] == "3 of 4 published · 1 within 48 hours"
+    assert figures.published_when_unknown == 1
+    assert rows["post-mortems"] == (
+        "3 of 4 published · 1 within 48 hours (1 imported: when not known)"
+    )
 
 
 def test_by_severity_groups_under_the_highest_level_reached() -> None:

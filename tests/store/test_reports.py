@@ -83,7 +83,12 @@ def test_a_post_mortem_imported_as_published_has_no_known_publishing_time(
     assert facts[own.id].published_at == clock.now()
     report = load_trends(store, since, TrendSettings(UpdateSchedule(), UTC))
     assert report.overall.incidents == 2
-    assert (report.overall.postmortems_published, report.overall.published_within_48h) == (2, 1)
+    overall = report.overall
+    assert (
+        overall.postmortems_published,
+        overall.published_within_48h,
+        overall.published_when_unknown,
+    ) == (2, 1, 1)
     # The lesson's incident: detected 14:23, resolved 15:10.
     assert report.overall.time_to_resolve.counted == 2
 

@@ -133,6 +133,7 @@ class Figures:
     postmortems_due: int  # resolved incidents: each owes a post-mortem
     postmortems_published: int
     published_within_48h: int
+    published_when_unknown: int  # imported as published: neither within 48 hours nor late
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +173,7 @@ def figures(
     spent: dict[int, timedelta] = {}
     late = with_late = 0
     items = ItemCounts()
-    published = within = 0
+    published = within = unknown = 0
     for fact in facts:
         incident = fact.incident
         end = incident.resolved_at or now
@@ -188,6 +189,7 @@ def figures(
             published += 1
             resolved = incident.resolved_at
             at = fact.published_at
+            unknown += at is None
             within += resolved is not None and at is not None and at <= postmortem_due(resolved)
     resolved_count = sum(1 for fact in facts if fact.incident.resolved_at is not None)
     return Figures(
@@ -204,6 +206,7 @@ def figures(
         postmortems_due=resolved_count,
         postmortems_published=published,
         published_within_48h=within,
+        published_when_unknown=unknown,
     )
 
 
@@ -324,7 +327,12 @@ def figure_rows(figures: Figures) -> list[tuple[str, str]]:
         (
             "post-mortems",
             f"{figures.postmortems_published} of {figures.postmortems_due} published · "
-            f"{figures.published_within_48h} within 48 hours",
+            f"{figures.published_within_48h} within 48 hours"
+            + (
+                f" ({figures.published_when_unknown} imported: when not known)"
+                if figures.published_when_unknown
+                else ""
+            ),
         ),
     ]
     return rows

@@ -92,6 +92,7 @@ def figures_record(figures: Figures) -> dict[str, object]:
             "due": figures.postmortems_due,
             "published": figures.postmortems_published,
             "publishedWithin48h": figures.published_within_48h,
+            "publishedWhenUnknown": figures.published_when_unknown,
         },
     }
 
