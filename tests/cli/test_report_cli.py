@@ -4,6 +4,9 @@ PostgreSQL)."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -182,3 +185,18 @@ def test_a_missing_database_is_not_made(
     assert main(["--db", str(missing), "report"], clock=clock) == 2
     assert capsys.readouterr().err.startswith("error: ")
     assert not missing.exists()
+
+
+def test_report_never_imports_textual(run: Run, database: Database) -> None:
+    """A cron job mailing the Markdown report needs no terminal."""
+    env = {**os.environ, "WARROOM_DB": database.location}
+    code = (
+        "import sys\n"
+        "from warroom.cli.main import main\n"
+        "assert main(['report', '--format', 'md', '--by', 'severity']) == 0\n"
+        "assert main(['report', '--json']) == 0\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'plotext')]\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
