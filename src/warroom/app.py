@@ -23,7 +23,7 @@ from warroom.config import Config
 from warroom.domain.clock import Clock
 from warroom.domain.errors import BadInput, StorageError
 from warroom.pacing import IdleCollector
-from warroom.screens.base import OpenIncident, OpenPostmortem, ShowHome
+from warroom.screens.base import OpenIncident, OpenPostmortem, OpenReport, ShowHome
 
 if TYPE_CHECKING:
     from warroom.domain.model import Incident
@@ -136,10 +136,15 @@ class WarroomApp(App[int]):
         else:
             self.switch_screen(HomeScreen())
 
-    def open_incident(self, incident_id: int, preview: RoomPreview | None = None) -> None:
+    def open_incident(
+        self,
+        incident_id: int,
+        preview: RoomPreview | None = None,
+        action_item: int | None = None,
+    ) -> None:
         from warroom.screens.war_room import WarRoomScreen
 
-        self.push_screen(WarRoomScreen(incident_id, preview))
+        self.push_screen(WarRoomScreen(incident_id, preview, action_item=action_item))
 
     def open_postmortem(self, incident_id: int) -> None:
         from warroom.screens.postmortem import PostMortemScreen
@@ -149,7 +154,12 @@ class WarroomApp(App[int]):
     # Where the screens ask to go (screens/base.py): they never call the app.
 
     def on_open_incident(self, message: OpenIncident) -> None:
-        self.open_incident(message.incident_id, message.preview)
+        self.open_incident(message.incident_id, message.preview, message.action_item)
+
+    def on_open_report(self, _message: OpenReport) -> None:
+        from warroom.screens.report import ReportScreen
+
+        self.push_screen(ReportScreen())
 
     def on_open_postmortem(self, message: OpenPostmortem) -> None:
         self.open_postmortem(message.incident_id)

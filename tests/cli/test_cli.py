@@ -102,7 +102,21 @@ def test_list_json_fields(run: Run, clock: FrozenClock) -> None:
     run("new", "Checkout down", "--severity", "1", "--commander", "Bob Chen", "--detach")
     clock.advance(timedelta(minutes=47))
     run("resolve", "INC-1")
-    run("new", "Search slow", "--severity", "3", "--commander", "Alice", "--detach")
+    run(
+        "new",
+        "Search slow",
+        "--severity",
+        "3",
+        "--commander",
+        "Alice",
+        "--service",
+        "search",
+        "--service",
+        "api",
+        "--tag",
+        "elasticsearch",
+        "--detach",
+    )
     code, out, err = run("list", "--json")
     assert (code, err) == (0, "")
     active, resolved = json.loads(out)  # active incidents first
@@ -117,11 +131,37 @@ def test_list_json_fields(run: Run, clock: FrozenClock) -> None:
         "acknowledgedAt": None,
         "mitigatedAt": None,
         "resolvedAt": None,
+        "services": ["search", "api"],
+        "tags": ["elasticsearch"],
     }
+    assert (resolved["services"], resolved["tags"]) == ([], [])
     assert resolved["status"] == "resolved"
     assert resolved["step"] == "post-mortem"
     assert resolved["detectedAt"] == "2024-03-15T14:23:00Z"
     assert resolved["resolvedAt"] == "2024-03-15T15:10:00Z"
+
+
+def test_new_with_services_and_tags_shows_them(run: Run) -> None:
+    assert run(
+        "new", "Checkout down", "--service", "checkout", "--tag", "db", "--tag", "DB", "--detach"
+    ) == (0, "INC-1\n", "")
+    code, out, _ = run("show", "INC-1")
+    assert code == 0
+    assert "services checkout · tags db" in out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--service", "a,b"), "error: bad service 'a,b': a comma separates services\n"),
+        (("--tag", " "), "error: a tag must not be empty\n"),
+    ],
+)
+def test_new_with_a_bad_label_writes_nothing(
+    run: Run, database: Database, args: tuple[str, ...], message: str
+) -> None:
+    assert run("new", "Checkout down", *args, "--detach") == (2, "", message)
+    assert not database.exists()
 
 
 def test_list_plain_is_one_line_per_incident_and_escapes_text(run: Run) -> None:

@@ -165,7 +165,14 @@ def test_a_live_incident_round_trips_with_everything_warroom_keeps(tmp_path: Pat
 
     clock = FrozenClock(T0)
     with Store.open(str(tmp_path / "live.db"), clock) as store:
-        incident = store.create_incident("Checkout down", 3, commander="Bob Chen", actor="bob")
+        incident = store.create_incident(
+            "Checkout down",
+            3,
+            commander="Bob Chen",
+            actor="bob",
+            services=["checkout", "payments"],
+            tags=["postgres"],
+        )
         clock.advance(timedelta(minutes=2))
         store.advance_phase(incident.id, actor="bob")
         store.assign_role(incident.id, Role.SCRIBE, "Carol", actor="bob")
@@ -199,6 +206,7 @@ def test_a_live_incident_round_trips_with_everything_warroom_keeps(tmp_path: Pat
         assert "lunch order" not in json.dumps(first)
         assert "typo" not in json.dumps(first)
         assert extra["factorCategories"] == ["Process", ""]
+        assert (extra["services"], extra["tags"]) == (["checkout", "payments"], ["postgres"])
         kinds = {entry["index"]: (entry["kind"], entry["starred"]) for entry in extra["timeline"]}
         events = [entry["event"] for entry in first["timeline"]]
         assert kinds[events.index("found the index | `orders`")] == ("note", True)
@@ -221,6 +229,8 @@ def test_a_live_incident_round_trips_with_everything_warroom_keeps(tmp_path: Pat
                 store, render(load_report(store, incident.id, SETTINGS), "toml").encode(), ".toml"
             )
         )
+        imported = store.list_incidents()[0]
+        assert (imported.services, imported.tags) == (("checkout", "payments"), ("postgres",))
     for result in (first, again, through_toml):
         result["warroom"].pop("incident")
     assert again == first

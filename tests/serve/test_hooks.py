@@ -248,6 +248,30 @@ def test_routing_by_service_label(start_server, store: Store) -> None:
     assert again["alerts"][0]["route"] == "inbox"  # a resolved incident takes no new alerts
 
 
+def test_an_alert_goes_to_the_active_incident_listing_its_service(
+    server: RunningServer, store: Store
+) -> None:
+    """No router given: the incidents' own services route (Grafana's payload has
+    service=checkout)."""
+    store.create_incident("Search slow", 3, commander="Bob Chen", actor="bob", services=["search"])
+    checkout = store.create_incident(
+        "Checkout errors", 2, commander="Bob Chen", actor="bob", services=["payments", "Checkout"]
+    ).id
+    answer = server.hook("/hooks/grafana", golden("grafana-firing.json")).json()
+    assert answer["alerts"][0]["route"] == "service"
+    assert answer["alerts"][0]["incident"] == f"INC-{checkout}"
+    assert len(_alert_events(store, checkout)) == 1
+    # Two active incidents of the service: which one is a person's call, from the inbox.
+    store.create_incident(
+        "Checkout slow", 3, commander="Bob Chen", actor="bob", services=["checkout"]
+    )
+    later = json.loads(golden("grafana-firing.json"))
+    later["alerts"][0]["fingerprint"] = "0000111122223333"
+    again = server.hook("/hooks/grafana", json.dumps(later).encode()).json()
+    assert again["alerts"][0]["route"] == "inbox"
+    assert "matches INC-2, INC-3" in again["alerts"][0]["note"]
+
+
 @pytest.mark.parametrize(
     "authorization",
     [None, "", "Bearer", "Bearer wrong-token-0000000000", f"Basic {HOOK_TOKEN}", HOOK_TOKEN],

@@ -15,7 +15,7 @@ from tests.conftest import Database
 from warroom.cli.main import main
 from warroom.domain.clock import FrozenClock
 from warroom.store import preview
-from warroom.store.schema import REVISIONS, TABLES
+from warroom.store.schema import REVISIONS, SQLITE_FULL_TEXT, tables_of
 
 COMMANDS = (
     ("list",),
@@ -48,7 +48,7 @@ def test_the_tables_of_each_revision_are_what_its_migrations_make(
             made = set(inspect(connection).get_table_names())
     finally:
         engine.dispose()
-    assert made == TABLES[revision]
+    assert made == tables_of(revision, sqlite=not database.is_postgres)
 
 
 def _another_apps_database(database: Database, version: str, *, also: tuple[str, ...] = ()) -> None:
@@ -90,6 +90,28 @@ def test_warroom_tables_with_someone_elses_beside_them_are_not_ours(
     """A revision of ours over a set of tables that is not: refused rather than guessed at."""
     _another_apps_database(database, REVISIONS[0], also=("incident", "event"))
     _refused_untouched(database, clock, capsys)
+
+
+def test_a_sqlite_database_without_its_full_text_index_is_not_taken_for_ours(
+    tmp_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """FTS5 keeps its index in shadow tables: the set compared on SQLite includes them, so a
+    file at the current revision with the index gone (or PostgreSQL's set of tables) is not
+    warroom's."""
+    path = tmp_path / "w.db"
+    assert main(["--db", str(path), "new", "Checkout down", "--detach"], clock=clock) == 0
+    capsys.readouterr()
+    assert main(["--db", str(path), "list"], clock=clock) == 0
+    capsys.readouterr()
+    Database("sqlite", str(path), path).sql("DROP TABLE search_index")
+    tables = set(
+        Database("sqlite", str(path), path).sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        )
+    )
+    assert not any(name in SQLITE_FULL_TEXT for (name,) in tables)
+    assert main(["--db", str(path), "list"], clock=clock) == 2
+    assert "is not a warroom database" in capsys.readouterr().err
 
 
 def test_the_quick_first_screen_read_leaves_a_foreign_file_to_the_full_checks(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from warroom.cli.context import EXIT_OK, Context
 from warroom.cli.output import out
 from warroom.domain.errors import BadInput, UnknownIncident
+from warroom.domain.labels import LabelKind, labels
 from warroom.domain.model import incident_key, parse_incident_ref
 from warroom.domain.severity import parse_severity
 from warroom.pacing import collector_off
@@ -31,6 +32,8 @@ def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
         require_terminal("add --detach to only declare the incident and print its id")
     if not args.title.strip():
         raise BadInput("the title must not be empty")
+    services = labels(args.service, LabelKind.SERVICE)
+    tags = labels(args.tag, LabelKind.TAG)
     commander = args.commander if args.commander is not None else ctx.config.user
     detected = None
     if args.detected is not None:
@@ -40,7 +43,13 @@ def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.open_store()
     try:
         incident = store.create_incident(
-            args.title, level, commander=commander, actor=ctx.config.user, detected_at=detected
+            args.title,
+            level,
+            commander=commander,
+            actor=ctx.config.user,
+            detected_at=detected,
+            services=services,
+            tags=tags,
         )
     except BaseException:
         store.close()

@@ -10,7 +10,17 @@ from typing import Any
 
 from warroom import __version__
 from warroom.cli import launch
-from warroom.cli.commands import actions, inbox, incidents, postmortems, serve, settings, timeline
+from warroom.cli.commands import (
+    actions,
+    inbox,
+    incidents,
+    postmortems,
+    report,
+    search,
+    serve,
+    settings,
+    timeline,
+)
 from warroom.cli.context import Parser
 
 # Completion of incident ids: the shell asks `warroom list` (shtab's custom completion).
@@ -72,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--detected", metavar="TIME", help=f"when it began, for a late declaration: {TIME}"
     )
+    new.add_argument(
+        "--service",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="a service it affects (repeatable); alerts with this service label go to it",
+    )
+    new.add_argument("--tag", metavar="TAG", action="append", default=[], help="a tag (repeatable)")
 
     incident_id(command("open", "open the war room of an incident", launch.cmd_open))
 
@@ -263,6 +281,44 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--json", action="store_true", help="one JSON object a line")
     events.add_argument(
         "--follow", action="store_true", help="then print new events as they are saved"
+    )
+
+    reported = command(
+        "report",
+        "trends across incidents: counts, times to acknowledge / mitigate / resolve, late "
+        "updates, action items, post-mortems",
+        report.cmd_report,
+        epilog="Times come only from recorded milestones; withdrawn incidents are left out.",
+    )
+    reported.add_argument(
+        "--since",
+        metavar="PERIOD",
+        default="90d",
+        help="incidents detected since: 90d, 12w or a date, 2026-09-01 (default: 90d)",
+    )
+    reported.add_argument(
+        "--by", metavar="severity|service", help="the figures per severity or per service too"
+    )
+    reported.add_argument("--json", action="store_true", help="one JSON object")
+    reported.add_argument("--format", metavar="FORMAT", help="text (default), md or json")
+
+    found = command(
+        "search",
+        "find incidents by their titles, timelines, action items and post-mortems, best first",
+        search.cmd_search,
+        epilog="Every word must appear (as a word or the start of one); words in double quotes "
+        "or joined by punctuation in that order. Withdrawn incidents are found, and marked.",
+    )
+    found.add_argument("query", metavar="QUERY", help='words to find, e.g. "pool exhausted"')
+    found.add_argument("--json", action="store_true", help="a JSON array of hits")
+    found.add_argument(
+        "--kind",
+        metavar="K",
+        action="append",
+        help="only in incident (titles), event, postmortem or action (items); repeat for several",
+    )
+    found.add_argument(
+        "--limit", metavar="N", type=int, default=20, help="at most N hits (default: 20)"
     )
 
     inboxed = command(

@@ -23,6 +23,8 @@ class IncidentRecord:
     events: tuple[Event, ...]  # in timeline order
     action_items: tuple[ActionItem, ...]
     postmortem: PostMortem
+    services: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
     @property
     def phase(self) -> Phase:

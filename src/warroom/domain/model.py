@@ -126,6 +126,8 @@ class Incident:
     milestones: dict[Milestone, datetime]
     commander: str | None
     version: int = 1
+    services: tuple[str, ...] = ()  # what it affects, as alerts' `service` label names them
+    tags: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

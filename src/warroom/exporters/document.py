@@ -7,6 +7,7 @@ are `null` in JSON (`usersAffected`, `slaBreached`, an action item's `type`, `pr
 key as null. Everything else warroom keeps is under the one extra key `warroom`:
 
 - `incident`: the incident it was exported from (`INC-7`; informational, not imported);
+- `services`, `tags`: the incident's services and tags, in order (imported);
 - `factorCategories`: the fishbone category of each contributing factor, in order (`People`,
   `Process`, `Technology`, `Environment`, or `""` for none);
 - `timeline`: the timeline entries that are not plain notes or are starred, by position:
@@ -85,6 +86,8 @@ def _warroom(report: Report) -> dict[str, Any]:
     metrics = report.metrics
     return {
         "incident": report.incident.key,
+        "services": list(report.incident.services),
+        "tags": list(report.incident.tags),
         "factorCategories": [
             factor.category.value if factor.category else ""
             for factor in report.contributing_factors

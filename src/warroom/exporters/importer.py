@@ -25,7 +25,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from warroom.domain.errors import BadInput
 from warroom.domain.incident_record import IncidentRecord
+from warroom.domain.labels import LabelKind, check_label, labels
 from warroom.domain.lifecycle import Milestone
 from warroom.domain.model import (
     ActionItem,
@@ -150,6 +152,8 @@ def _record(parsed: PostMortemIn, problems: list[str]) -> IncidentRecord:
     detected = milestones[Milestone.DETECTED]
     history = _severity_history(parsed, severity, detected, problems)
     roles = _roles(parsed, detected, problems)
+    services = _labels(extra.services if extra else [], LabelKind.SERVICE, problems)
+    tags = _labels(extra.tags if extra else [], LabelKind.TAG, problems)
     events = tuple(
         Event(
             id=0,
@@ -197,7 +201,19 @@ def _record(parsed: PostMortemIn, problems: list[str]) -> IncidentRecord:
             lucky_breaks=tuple(parsed.luckyBreaks),
             five_whys=tuple(Why(why.question, why.answer) for why in parsed.fiveWhys),
         ),
+        services=services,
+        tags=tags,
     )
+
+
+def _labels(names: list[str], kind: LabelKind, problems: list[str]) -> tuple[str, ...]:
+    for index, name in enumerate(names):
+        try:
+            check_label(name, kind)
+        except BadInput as error:
+            problems.append(f"warroom.{kind.value}s[{index}]: {error}")
+            return ()
+    return labels(names, kind)
 
 
 def _timeline_times(parsed: PostMortemIn, problems: list[str]) -> list[datetime]:

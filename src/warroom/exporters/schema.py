@@ -180,6 +180,8 @@ class RoleIn(_Strict):
 
 class WarroomIn(_Strict):
     incident: Text | None = None  # where it was exported from: informational
+    services: list[Name] = []
+    tags: list[Name] = []
     factorCategories: list[Literal["People", "Process", "Technology", "Environment", ""]] = []
     timeline: list[EventExtraIn] | None = None
     milestones: MilestonesIn | None = None

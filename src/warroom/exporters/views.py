@@ -34,6 +34,8 @@ def incident_record(incident: Incident) -> dict[str, Any]:
         "acknowledgedAt": at(Milestone.ACKNOWLEDGED),
         "mitigatedAt": at(Milestone.MITIGATED),
         "resolvedAt": at(Milestone.RESOLVED),
+        "services": list(incident.services),
+        "tags": list(incident.tags),
     }
 
 

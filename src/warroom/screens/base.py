@@ -55,10 +55,16 @@ class Host(Protocol):
 
 @dataclass
 class OpenIncident(Message):
-    """Open an incident's war room (`preview`: a quick read to draw it from at once)."""
+    """Open an incident's war room (`preview`: a quick read to draw it from at once;
+    `action_item`: with the board's focus on that item)."""
 
     incident_id: int
     preview: RoomPreview | None = None
+    action_item: int | None = None
+
+
+class OpenReport(Message):
+    """Trends across incidents: the report screen."""
 
 
 @dataclass
@@ -92,7 +98,7 @@ class WarroomScreen(Screen[ScreenResult]):
     def host(self) -> Host:
         return cast("Host", self.app)
 
-    def go(self, where: OpenIncident | OpenPostmortem | ShowHome) -> None:
+    def go(self, where: OpenIncident | OpenPostmortem | OpenReport | ShowHome) -> None:
         self.app.post_message(where)
 
     async def attempt(self, what: str, work: Callable[[Store], T]) -> T | NotDone:

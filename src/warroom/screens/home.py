@@ -1,9 +1,11 @@
 """The home screen: active incidents first, then past ones, kept live: an incident another
-process declares, escalates, hands over or resolves shows here within a second."""
+process declares, escalates, hands over or resolves shows here within a second. Below them,
+the action items overdue across incidents."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,12 +14,13 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label
 
 from warroom.domain.errors import BadInput, StorageError
-from warroom.domain.model import Incident
+from warroom.domain.model import ActionItem, Incident
 from warroom.domain.severity import SEVERITIES
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import date_time, duration
-from warroom.screens.base import NotDone, OpenIncident, WarroomScreen
+from warroom.screens.base import NotDone, OpenIncident, OpenReport, WarroomScreen
 from warroom.screens.live import Live
+from warroom.widgets.follow_ups import OverduePane
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
 
@@ -26,6 +29,9 @@ if TYPE_CHECKING:
 
 # What the list shows comes from these parts of the feed (the IC is a role).
 _LISTED = frozenset({"incident", "role"})
+# The overdue pane: action items, and incidents (a withdrawn one's items leave it).
+_FOLLOWED_UP = frozenset({"action_item", "incident"})
+OVERDUE_SHOWN = 100  # the soonest due; the pane says when there are more
 
 
 # The least needed last: on a narrow terminal, what does not fit is past the right edge.
@@ -42,12 +48,30 @@ MAX_COLUMN = {"title": 60, "ic": 20}  # cut with … past these (others are shor
 MIN_TITLE = 16  # cut with … to fit the columns after it, but never narrower
 
 
+HELP_NOTES = """\
+Incidents:  ↑/↓ choose · Enter opens its war room
+Overdue:    action items past their due date and not done, across incidents, soonest
+            due first; Tab or o goes there, Enter opens the incident's board on the item
+Report:     r shows trends across incidents (warroom report on the command line)
+"""
+
+
 class HomeScreen(WarroomScreen[None]):
     """Active incidents first, then past ones. `incidents`: a quick read to show at once."""
+
+    HELP_NOTES = HELP_NOTES
 
     BINDINGS = [
         Binding("n", "new", "New incident", id="new", tooltip="Declare a new incident"),
         Binding("enter", "open", "Open", show=True),
+        Binding(
+            "o",
+            "overdue",
+            "Overdue",
+            id="overdue",
+            tooltip="Go to the action items overdue across incidents (Enter opens one)",
+        ),
+        Binding("r", "report", "Report", id="report", tooltip="Trends across incidents"),
     ]
 
     def __init__(self, incidents: list[Incident] | None = None) -> None:
@@ -55,6 +79,7 @@ class HomeScreen(WarroomScreen[None]):
         self._first = incidents
         self._shown: dict[int, Incident] = {}
         self._live: Live | None = None  # while the screen is shown
+        self._overdue_on: date | None = None  # the day the overdue pane was read for
 
     def compose(self) -> ComposeResult:
         yield Label(" warroom · incidents", id="home-title")
@@ -62,11 +87,15 @@ class HomeScreen(WarroomScreen[None]):
         empty = Label("No incidents yet. Press n to declare one.", id="home-empty")
         empty.display = False  # until a read says so
         yield empty
+        overdue = OverduePane(id="overdue")
+        overdue.display = False  # until there are some
+        yield overdue
         yield KeyBar()
 
     def on_mount(self) -> None:
         if self._first is not None:
             self.show(self._first)
+        self.set_interval(60, self._on_a_new_day)
 
     def on_screen_resume(self) -> None:
         """While shown, the list follows others' changes. After a quick first read, the store
@@ -107,6 +136,8 @@ class HomeScreen(WarroomScreen[None]):
         if changes is None:
             await self.reload()
             return
+        if any(change.entity in _FOLLOWED_UP for change in changes):
+            await self.reload_overdue()
         ids = sorted(
             {c.incident_id for c in changes if c.entity in _LISTED and c.incident_id is not None}
         )
@@ -125,6 +156,54 @@ class HomeScreen(WarroomScreen[None]):
                 )
             return
         self.show(incidents)
+        await self.reload_overdue()
+
+    # ---- overdue follow-ups ----------------------------------------------------------------
+
+    def _today(self) -> date:
+        return self.host.clock.now().astimezone(self.host.config.tz).date()
+
+    async def reload_overdue(self) -> None:
+        today = self._today()
+        try:
+            items = await self.host.call(
+                lambda store: store.follow_ups(overdue_on=today, limit=OVERDUE_SHOWN + 1)
+            )
+        except (BadInput, StorageError) as error:
+            if self.host.failed is None:
+                self.notify(
+                    str(error),
+                    title="Could not read the overdue follow-ups",
+                    severity="error",
+                    markup=False,
+                )
+            return
+        self._overdue_on = today
+        self.show_overdue(items, today)
+
+    def show_overdue(self, items: Sequence[ActionItem], today: date) -> None:
+        pane = self.query_one(OverduePane)
+        pane.show(items[:OVERDUE_SHOWN], today, more=len(items) > OVERDUE_SHOWN)
+        pane.display = bool(items)
+
+    async def _on_a_new_day(self) -> None:
+        """At midnight, what was due yesterday is overdue."""
+        if self._overdue_on is not None and self._today() != self._overdue_on:
+            await self.reload_overdue()
+
+    def on_overdue_pane_opened(self, message: OverduePane.Opened) -> None:
+        item = message.item
+        self.go(OpenIncident(item.incident_id, action_item=item.id))
+
+    def action_overdue(self) -> None:
+        pane = self.query_one(OverduePane)
+        if pane.display:
+            pane.focus()
+        else:
+            self.notify("No action item is overdue.", markup=False)
+
+    def action_report(self) -> None:
+        self.go(OpenReport())
 
     def show(self, incidents: Iterable[Incident]) -> None:
         incidents = sorted(incidents, key=lambda incident: (not incident.is_active, -incident.id))
@@ -234,3 +313,7 @@ class HomeScreen(WarroomScreen[None]):
 
     def system_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("New incident", "Declare a new incident", self.action_new)
+        yield SystemCommand(
+            "Overdue follow-ups", "Action items overdue across incidents", self.action_overdue
+        )
+        yield SystemCommand("Report", "Trends across incidents", self.action_report)

@@ -108,11 +108,19 @@ class WarRoomScreen(WarroomScreen[None]):
     response: var[ResponseStatus | None] = var(None, init=False)
     here: var[tuple[Presence, ...]] = var((), init=False)  # who has the room open
 
-    def __init__(self, incident_id: int, preview: RoomPreview | None = None) -> None:
-        """`preview`: a quick read to draw the first screen from, before the store is open."""
+    def __init__(
+        self,
+        incident_id: int,
+        preview: RoomPreview | None = None,
+        *,
+        action_item: int | None = None,
+    ) -> None:
+        """`preview`: a quick read to draw the first screen from, before the store is open;
+        `action_item`: once the board is shown, focus it on that item."""
         super().__init__()
         self.incident_id = incident_id
         self._preview = preview
+        self._focus_on_item = action_item
         self.live = Live(self, self._apply_changes)
         self.attendance = Attendance(self, self.live, incident_id, self._show_here)
         self.action_items = ActionItems(
@@ -211,7 +219,10 @@ class WarRoomScreen(WarroomScreen[None]):
         banner = self.query_one(SeverityBanner)
         banner.incident = incident
         banner.roles = state.roles
-        self.query_one(Board).items = state.action_items
+        board = self.query_one(Board)
+        board.items = state.action_items
+        if self._focus_on_item is not None and board.select(self._focus_on_item):
+            self._focus_on_item = None
         self._date_the_timeline(incident, now)
 
     def _key_for(self, binding_id: str) -> str:

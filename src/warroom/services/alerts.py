@@ -13,10 +13,14 @@ from warroom.domain.model import Incident
 if TYPE_CHECKING:
     from warroom.store import Store
 
-# Which active incidents list each of these services. SERVICE ROUTING SEAM: incidents gain
-# services with the search branch's migration; `warroom serve` routes by service once one of
-# these is passed to it (until then, by `?incident=` and into the inbox).
+# Which active incidents list each of these services (by default: the incidents' own services,
+# `route_by_service`).
 ServiceRouter = Callable[["Store", frozenset[str]], Mapping[str, Sequence[int]]]
+
+
+def route_by_service(store: Store, services: frozenset[str]) -> Mapping[str, Sequence[int]]:
+    """The active incidents whose services name each of these (case aside)."""
+    return store.active_incidents_by_service(services)
 
 
 def receive(
@@ -27,10 +31,11 @@ def receive(
     service_router: ServiceRouter | None = None,
 ) -> list[Receipt]:
     """Store a hook's alerts (all or none), each routed: `incident_id`, else the incident an
-    earlier state of the alert went to, else the one active incident of its service, else the
-    inbox."""
+    earlier state of the alert went to, else the one active incident of its service (by
+    `service_router`, else the incidents' services), else the inbox."""
     services = frozenset(alert.service for alert in alerts if alert.service)
-    by_service = service_router(store, services) if service_router and services else {}
+    router = service_router or route_by_service
+    by_service = router(store, services) if services else {}
     return store.receive_alerts(alerts, incident_id=incident_id, service_incidents=by_service)
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import exists, func
 from sqlmodel import Session, col, select
 
 from warroom.domain.errors import BadInput, Conflict
+from warroom.domain.lifecycle import Milestone
 from warroom.domain.merge import merge
 from warroom.domain.model import ActionItem, ActionStatus, ActionType, EventKind, Priority
 from warroom.store import converters
 from warroom.store.session import Transactions, require_text, storable
-from warroom.store.tables import ActionItemRow
+from warroom.store.tables import ActionItemRow, MilestoneRow
 
 # What a field-by-field merge of two edits leaves alone: the store keeps these.
 _ACTION_ITEM_KEYS = frozenset({"id", "incident_id", "created_at", "updated_at", "version"})
@@ -30,11 +31,21 @@ class ActionItems(Transactions):
             return [converters.action_item(row) for row in rows]
 
     def follow_ups(
-        self, *, overdue_on: date | None = None, owner: str | None = None
+        self,
+        *,
+        overdue_on: date | None = None,
+        owner: str | None = None,
+        limit: int | None = None,
     ) -> list[ActionItem]:
-        """Action items across incidents, soonest due first (those without a date last).
-        `overdue_on`: only those not done and due before that day; `owner`: only theirs."""
-        statement = select(ActionItemRow)
+        """Action items across incidents, soonest due first (those without a date last), but
+        a withdrawn incident's (declared by mistake: it leaves no follow-ups). `overdue_on`:
+        only those not done and due before that day; `owner`: only theirs; `limit`: the
+        first so many."""
+        withdrawn = exists().where(
+            col(MilestoneRow.incident_id) == col(ActionItemRow.incident_id),
+            col(MilestoneRow.name) == Milestone.WITHDRAWN.value,
+        )
+        statement = select(ActionItemRow).where(~withdrawn)
         if overdue_on is not None:
             statement = statement.where(
                 col(ActionItemRow.due_date) < overdue_on,
@@ -47,7 +58,10 @@ class ActionItems(Transactions):
             col(ActionItemRow.due_date),
             col(ActionItemRow.incident_id),
             col(ActionItemRow.position),
+            col(ActionItemRow.id),
         )
+        if limit is not None:
+            statement = statement.limit(limit)
         with self._read() as session:
             return [converters.action_item(row) for row in session.exec(statement).all()]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from warroom.domain.labels import LabelKind
 from warroom.domain.lifecycle import Milestone, Phase
 from warroom.domain.model import (
     ActionItem,
@@ -27,6 +29,7 @@ from warroom.store.tables import (
     ActionItemRow,
     EventRevisionRow,
     EventRow,
+    IncidentLabelRow,
     IncidentRow,
     MilestoneRow,
     PostMortemRow,
@@ -41,7 +44,13 @@ def _id(value: int | None) -> int:
     return value
 
 
-def incident(row: IncidentRow, milestones: list[MilestoneRow], commander: str | None) -> Incident:
+def incident(
+    row: IncidentRow,
+    milestones: list[MilestoneRow],
+    commander: str | None,
+    labels: Iterable[IncidentLabelRow] = (),
+) -> Incident:
+    ordered = sorted(labels, key=lambda label: label.position)
     return Incident(
         id=_id(row.id),
         title=row.title,
@@ -50,6 +59,8 @@ def incident(row: IncidentRow, milestones: list[MilestoneRow], commander: str | 
         milestones={Milestone(m.name): m.at for m in milestones},
         commander=commander,
         version=row.version,
+        services=tuple(label.name for label in ordered if label.kind == LabelKind.SERVICE.value),
+        tags=tuple(label.name for label in ordered if label.kind == LabelKind.TAG.value),
     )
 
 

@@ -32,7 +32,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, ProgrammingError
 from warroom.domain.errors import BadInput, DatabaseError, StorageError
 from warroom.paths import make_private_dir
 from warroom.store.failures import database_failures, failure, reason
-from warroom.store.schema import CORE_TABLES, HEAD, REVISIONS, TABLES
+from warroom.store.schema import CORE_TABLES, HEAD, REVISIONS, TABLES, tables_of
 from warroom.store.target import Target
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -184,7 +184,7 @@ def _prepare(engine: Engine, target: Target, *, create: bool) -> None:
             connection.rollback()
     except DBAPIError as error:
         raise _not_opened(error, target) from None
-    if not _ours(tables, version):
+    if not _ours(tables, version, sqlite=target.is_sqlite):
         raise DatabaseError(f"{target.display} is not a warroom database")
     if not tables and not create:
         # An empty file, or an empty PostgreSQL database: nothing to read or append to, and a
@@ -241,12 +241,12 @@ def _schema(connection: Connection) -> tuple[set[str], str | None]:
     return tables, version
 
 
-def _ours(tables: set[str], version: str | None) -> bool:
+def _ours(tables: set[str], version: str | None, *, sqlite: bool) -> bool:
     """Whether these tables and revision are warroom's (or nothing yet: a new database)."""
     if version is None:
         return not tables
     if version in TABLES:
-        return tables == TABLES[version]
+        return tables == tables_of(version, sqlite=sqlite)
     return tables >= CORE_TABLES  # a newer warroom's: refused as such by _check_version
 
 
@@ -363,7 +363,7 @@ def _upgrade(engine: Engine, target: Target) -> None:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
             )
         tables, version = _schema(connection)
-        if not _ours(tables, version):
+        if not _ours(tables, version, sqlite=target.is_sqlite):
             raise DatabaseError(f"{target.display} is not a warroom database")
         _check_version(version, target)
         if version == HEAD:

@@ -6,8 +6,10 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from warroom.domain.incident_record import IncidentRecord
+from warroom.domain.labels import LabelKind, labels
 from warroom.domain.model import Incident
 from warroom.store import converters
+from warroom.store.labels import add_labels
 from warroom.store.session import Transactions, check_level, require_text, row_id
 from warroom.store.tables import (
     ActionItemRow,
@@ -74,6 +76,14 @@ class Imports(Transactions):
                         updated_at=now,
                     )
                 )
+            add_labels(
+                session,
+                incident_id,
+                {
+                    LabelKind.SERVICE: labels(record.services, LabelKind.SERVICE),
+                    LabelKind.TAG: labels(record.tags, LabelKind.TAG),
+                },
+            )
             values = converters.postmortem_values(record.postmortem)
             session.add(PostMortemRow(incident_id=incident_id, updated_at=now, **values))
             if record.events:  # Core executemany: no ORM bookkeeping per row

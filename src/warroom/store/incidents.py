@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from warroom.domain.errors import AlreadyDone, BadInput, Conflict
+from warroom.domain.labels import LabelKind, labels
 from warroom.domain.lifecycle import MILESTONE_ON_ENTER, PHASES, Milestone, Phase
 from warroom.domain.model import EventKind, Incident, Role, SeverityChange, incident_key
 from warroom.domain.severity import SEVERITIES, severity_label
 from warroom.store import converters
+from warroom.store.labels import add_labels
 from warroom.store.session import Transactions, check_level, require_text, row_id, storable
-from warroom.store.tables import IncidentRow, MilestoneRow, RoleRow, SeverityChangeRow
+from warroom.store.tables import (
+    IncidentLabelRow,
+    IncidentRow,
+    MilestoneRow,
+    RoleRow,
+    SeverityChangeRow,
+)
 
 
 class Incidents(Transactions):
@@ -24,8 +33,12 @@ class Incidents(Transactions):
         commander: str,
         actor: str,
         detected_at: datetime | None = None,
+        services: Sequence[str] = (),
+        tags: Sequence[str] = (),
     ) -> Incident:
         title = require_text(title, "the title")
+        named = {LabelKind.SERVICE: labels(services, LabelKind.SERVICE)}
+        named[LabelKind.TAG] = labels(tags, LabelKind.TAG)
         commander = require_text(commander, "the commander")
         actor = storable(actor, "the actor")
         check_level(severity)
@@ -55,6 +68,7 @@ class Incidents(Transactions):
                     assigned_at=now,
                 )
             )
+            add_labels(session, incident_id, named)
             self._add_event(
                 session,
                 incident_id,
@@ -100,6 +114,9 @@ class Incidents(Transactions):
             milestones: dict[int, list[MilestoneRow]] = {}
             for milestone in session.exec(select(MilestoneRow)).all():
                 milestones.setdefault(milestone.incident_id, []).append(milestone)
+            labelled: dict[int, list[IncidentLabelRow]] = {}
+            for label in session.exec(select(IncidentLabelRow)).all():
+                labelled.setdefault(label.incident_id, []).append(label)
             commanders = {
                 role.incident_id: role.person
                 for role in session.exec(
@@ -111,7 +128,10 @@ class Incidents(Transactions):
             }
             return [
                 converters.incident(
-                    row, milestones.get(row_id(row.id), []), commanders.get(row_id(row.id))
+                    row,
+                    milestones.get(row_id(row.id), []),
+                    commanders.get(row_id(row.id)),
+                    labelled.get(row_id(row.id), []),
                 )
                 for row in rows
             ]

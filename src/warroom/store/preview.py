@@ -16,6 +16,7 @@ from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from warroom.domain.labels import LabelKind
 from warroom.domain.lifecycle import Milestone, Phase
 from warroom.domain.model import (
     ActionItem,
@@ -30,7 +31,7 @@ from warroom.domain.model import (
     SeverityChange,
 )
 from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
-from warroom.store.schema import HEAD, TABLES
+from warroom.store.schema import HEAD, tables_of
 
 _POSTGRES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
@@ -69,7 +70,7 @@ def _reading(location: str) -> Iterator[sqlite3.Connection | None]:
             yield None
             return
         # Anything but a plainly current warroom file is left to the store's full checks.
-        yield connection if version == (HEAD,) and tables == TABLES[HEAD] else None
+        yield connection if version == (HEAD,) and tables == tables_of(HEAD, sqlite=True) else None
 
 
 def room(location: str, incident_id: int) -> RoomPreview | None:
@@ -174,6 +175,12 @@ def _incident(connection: sqlite3.Connection, incident_id: int) -> Incident | No
         "AND released_at IS NULL ORDER BY id DESC LIMIT 1",
         (incident_id, Role.COMMANDER.value),
     ).fetchone()
+    named: dict[str, list[str]] = {LabelKind.SERVICE.value: [], LabelKind.TAG.value: []}
+    for kind, name in connection.execute(
+        "SELECT kind, name FROM incident_label WHERE incident_id = ? ORDER BY position",
+        (incident_id,),
+    ):
+        named.setdefault(kind, []).append(name)
     return Incident(
         id=incident_id,
         title=title,
@@ -182,6 +189,8 @@ def _incident(connection: sqlite3.Connection, incident_id: int) -> Incident | No
         milestones=milestones,
         commander=commander[0] if commander else None,
         version=version,
+        services=tuple(named[LabelKind.SERVICE.value]),
+        tags=tuple(named[LabelKind.TAG.value]),
     )
 
 

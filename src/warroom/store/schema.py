@@ -3,7 +3,7 @@
 
 # Every alembic revision this warroom knows, oldest first. A test checks it against the
 # migration scripts, so the common path (schema already at HEAD) never imports alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD = REVISIONS[-1]
 
 # The tables each revision leaves, alembic's own included (a test checks them against the
@@ -19,7 +19,26 @@ TABLES: dict[str, frozenset[str]] = {
     "0003": _FIRST | {"action_item", "change", "postmortem", "presence"},
     "0004": _FIRST | {"action_item", "change", "postmortem", "presence"},
     "0005": _FIRST | {"action_item", "change", "postmortem", "presence", "alert"},
+    "0006": _FIRST
+    | {"action_item", "change", "postmortem", "presence", "alert"}
+    | {"incident_label", "search_entry"},
 }
+# SQLite's full-text index is a virtual table, which keeps its index in tables of its own
+# (FTS5's shadow tables); PostgreSQL's is a column and an index of `search_entry`.
+FULL_TEXT_REVISION = "0006"
+SQLITE_FULL_TEXT = frozenset(
+    {"search_index"} | {f"search_index_{shadow}" for shadow in ("config", "data", "docsize", "idx")}
+)
+
+
+def tables_of(revision: str, *, sqlite: bool) -> frozenset[str]:
+    """The tables a database of this revision holds, on SQLite or on PostgreSQL."""
+    made = TABLES[revision]
+    if sqlite and REVISIONS.index(revision) >= REVISIONS.index(FULL_TEXT_REVISION):
+        return made | SQLITE_FULL_TEXT
+    return made
+
+
 # What any warroom's schema, older or newer than this one, has: a revision we do not know on a
 # database without these is not a newer warroom's.
 CORE_TABLES = frozenset({"incident", "event"})

@@ -31,7 +31,15 @@ from warroom.domain.model import EventKind, Incident, Role, incident_key
 from warroom.domain.severity import SEVERITIES
 from warroom.store import converters
 from warroom.store.failures import database_failures
-from warroom.store.tables import ChangeRow, EventRow, IncidentRow, MilestoneRow, RoleRow
+from warroom.store.search_index import index_changes
+from warroom.store.tables import (
+    ChangeRow,
+    EventRow,
+    IncidentLabelRow,
+    IncidentRow,
+    MilestoneRow,
+    RoleRow,
+)
 from warroom.store.target import Target
 
 Result = TypeVar("Result")
@@ -153,6 +161,7 @@ class Transactions:
         noted: list[tuple[int | None, str, int | None]] = session.info.pop("warroom_changes", [])
         if not noted:
             return
+        index_changes(session, noted)
         if self._postgres:
             session.execute(
                 sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOCK_KEY}
@@ -196,7 +205,10 @@ class Transactions:
             .where(col(RoleRow.released_at).is_(None))
             .order_by(col(RoleRow.id).desc())
         ).first()
-        return converters.incident(row, milestones, commander)
+        labels = session.exec(
+            select(IncidentLabelRow).where(IncidentLabelRow.incident_id == incident_id)
+        ).all()
+        return converters.incident(row, milestones, commander, labels)
 
     def _add_event(
         self,

@@ -13,13 +13,28 @@ from warroom.store.changes import Changes
 from warroom.store.engine import open_engine
 from warroom.store.imports import Imports
 from warroom.store.incidents import Incidents
+from warroom.store.labels import Labels
 from warroom.store.people import People
 from warroom.store.postmortems import PostMortems
+from warroom.store.reports import Reports
+from warroom.store.search import Search
 from warroom.store.target import resolve_target
 from warroom.store.timeline import Timeline
 
 
-class Store(Alerts, Incidents, Timeline, People, ActionItems, PostMortems, Imports, Changes):
+class Store(
+    Alerts,
+    Incidents,
+    Labels,
+    Timeline,
+    People,
+    ActionItems,
+    PostMortems,
+    Reports,
+    Imports,
+    Search,
+    Changes,
+):
     @classmethod
     def open(cls, location: str, clock: Clock, *, create: bool = True) -> Store:
         """Open (and, with `create`, make) the database at a path or PostgreSQL URL."""

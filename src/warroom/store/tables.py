@@ -187,3 +187,36 @@ class AlertRow(SQLModel, table=True):
     received_at: datetime
     incident_id: int | None = Field(default=None, foreign_key="incident.id")
     event_id: int | None = Field(default=None, foreign_key="event.id")
+
+
+class IncidentLabelRow(SQLModel, table=True):
+    """A service or tag on an incident (`kind`), in the order given (`position`)."""
+
+    __tablename__: ClassVar[str] = "incident_label"
+    __table_args__ = (Index("ix_incident_label_kind_name", "kind", "name", "incident_id"),)
+
+    incident_id: int = Field(foreign_key="incident.id", primary_key=True)
+    kind: str = Field(primary_key=True)
+    name: str = Field(primary_key=True)
+    position: int = 0
+
+
+class SearchEntryRow(SQLModel, table=True):
+    """One searchable text: an incident's title (`kind` incident), an event's text, an action
+    item's description, or a field of a post-mortem. `ref_id` is the event's or action item's
+    id, else the incident's. The full-text index over `body` is each database's own (SQLite:
+    the FTS5 table `search_index`, kept by triggers; PostgreSQL: the generated tsvector column
+    `document` with a GIN index), made by the migration, not by these classes."""
+
+    __tablename__: ClassVar[str] = "search_entry"
+    __table_args__ = (
+        Index("ix_search_entry_ref", "kind", "ref_id", "field"),
+        Index("ix_search_entry_incident", "incident_id", "kind", "ref_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id")
+    kind: str
+    ref_id: int
+    field: str
+    body: str

@@ -164,3 +164,13 @@ class Board(Horizontal):
 
     def column_of(self, status: ActionStatus) -> BoardColumn:
         return self.query_one(f"#column-{status.value}", BoardColumn)
+
+    def select(self, item_id: int) -> bool:
+        """Focus the column holding the item, on it; False when the board does not hold it."""
+        for column in self.query(BoardColumn):
+            ids = [item.id for item in column.items]
+            if item_id in ids:
+                column.highlighted = ids.index(item_id)
+                self.screen.set_focus(column)
+                return True
+        return False

@@ -158,6 +158,14 @@ def _room_text(view: RoomView) -> list[str]:
         f"respond within {SEVERITIES[response.level].response_target}: {verdict}",
         crew,
     ]
+    if incident.services or incident.tags:
+        lines.append(
+            " · ".join(
+                f"{name} {', '.join(one_line(label) for label in named)}"
+                for name, named in (("services", incident.services), ("tags", incident.tags))
+                if named
+            )
+        )
     if incident.is_active:
         left = due - now
         state_of_update = (
