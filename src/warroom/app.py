@@ -136,10 +136,12 @@ class WarroomApp(App[int]):
         else:
             self.switch_screen(HomeScreen())
 
-    def open_incident(self, incident_id: int, preview: RoomPreview | None = None) -> None:
+    def open_incident(
+        self, incident_id: int, preview: RoomPreview | None = None, event_id: int | None = None
+    ) -> None:
         from warroom.screens.war_room import WarRoomScreen
 
-        self.push_screen(WarRoomScreen(incident_id, preview))
+        self.push_screen(WarRoomScreen(incident_id, preview, event_id=event_id))
 
     def open_postmortem(self, incident_id: int) -> None:
         from warroom.screens.postmortem import PostMortemScreen
@@ -149,7 +151,7 @@ class WarroomApp(App[int]):
     # Where the screens ask to go (screens/base.py): they never call the app.
 
     def on_open_incident(self, message: OpenIncident) -> None:
-        self.open_incident(message.incident_id, message.preview)
+        self.open_incident(message.incident_id, message.preview, message.event_id)
 
     def on_open_postmortem(self, message: OpenPostmortem) -> None:
         self.open_postmortem(message.incident_id)

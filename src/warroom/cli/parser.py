@@ -14,6 +14,7 @@ from warroom.cli.commands import (
     actions,
     inbox,
     incidents,
+    labels,
     postmortems,
     search,
     serve,
@@ -281,6 +282,18 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument(
         "--follow", action="store_true", help="then print new events as they are saved"
     )
+
+    labelled = command(
+        "labels",
+        "an incident's services and tags: shown, or set with --services / --tags",
+        labels.cmd_labels,
+        epilog='Each LIST is comma-separated ("payments, ledger"); an empty one clears them. '
+        "An alert whose service label names a service goes to the one active incident listing it.",
+    )
+    incident_id(labelled)
+    labelled.add_argument("--services", metavar="LIST", help="replace the services")
+    labelled.add_argument("--tags", metavar="LIST", help="replace the tags")
+    labelled.add_argument("--json", action="store_true", help="one JSON object")
 
     found = command(
         "search",

@@ -55,10 +55,12 @@ class Host(Protocol):
 
 @dataclass
 class OpenIncident(Message):
-    """Open an incident's war room (`preview`: a quick read to draw it from at once)."""
+    """Open an incident's war room (`preview`: a quick read to draw it from at once;
+    `event_id`: with the timeline's cursor on that event)."""
 
     incident_id: int
     preview: RoomPreview | None = None
+    event_id: int | None = None
 
 
 @dataclass
