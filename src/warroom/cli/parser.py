@@ -299,7 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
         "search",
         "find incidents by their titles, timelines, action items and post-mortems, best first",
         search.cmd_search,
-        epilog="Every word must appear (as a word or the start of one); words in double quotes "
+        epilog="Every word must appear (as a word or, from three letters on, the start of one); "
+        "words in double quotes "
         "or joined by punctuation in that order. Withdrawn incidents are found, and marked.",
     )
     found.add_argument("query", metavar="QUERY", help='words to find, e.g. "pool exhausted"')
