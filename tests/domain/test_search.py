@@ -53,3 +53,8 @@ def test_a_long_text_is_cut_around_its_first_match_at_words() -> None:
 def test_prefixes_are_marked_as_the_databases_match_them() -> None:
     shown = snippet("migration migrated remigrate", parse_query("migra"))
     assert [shown.text[a:b] for a, b in shown.marks] == ["migration", "migrated"]
+
+
+def test_a_word_of_one_or_two_letters_is_matched_whole() -> None:
+    shown = snippet("db dba dbs are down", parse_query("db"))
+    assert [shown.text[a:b] for a, b in shown.marks] == ["db"]

@@ -176,3 +176,12 @@ def test_an_empty_query_finds_nothing_and_bad_limits_are_refused(store: Store) -
         store.search("checkout", limit=0)
     with pytest.raises(BadInput, match="too long"):
         store.search("x" * 501)
+
+
+def test_short_words_match_whole_longer_ones_also_as_a_start(store: Store) -> None:
+    incident = _declare(store, "Checkout down")
+    whole = store.log_event(incident, "db is slow", actor="bob")
+    store.log_event(incident, "dbs are fine", actor="bob")
+    longer = store.log_event(incident, "migration deployed", actor="bob")
+    assert [hit.ref_id for hit in store.search("db", kinds=[SearchKind.EVENT])] == [whole.id]
+    assert [hit.ref_id for hit in store.search("migr", kinds=[SearchKind.EVENT])] == [longer.id]

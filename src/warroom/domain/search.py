@@ -1,8 +1,8 @@
 """Full-text search across incidents, as plain values: what a query means (its words), what a
 hit is, and the snippet shown for it. The store runs the query on the database's own index.
 
-A query is words: each one must appear (as a word or the start of one: `migra` finds
-"migration"), in any order. Text between double quotes, or words joined by punctuation
+A query is words: each one must appear (as a word or, from three letters on, the start of one:
+`migra` finds "migration"), in any order. Text between double quotes, or words joined by punctuation
 (`p99>10s`, `checkout-api`), must appear in that order. Everything else a person types is
 data: no character of the query is an operator of either database's query language.
 """
@@ -18,6 +18,9 @@ from warroom.domain.errors import BadInput
 from warroom.domain.model import EventKind, incident_key
 
 MAX_QUERY = 500  # characters
+# A shorter word is matched whole: one or two letters start too many words (on a million
+# events, "w1" matched 870,000 rows and took two seconds to rank).
+MIN_PREFIX = 3
 MAX_LIMIT = 1000
 
 
@@ -72,6 +75,15 @@ class Query:
     @property
     def empty(self) -> bool:
         return not self.phrases
+
+
+def is_prefix(phrase: tuple[str, ...]) -> bool:
+    """Whether a phrase's last word also finds the words it starts."""
+    return len(phrase[-1]) >= MIN_PREFIX
+
+
+def _matches(word: str, asked: str) -> bool:
+    return word == asked or (len(asked) >= MIN_PREFIX and word.startswith(asked))
 
 
 def parse_query(text: str) -> Query:
@@ -158,7 +170,7 @@ def snippet(text: str, query: Query, width: int = 72) -> Snippet:
     marks = [
         (match.start(), match.end())
         for match in _WORD.finditer(flat)
-        if any(match.group().lower().startswith(word) for word in words)
+        if any(_matches(match.group().lower(), word) for word in words)
     ]
     first = marks[0][0] if marks else 0
     if len(flat) <= width:

@@ -23,6 +23,7 @@ from warroom.domain.search import (
     SearchHit,
     SearchKind,
     check_limit,
+    is_prefix,
     parse_query,
 )
 from warroom.store.session import Transactions
@@ -38,14 +39,19 @@ _EVENT = cast(Table, getattr(EventRow, "__table__"))  # noqa: B009
 
 
 def fts5_match(query: Query) -> str:
-    """`"db cpu"* "checkout"*`: each phrase quoted, its last word a prefix; all must match."""
-    return " ".join('"' + " ".join(phrase) + '"*' for phrase in query.phrases)
+    """`"db cpu" "checkout"*`: each phrase quoted, its last word a prefix from three letters
+    on; all must match."""
+    return " ".join(
+        '"' + " ".join(phrase) + '"' + ("*" if is_prefix(phrase) else "")
+        for phrase in query.phrases
+    )
 
 
 def tsquery(query: Query) -> str:
-    """`db <-> cpu:* & checkout:*`, the same query for PostgreSQL's to_tsquery."""
+    """`(db <-> cpu) & (checkout:*)`, the same query for PostgreSQL's to_tsquery."""
     return " & ".join(
-        "(" + " <-> ".join((*phrase[:-1], phrase[-1] + ":*")) + ")" for phrase in query.phrases
+        "(" + " <-> ".join((*phrase[:-1], phrase[-1] + (":*" if is_prefix(phrase) else ""))) + ")"
+        for phrase in query.phrases
     )
 
 
