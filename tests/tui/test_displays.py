@@ -3,18 +3,26 @@ events can be read whole, cards and help fit their columns."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from rich.console import Console
+from textual.widgets import Static
 
-from tests.tui.conftest import AppFactory, loaded
+from tests.tui.conftest import AppFactory, loaded, until
 from warroom.config import Config
 from warroom.domain.clock import FrozenClock
-from warroom.domain.model import Role
+from warroom.domain.model import EventKind, Role
+from warroom.screens.dialogs.edit_event import EditEventDialog
+from warroom.screens.dialogs.event_view import EventView
+from warroom.screens.dialogs.help import LOG_SYNTAX, HelpScreen, Notes
+from warroom.screens.home import HomeScreen
 from warroom.store import Store
 from warroom.widgets.countdown import Countdown
 from warroom.widgets.severity_banner import SeverityBanner
+from warroom.widgets.timeline import Timeline
 
 LONG_TITLE = "Checkout service outage: payments failing for all EU customers after the migration"
 
@@ -84,3 +92,146 @@ async def test_the_countdown_names_its_zone(
         assert "(due 07:53 PDT · every 30m · exec team)" in str(
             screen.query_one(Countdown).render()
         )
+
+
+# ---- reading an event whole ------------------------------------------------------------------
+
+LONG_ALERT = (
+    "PagerDuty alert: Checkout API p99 latency > 10s, error rate 35% in eu-west-1 and "
+    "eu-central-1; the payment provider's callbacks are timing out and retries pile up in "
+    "the queue, now 40k deep and growing [bold]not markup[/bold]"
+)
+
+
+@pytest.fixture
+def long_event(store: Store, clock: FrozenClock) -> tuple[int, int]:
+    """An incident with one long alert, edited once, logged late and by a long name."""
+    incident = store.create_incident("Checkout down", 1, commander="Bob Chen", actor="Bob Chen")
+    clock.advance(timedelta(minutes=5))
+    event = store.log_event(
+        incident.id,
+        LONG_ALERT.replace("40k", "30k"),
+        actor="Monitoring (Alertmanager eu-west-1)",
+        kind=EventKind.ALERT,
+        occurred_at=clock.now() - timedelta(minutes=3),
+    )
+    clock.advance(timedelta(minutes=2))
+    store.edit_event(event.id, actor="Alice Kim", text=LONG_ALERT)
+    store.log_event(incident.id, "Rolled back", actor="Dave", kind=EventKind.ACTION)
+    return incident.id, event.id
+
+
+def text_of(widget: Static) -> str:
+    """What a Static shows, as plain text (wide, so that nothing wraps)."""
+    console = Console(width=300, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.content)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
+
+
+@pytest.mark.parametrize("key", ["enter", "v"])
+async def test_enter_on_a_row_shows_the_whole_event_and_its_history(
+    make_app: AppFactory, config: Config, long_event: tuple[int, int], key: str
+) -> None:
+    incident_id, _ = long_event
+    app = make_app(incident_id, config=replace(config, timezone_name="America/Los_Angeles"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        assert "…" in timeline.row_cells(1)[3].plain  # the row cuts it
+        await pilot.press("up", key)
+        await until(pilot, lambda: isinstance(app.screen, EventView), "the event's view")
+        view = app.screen
+        assert text_of(view.query_one("#event-view-text", Static)) == LONG_ALERT  # whole, literal
+        facts = text_of(view.query_one("#event-view-facts", Static))
+        assert "Monitoring (Alertmanager eu-west-1)" in facts
+        assert "alert" in facts
+        # T0 + 2m: 14:25 UTC, 07:25 PDT; logged at 14:28, edited at 14:30
+        assert "2024-03-15 07:25:00 PDT · 14:25:00 UTC" in facts
+        assert "logged  2024-03-15 07:28:00 PDT" in facts
+        history = text_of(view.query_one("#event-view-history", Static))
+        assert "edited by Alice Kim" in history
+        assert "now 30k deep" in history
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the war room again")
+
+
+async def test_e_in_the_view_edits_the_event(
+    make_app: AppFactory, long_event: tuple[int, int]
+) -> None:
+    incident_id, event_id = long_event
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("up", "enter")
+        await until(pilot, lambda: isinstance(app.screen, EventView), "the event's view")
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, EditEventDialog), "the edit dialog")
+        dialog = app.screen
+        assert isinstance(dialog, EditEventDialog)
+        assert dialog.event.id == event_id
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the war room again")
+
+
+@pytest.mark.parametrize("width", [80, 160])
+async def test_who_takes_the_width_it_needs_on_a_wide_terminal(
+    make_app: AppFactory, long_event: tuple[int, int], width: int
+) -> None:
+    incident_id, _ = long_event
+    async with make_app(incident_id).run_test(size=(width, 24)) as pilot:
+        screen = await loaded(pilot)
+        actor = screen.query_one(Timeline).row_cells(1)[2].plain
+        if width == 160:
+            assert actor == "Monitoring (Alertmanager eu-west-1)"[:31] + "…"  # at most 32
+        else:
+            assert actor == "Monitoring (A…"  # 14 columns: the text keeps its room
+
+
+# ---- key help --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [40, 70])
+def test_help_notes_wrap_within_their_second_column(width: int) -> None:
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(Notes(LOG_SYNTAX))
+    lines = console.export_text().splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    if width < 64:  # no room for a second column: a small hanging indent
+        assert all(line.startswith(("    ", "  ", "Log", "Timeline", "Board")) for line in lines)
+        return
+    backdate = lines.index(next(line for line in lines if "14:15 migration" in line))
+    column = lines[backdate].index("backdated")
+    assert lines[backdate + 1][:column].strip() == ""  # wrapped under its own column
+    assert lines[backdate + 1][column] != " "
+    timeline = next(i for i, line in enumerate(lines) if line.startswith("Timeline:"))
+    assert lines[timeline + 1].startswith(" " * 12)
+    assert lines[timeline + 1][12] != " "
+
+
+async def test_the_home_screens_help_is_about_the_home_screen(
+    make_app: AppFactory, store: Store
+) -> None:
+    store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        notes = text_of(app.screen.query_one("#log-syntax", Static))
+        keys = text_of(app.screen.query_one("#help-keys", Static))
+        assert "Declare a new incident" in keys
+        assert "Enter opens its war room" in notes
+        assert "Log line" not in notes
+        assert "Timeline" not in notes
+
+
+async def test_the_keys_of_one_action_share_a_row_of_help(
+    make_app: AppFactory, long_event: tuple[int, int]
+) -> None:
+    app = make_app(long_event[0])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        keys = text_of(app.screen.query_one("#help-keys", Static)).splitlines()
+        assert [line.split()[:2] for line in keys if "whole" in line] == [["⏎", "v"]]
