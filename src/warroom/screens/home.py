@@ -49,6 +49,8 @@ class HomeScreen(WarroomScreen[None]):
         Binding("n", "new", "New incident", id="new", tooltip="Declare a new incident"),
         Binding("enter", "open", "Open", show=True),
     ]
+    # The key help's notes for this screen (not the war room's log-line syntax).
+    HELP_NOTES = "Incidents:  ↑/↓ choose · Enter opens its war room · n declares a new one\n"
 
     def __init__(self, incidents: list[Incident] | None = None) -> None:
         super().__init__()
