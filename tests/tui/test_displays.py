@@ -9,16 +9,19 @@ from datetime import timedelta
 
 import pytest
 from rich.console import Console
-from textual.widgets import Static
+from textual.widgets import Label, Static, TextArea
 
 from tests.tui.conftest import AppFactory, loaded, until
 from warroom.config import Config
 from warroom.domain.clock import FrozenClock
-from warroom.domain.model import EventKind, Role
+from warroom.domain.model import ActionType, EventKind, Role
+from warroom.screens.dialogs.composer import UpdateComposer
 from warroom.screens.dialogs.edit_event import EditEventDialog
 from warroom.screens.dialogs.event_view import EventView
 from warroom.screens.dialogs.help import LOG_SYNTAX, HelpScreen, Notes
 from warroom.screens.home import HomeScreen
+from warroom.services.room import read_state
+from warroom.services.updates import draft_update
 from warroom.store import Store
 from warroom.widgets.countdown import Countdown
 from warroom.widgets.severity_banner import SeverityBanner
@@ -235,3 +238,30 @@ async def test_the_keys_of_one_action_share_a_row_of_help(
         await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
         keys = text_of(app.screen.query_one("#help-keys", Static)).splitlines()
         assert [line.split()[:2] for line in keys if "whole" in line] == [["⏎", "v"]]
+
+
+# ---- the stakeholder update ------------------------------------------------------------------
+
+
+async def test_the_composer_drafts_what_warroom_update_draft_prints(
+    make_app: AppFactory, store: Store, clock: FrozenClock, config: Config
+) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    clock.advance(timedelta(minutes=3))
+    store.log_event(incident.id, "db cpu 95%", actor="Alice", kind=EventKind.ALERT)
+    store.add_action_item(incident.id, "Raise the pool", actor="Bob", type=ActionType.MITIGATE)
+    store.log_event(incident.id, "Roll back", actor="Bob", kind=EventKind.DECISION)
+    state = read_state(store, incident.id)
+    printed = draft_update(store, state, config.schedule, config.tz)  # `update --draft`'s
+    app = make_app(incident.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, UpdateComposer), "the composer")
+        composer = app.screen
+        assert composer.query_one(TextArea).text == printed
+        assert str(composer.query_one(".dialog-title", Label).render()) == (
+            "Update to the exec team"
+        )
+        assert "Mitigation planned: Raise the pool" in printed
+        await pilot.press("escape")

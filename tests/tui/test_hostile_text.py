@@ -362,7 +362,7 @@ async def test_every_post_mortem_field(
 async def test_role_names_and_the_update_composer(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
-    store.log_event(incident_id, hostile("event"), actor=hostile("actor"))
+    store.log_event(incident_id, hostile("event"), actor=hostile("actor"), kind=EventKind.DECISION)
     app = make_app(incident_id)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
