@@ -8,13 +8,16 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
-from textual.widgets import Label, Static, TextArea
+from textual.command import CommandPalette
+from textual.widgets import Label, OptionList, Static, TextArea
 
 from tests.tui.conftest import AppFactory, loaded, until
 from warroom.config import Config
 from warroom.domain.clock import FrozenClock
 from warroom.domain.model import ActionType, EventKind, Role
+from warroom.domain.text import cell_line, one_line
 from warroom.screens.dialogs.composer import UpdateComposer
 from warroom.screens.dialogs.edit_event import EditEventDialog
 from warroom.screens.dialogs.event_view import EventView
@@ -23,6 +26,7 @@ from warroom.screens.home import HomeScreen
 from warroom.services.room import read_state
 from warroom.services.updates import draft_update
 from warroom.store import Store
+from warroom.widgets.board import BoardColumn
 from warroom.widgets.countdown import Countdown
 from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.timeline import Timeline
@@ -265,3 +269,68 @@ async def test_the_composer_drafts_what_warroom_update_draft_prints(
         )
         assert "Mitigation planned: Raise the pool" in printed
         await pilot.press("escape")
+
+
+# ---- smaller things --------------------------------------------------------------------------
+
+
+async def test_the_palette_finds_step(make_app: AppFactory, long_event: tuple[int, int]) -> None:
+    app = make_app(long_event[0])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press(*"step")
+        options = app.screen.query_one(OptionList)
+
+        def found() -> bool:
+            return options.option_count > 0 and options.get_option_at_index(0) is not None
+
+        await until(pilot, found, "matches")
+        best = str(options.get_option_at_index(0).prompt)
+        assert "Advance the lifecycle" in best
+
+
+async def test_a_card_keeps_its_owner_on_a_line_of_its_own(
+    make_app: AppFactory, store: Store
+) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    store.add_action_item(
+        incident.id,
+        "Add index verification to migration CI checks",
+        actor="Bob",
+        type=ActionType.PREVENT,
+        owner="Dave Grohl",
+        ticket="PLAT-1",
+    )
+    async with make_app(incident.id).run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        column = screen.query_one("#column-open", BoardColumn)
+        lines = [s.text.strip(" │") for s in column.render_lines(column.region.reset_offset)]
+        owner = next(line for line in lines if "Dave Grohl" in line)
+        assert owner.startswith("Dave Grohl · PLAT-1")
+        assert "checks" not in owner
+
+
+EMOJI = "deploy ⚠️ paused ❤️ thanks"
+
+
+def test_emoji_with_a_presentation_selector_take_one_cell_in_the_war_room() -> None:
+    drawn = cell_line(EMOJI)
+    assert drawn == "deploy ⚠ paused ❤ thanks"
+    assert cell_len(drawn) == len(drawn)  # each one cell, as tmux and most terminals draw it
+    assert one_line(EMOJI) == EMOJI  # the command line prints the text as it is
+
+
+async def test_a_row_with_emoji_is_as_wide_as_the_others(
+    make_app: AppFactory, store: Store
+) -> None:
+    incident = store.create_incident("Checkout ⚠️ down", 1, commander="Bob", actor="Bob")
+    store.log_event(incident.id, EMOJI, actor="Alice ❤️", kind=EventKind.NOTE)
+    async with make_app(incident.id).run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        timeline = screen.query_one(Timeline)
+        cells = timeline.row_cells(1)
+        assert all("\ufe0f" not in cell.plain for cell in cells)
+        assert "⚠" in banner_lines(screen)[0]
+        assert "\ufe0f" not in banner_lines(screen)[0]

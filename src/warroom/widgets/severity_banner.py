@@ -13,7 +13,7 @@ from warroom.domain.cadence import ResponseStatus
 from warroom.domain.lifecycle import PHASES, Phase
 from warroom.domain.model import Incident, Presence, Role, RoleAssignment
 from warroom.domain.severity import SEVERITIES
-from warroom.domain.text import one_line
+from warroom.domain.text import cell_line
 from warroom.domain.timefmt import duration
 
 _SHORT_PHASE = {
@@ -65,7 +65,7 @@ class SeverityBanner(Widget):
             style="bold",
         )
         # The title gives way first: the severity and the elapsed time always show.
-        title = Text(one_line(incident.title), style="bold")
+        title = Text(cell_line(incident.title), style="bold")
         title.truncate(max(1, width - head.cell_len - tail.cell_len - 2), overflow="ellipsis")
         head.append_text(title)
         facts = self._response(incident.severity)
@@ -110,10 +110,10 @@ class SeverityBanner(Widget):
         the right with how long they have been; else after the roles, and what does not fit is
         cut with an ellipsis."""
         holders = {
-            role: [one_line(r.person) for r in self.roles if r.role is role] for role in Role
+            role: [cell_line(r.person) for r in self.roles if r.role is role] for role in Role
         }
         if not holders[Role.COMMANDER] and incident.commander:
-            holders[Role.COMMANDER] = [one_line(incident.commander)]
+            holders[Role.COMMANDER] = [cell_line(incident.commander)]
         here = self.here
         roles = _roles(holders)
         if not here:
@@ -122,13 +122,13 @@ class SeverityBanner(Widget):
         for index, person in enumerate(here):
             if index:
                 wide.append(" · ")
-            wide.append(one_line(person.person), style="bold")
+            wide.append(cell_line(person.person), style="bold")
             wide.append(f" ({duration(now - person.since)})")
         wide.append(" ")
         if roles.cell_len + 2 + wide.cell_len <= width:
             return _spread(roles, wide, width)
         compact = Text(f" · {len(here)} here: ")
-        compact.append(", ".join(one_line(person.person) for person in here), style="bold")
+        compact.append(", ".join(cell_line(person.person) for person in here), style="bold")
         roles.append_text(compact)  # what does not fit is cut with an ellipsis, never dropped
         return roles
 

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from warroom.domain.model import Event, EventKind
-from warroom.domain.text import one_line
+from warroom.domain.text import cell_line
 from warroom.domain.timefmt import clock_time, day_time
 
 KIND_WIDTH = 8
@@ -55,7 +55,7 @@ def actor_width(room: int, dated: bool, widest: int) -> int:
 
 
 def actor_cells(event: Event) -> int:
-    return cell_len(one_line(event.actor))
+    return cell_len(cell_line(event.actor))
 
 
 def text_width(room: int, dated: bool, actor: int = ACTOR_WIDTH) -> int:
@@ -74,11 +74,11 @@ def cells(
         text.append("★ ", style="bold yellow")
     if event.hidden:
         text.append("⊘ ", style="dim")
-    text.append(one_line(event.text))
+    text.append(cell_line(event.text))
     if event.edited_at is not None:
         text.append(" (edited)", style="dim italic")
     text.truncate(text_width, overflow="ellipsis")
-    actor = Text(one_line(event.actor), style="italic")
+    actor = Text(cell_line(event.actor), style="italic")
     actor.truncate(actor_width, overflow="ellipsis")
     return (
         Text(when, style="dim"),

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from warroom.domain.model import Event, EventRevision
-from warroom.domain.text import one_line, printable
+from warroom.domain.text import cell_line, printable, terminal_width_safe
 
 # A row logged this long after the moment it gives was backdated: say when it was logged.
 BACKDATED = timedelta(minutes=1)
@@ -33,12 +33,17 @@ def when(moment: datetime, tz: tzinfo) -> str:
     return f"{shown} · {utc:%H:%M:%S} UTC{day}"
 
 
+def shown(text: str) -> str:
+    """An event's text, whole, as the terminal can draw it (controls escaped)."""
+    return terminal_width_safe(printable(text, keep_newlines=True))
+
+
 def facts(event: Event, tz: tzinfo) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     table.add_row("when", Text(when(event.occurred_at, tz)))
-    table.add_row("who", Text(one_line(event.actor)))
+    table.add_row("who", Text(cell_line(event.actor)))
     table.add_row("kind", Text(event.kind.value))
     if event.recorded_at - event.occurred_at >= BACKDATED:
         table.add_row("logged", Text(when(event.recorded_at, tz)))
@@ -61,15 +66,15 @@ def history(revisions: Sequence[EventRevision], tz: tzinfo) -> Text:
         if index:
             text.append("\n\n")
         text.append(
-            f"Until {when(revision.replaced_at, tz)}, edited by {one_line(revision.replaced_by)}",
+            f"Until {when(revision.replaced_at, tz)}, edited by {cell_line(revision.replaced_by)}",
             style="bold",
         )
         text.append(
             f"\n{revision.kind.value} · {when(revision.occurred_at, tz)} · "
-            f"{one_line(revision.actor)}\n",
+            f"{cell_line(revision.actor)}\n",
             style="dim",
         )
-        text.append(printable(revision.text, keep_newlines=True))
+        text.append(shown(revision.text))
     return text
 
 
@@ -118,7 +123,7 @@ class EventView(ModalScreen[str | None]):
             with VerticalScroll(id="event-view-body"):
                 yield Static(facts(event, self._tz), id="event-view-facts")
                 yield Static(
-                    Text(printable(event.text, keep_newlines=True)),
+                    Text(shown(event.text)),
                     id="event-view-text",
                     classes="event-view-part",
                 )
