@@ -22,6 +22,7 @@ from warroom.screens.dialogs.composer import UpdateComposer
 from warroom.screens.dialogs.edit_event import EditEventDialog
 from warroom.screens.dialogs.event_view import EventView
 from warroom.screens.dialogs.help import LOG_SYNTAX, HelpScreen, Notes
+from warroom.screens.dialogs.roles import RolesDialog
 from warroom.screens.home import HomeScreen
 from warroom.services.room import read_state
 from warroom.services.updates import draft_update
@@ -334,3 +335,29 @@ async def test_a_row_with_emoji_is_as_wide_as_the_others(
         assert all("\ufe0f" not in cell.plain for cell in cells)
         assert "⚠" in banner_lines(screen)[0]
         assert "\ufe0f" not in banner_lines(screen)[0]
+
+
+async def test_the_roles_list_wraps_under_the_names_and_its_hint_goes(
+    make_app: AppFactory, store: Store
+) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    for name in ["Dave Grohl", "Erin Brockovich", "Frank Underwood", "Grace Hopper", "Ivan"]:
+        store.assign_role(incident.id, Role.EXPERT, name, actor="Bob")
+    app = make_app(incident.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RolesDialog), "the roles dialog")
+        dialog = app.screen
+        holders = dialog.query_one("#role-holders", Static)
+        lines = [s.text.rstrip() for s in holders.render_lines(holders.region.reset_offset)]
+        experts = next(i for i, line in enumerate(lines) if line.startswith("Subject-matter"))
+        column = lines[experts].index("Dave")
+        assert lines[experts + 1][:column].strip() == ""  # under the names
+        assert lines[experts + 1][column] != " "
+        await pilot.press("enter")  # no name yet
+        error = dialog.query_one("#roles-error", Label)
+        assert "type the person's name" in str(error.render())
+        await pilot.press(*"Al")
+        assert str(error.render()) == ""
+        await pilot.press("escape")
