@@ -14,7 +14,7 @@ EQUIVALENTS = {
     "Change severity": ["severity", "INC-1", "SEV-2"],
     "Post a stakeholder update": ["update", "INC-1", "Rolled back"],
     "Add an action item": ["action", "add", "INC-1", "Add an index check"],
-    "Advance the lifecycle": ["step", "INC-1"],
+    "Advance the lifecycle one step": ["step", "INC-1"],
     "Resolve the incident": ["resolve", "INC-1"],
     "Assign roles": ["role", "INC-1", "scribe", "Alice"],
     "Open the post-mortem": ["postmortem", "INC-1"],

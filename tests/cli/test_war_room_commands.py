@@ -212,14 +212,16 @@ def test_update_posts_text_stdin_or_the_draft(
     run: Run, database: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run.ok("log", "INC-1", "db cpu 95%")
+    run.ok("log", "INC-1", "--kind", "action", "rolled back the migration")
     draft = run.ok("update", "INC-1", "--draft")
     assert draft.startswith("[SEV-1] INC-1 Checkout down\n")
-    assert "db cpu 95%" in draft
+    assert "rolled back the migration" in draft
+    assert "1 note logged" in draft  # counted, not listed: the responders' own
     assert not any(kind is EventKind.UPDATE for kind, _ in events(database, clock))
-    assert run.ok("update", "INC-1", "Rolled back; monitoring.") == "EV-3\n"
+    assert run.ok("update", "INC-1", "Rolled back; monitoring.") == "EV-4\n"
     monkeypatch.setattr("sys.stdin", io.StringIO("Line one\nline two\n"))
-    assert run.ok("update", "INC-1", "-") == "EV-4\n"
-    assert run.ok("update", "INC-1") == "EV-5\n"  # the draft, as the composer has it
+    assert run.ok("update", "INC-1", "-") == "EV-5\n"
+    assert run.ok("update", "INC-1") == "EV-6\n"  # the draft, as the composer has it
     updates = [text for kind, text in events(database, clock) if kind is EventKind.UPDATE]
     assert updates[:2] == ["Rolled back; monitoring.", "Line one\nline two"]
     assert updates[2].startswith("[SEV-1] INC-1 Checkout down\n")

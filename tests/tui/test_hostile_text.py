@@ -40,7 +40,7 @@ from warroom.domain.model import (
     Role,
     Why,
 )
-from warroom.domain.text import is_control, one_line
+from warroom.domain.text import cell_line, is_control, one_line
 from warroom.screens.dialogs.action_form import ActionItemForm
 from warroom.screens.dialogs.composer import UpdateComposer
 from warroom.screens.dialogs.new_incident import NewIncidentDialog
@@ -170,7 +170,7 @@ async def tour(db: Path, env: dict[str, str], shots: Shots) -> Screen:
         # joiner, 💻 (Textual's fields dropped the joiner as unprintable).
         terminal.type("l" + TYPED + "\r")
         await terminal.wait_for(
-            lambda: shown_in_timeline(screen, "tester", TYPED), "the typed event", 20
+            lambda: shown_in_timeline(screen, "tester", cell_line(TYPED)), "the typed event", 20
         )
         await close("esc Leave")  # out of the log line, which keeps the keys after Enter
         await view("home", "\x1b", r"(?s)warroom · incidents.*INC-1")
@@ -267,7 +267,7 @@ async def test_pasted_into_the_log_input_saved_exactly_shown_escaped(
         cell = timeline.row_cells(timeline.row_count - 1)[3]
         assert isinstance(cell, Text)
         assert cell.spans == []  # no style came from the text
-        assert one_line(EVERYTHING).startswith(cell.plain.rstrip("…").rstrip())
+        assert cell_line(EVERYTHING).startswith(cell.plain.rstrip("…").rstrip())
         assert no_controls(cell.plain) == []
 
 
@@ -320,7 +320,7 @@ async def test_every_action_item_field(
         card = column.get_option_at_index(0).prompt
         assert isinstance(card, Text)
         assert no_controls(card.plain) == []
-        assert one_line(hostile("description")) in card.plain
+        assert cell_line(hostile("description")) in card.plain  # as drawn in cells
         user_part = card.plain.index("description:")
         assert all(span.end <= user_part for span in card.spans if span.style != "dim")
 
@@ -362,7 +362,7 @@ async def test_every_post_mortem_field(
 async def test_role_names_and_the_update_composer(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
-    store.log_event(incident_id, hostile("event"), actor=hostile("actor"))
+    store.log_event(incident_id, hostile("event"), actor=hostile("actor"), kind=EventKind.DECISION)
     app = make_app(incident_id)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)

@@ -771,7 +771,7 @@ async def test_every_action_is_in_the_command_palette(
             "Change severity",
             "Post a stakeholder update",
             "Add an action item",
-            "Advance the lifecycle",
+            "Advance the lifecycle one step",
             "Resolve the incident",
             "Assign roles",
         } <= titles

@@ -62,6 +62,25 @@ def _picture(char: str) -> str:
     return "\u2421" if code == 0x7F else "\ufffd"
 
 
+# The emoji presentation selector: "⚠" + VS16 is "⚠️". Rich counts such a pair two cells wide,
+# tmux 3.3 and many terminals draw it in one, so a row holding one ends a cell early or late
+# and its border moves. Without the selector every side agrees on the character's own width
+# (one cell, drawn as the text-style symbol); characters that are emoji anyway (🔥) stay wide.
+EMOJI_PRESENTATION = "\ufe0f"
+
+
+def terminal_width_safe(text: str) -> str:
+    """`text` with emoji presentation selectors left out, for drawing in cells."""
+    return text.replace(EMOJI_PRESENTATION, "") if EMOJI_PRESENTATION in text else text
+
+
 def one_line(text: str) -> str:
     """A single printable line: newlines shown as `⏎`."""
     return printable(text.replace("\r\n", "\n").replace("\n", " ⏎ "))
+
+
+def cell_line(text: str) -> str:
+    """`one_line` for drawing in a grid of cells (the war room's widgets), where a width
+    misjudged moves a border: emoji presentation selectors left out too. The command line
+    prints text as it is, selectors and all."""
+    return terminal_width_safe(one_line(text))

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from warroom.domain.logline import LogLine, parse_log_line
-from warroom.domain.model import Event
+from warroom.domain.model import Event, EventRevision
 from warroom.screens.base import NotDone, WarroomScreen, may_close
 
 
@@ -21,14 +21,36 @@ class EventActions:
         self._show = show
 
     async def act(self, action: str, event: Event) -> None:
-        """`action`: a `Timeline.EventAction`'s ("edit", "delete", "star", "hide")."""
+        """`action`: a `Timeline.EventAction`'s ("view", "edit", "delete", "star", "hide")."""
         handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
+            "view": self.view,
             "edit": self.edit,
             "delete": self.delete,
             "star": self.star,
             "hide": self.hide,
         }
         await handlers[action](event)
+
+    async def view(self, event: Event) -> None:
+        """The event whole, with what it said before each edit; `e` there edits it."""
+        from warroom.screens.dialogs.event_view import EventView
+
+        revisions: list[EventRevision] = []
+        if event.edited_at is not None:
+            read = await self._screen.attempt(
+                "read the event's history", lambda store: store.event_revisions(event.id)
+            )
+            if isinstance(read, NotDone):
+                return
+            revisions = read
+
+        async def chosen(result: str | None) -> None:
+            if result == "edit":
+                await self.edit(event)
+
+        self._screen.app.push_screen(
+            EventView(event, revisions, self._screen.host.config.tz), chosen
+        )
 
     async def edit(self, event: Event) -> None:
         from warroom.screens.dialogs.edit_event import EditEventDialog

@@ -101,6 +101,8 @@ class HomeScreen(WarroomScreen[None]):
             tooltip="Edit the selected incident's services and tags",
         ),
     ]
+    # The key help's notes for this screen (not the war room's log-line syntax).
+    HELP_NOTES = "Incidents:  ↑/↓ choose · Enter opens its war room · n declares a new one\n"
 
     def __init__(self, incidents: list[Incident] | None = None) -> None:
         super().__init__()

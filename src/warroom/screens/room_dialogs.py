@@ -9,13 +9,10 @@ from typing import Any
 
 from warroom.domain.model import EventKind
 from warroom.domain.room import RoomState
-from warroom.domain.severity import SEVERITIES, severity_label
-from warroom.domain.updates import UpdateContext
-from warroom.domain.updates import compose_update as draft_update
+from warroom.domain.severity import severity_label
+from warroom.domain.updates import update_heading
 from warroom.screens.base import NotDone, WarroomScreen, may_close
-
-# Events read for the update's draft at most (the draft sums up a flood of alerts anyway).
-MAX_EVENTS = 2000
+from warroom.services.updates import draft_update
 
 After = Callable[[], Awaitable[None]]
 
@@ -98,20 +95,8 @@ async def compose_update(
 
     host = screen.host
     incident = state.incident
-    since = state.last_update
-    cursor = (since.occurred_at, since.id) if since else None
-    events = await host.call(
-        lambda store: store.events_after(incident.id, cursor, limit=MAX_EVENTS)
-    )
-    now = host.clock.now()
-    # the deadline the update will set: one cadence from now
-    due = host.config.schedule.due_after(incident.severity, now, host.config.tz)
-    draft = draft_update(
-        UpdateContext(
-            incident, since.occurred_at if since else None, events, state.action_items, due, now
-        ),
-        host.config.tz,
-    )
+    config = host.config
+    draft = await host.call(lambda store: draft_update(store, state, config.schedule, config.tz))
 
     async def post(text: str) -> bool:
         event = await screen.attempt(
@@ -127,5 +112,5 @@ async def compose_update(
         screen.notify("Update posted to the timeline and copied to the clipboard.")
         return True
 
-    audience = SEVERITIES[incident.severity].audience
-    screen.app.push_screen(UpdateComposer(draft, audience, blink=host.blink, save=post))
+    heading = update_heading(incident.severity)
+    screen.app.push_screen(UpdateComposer(draft, heading, blink=host.blink, save=post))

@@ -568,7 +568,7 @@ class WarRoomScreen(WarroomScreen[None]):
             ("Change severity", "Pick SEV-1 to SEV-4", self.action_severity),
             ("Post a stakeholder update", "Compose, post and copy an update", self.action_update),
             ("Add an action item", "Open the action-item form", self.action_add_action),
-            ("Advance the lifecycle", "Move to the next step", self.action_advance),
+            ("Advance the lifecycle one step", "The next step (p)", self.action_advance),
             (
                 "Resolve the incident",
                 "Mark it resolved; the post-mortem follows",

@@ -1,4 +1,5 @@
-"""The stakeholder update, as the war room's composer and `warroom update` both make it."""
+"""The stakeholder update, as the war room's composer and `warroom update` both make it (one
+draft: the composer asks for this one)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,16 @@ def draft_update(store: Store, state: RoomState, schedule: UpdateSchedule, tz: t
     now = store.clock.now()
     # The deadline this update sets: one cadence from now.
     due = schedule.due_after(state.incident.severity, now, tz)
+    report = store.postmortem(state.incident.id)  # the impact, when someone has written it
     context = UpdateContext(
-        state.incident, since.occurred_at if since else None, events, state.action_items, due, now
+        state.incident,
+        since.occurred_at if since else None,
+        events,
+        state.action_items,
+        due,
+        now,
+        users_affected=report.users_affected,
+        revenue_impact=report.revenue_impact,
     )
     return compose_update(context, tz)
 

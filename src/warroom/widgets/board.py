@@ -15,7 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from warroom.domain.model import ActionItem, ActionStatus
-from warroom.domain.text import one_line
+from warroom.domain.text import cell_line
 from warroom.widgets.palette import priority_style
 
 COLUMNS: tuple[tuple[ActionStatus, str], ...] = (
@@ -26,19 +26,20 @@ COLUMNS: tuple[tuple[ActionStatus, str], ...] = (
 
 
 def item_prompt(item: ActionItem) -> Text:
-    """One card: priority and type first, so they read at a glance."""
+    """One card: priority and type first, so they read at a glance; the owner, ticket and due
+    date on a line of their own (wrapped after the description, they read as part of it)."""
     text = Text()
     if item.priority is not None:
         text.append(f"{item.priority.value}", style=priority_style(item.priority))
         text.append(" ")
     if item.type is not None:
         text.append(f"{item.type.value} ", style="bold")
-    text.append(one_line(item.description))
-    details = [one_line(part) for part in (item.owner, item.ticket) if part]
+    text.append(cell_line(item.description))
+    details = [cell_line(part) for part in (item.owner, item.ticket) if part]
     if item.due_date is not None:
         details.append(f"due {item.due_date:%m-%d}")
     if details:
-        text.append(f"  {' · '.join(details)}", style="dim")
+        text.append(f"\n{' · '.join(details)}", style="dim")
     return text
 
 

@@ -12,13 +12,15 @@ from warroom.domain.timefmt import clock_time, countdown
 
 
 def _when(due: datetime, now: datetime, tz: tzinfo) -> str:
-    """`14:53` today, `Mon 09:30` within the week, else the date."""
+    """`14:53 PST` today, `Mon 09:30 PST` within the week, else the date: the one time at the
+    top of the war room, so it names its zone (the timeline's are in the same one)."""
     local_due, local_now = due.astimezone(tz), now.astimezone(tz)
+    zone = local_due.strftime("%Z")
     if local_due.date() == local_now.date():
-        return clock_time(due, tz)
+        return f"{clock_time(due, tz)} {zone}"
     if abs((local_due.date() - local_now.date()).days) < 7:
-        return local_due.strftime("%a %H:%M")
-    return local_due.strftime("%Y-%m-%d %H:%M")
+        return local_due.strftime("%a %H:%M %Z")
+    return local_due.strftime("%Y-%m-%d %H:%M %Z")
 
 
 class Countdown(Widget):

@@ -13,7 +13,7 @@ from warroom.domain.cadence import ResponseStatus
 from warroom.domain.lifecycle import PHASES, Phase
 from warroom.domain.model import Incident, Presence, Role, RoleAssignment
 from warroom.domain.severity import SEVERITIES
-from warroom.domain.text import one_line
+from warroom.domain.text import cell_line
 from warroom.domain.timefmt import duration
 
 _SHORT_PHASE = {
@@ -59,15 +59,17 @@ class SeverityBanner(Widget):
         head = Text()
         head.append(f" {level.label} {level.name.upper()} ", style="bold reverse")
         head.append(f"  {incident.key} ", style="bold")
-        head.append(one_line(incident.title), style="bold")
         elapsed = (incident.resolved_at or now) - incident.detected_at
         tail = Text(
             f"{'lasted' if incident.resolved_at else 'elapsed'} {duration(elapsed)} ",
             style="bold",
         )
-        facts = Text(f" respond within {level.response_target}")
-        facts.append_text(self._response_mark(now))
-        facts.append(f"  ·  {level.definition}")
+        # The title gives way first: the severity and the elapsed time always show.
+        title = Text(cell_line(incident.title), style="bold")
+        title.truncate(max(1, width - head.cell_len - tail.cell_len - 2), overflow="ellipsis")
+        head.append_text(title)
+        facts = self._response(incident.severity)
+        facts.append(f"  ·  {level.definition}")  # gives way next, cut at the line's end
         banner = Text("\n").join(
             [
                 _spread(head, tail, width),
@@ -79,6 +81,19 @@ class SeverityBanner(Widget):
         banner.no_wrap = True
         banner.overflow = "ellipsis"
         return banner
+
+    def _response(self, current: int) -> Text:
+        """The response target and its verdict, both of the severity in force at
+        acknowledgement (named when it is not the current one)."""
+        response, now = self.response, self.now
+        if response is None or now is None:
+            return Text(f" respond within {SEVERITIES[current].response_target}")
+        target = SEVERITIES[response.level]
+        facts = Text(f" respond within {target.response_target}")
+        if response.level != current:
+            facts.append(f" ({target.label} when acknowledged)")
+        facts.append_text(self._response_mark(now))
+        return facts
 
     def _response_mark(self, now: datetime) -> Text:
         response = self.response
@@ -92,39 +107,37 @@ class SeverityBanner(Widget):
 
     def _crew(self, incident: Incident, now: datetime, width: int) -> Text:
         """Who holds each role, and who is here. When the width allows, the people here are on
-        the right with how long they have been; else after the roles, the experts left out if
-        need be, and what does not fit is cut with an ellipsis."""
+        the right with how long they have been; else after the roles, and what does not fit is
+        cut with an ellipsis."""
         holders = {
-            role: [one_line(r.person) for r in self.roles if r.role is role] for role in Role
+            role: [cell_line(r.person) for r in self.roles if r.role is role] for role in Role
         }
         if not holders[Role.COMMANDER] and incident.commander:
-            holders[Role.COMMANDER] = [one_line(incident.commander)]
+            holders[Role.COMMANDER] = [cell_line(incident.commander)]
         here = self.here
-        roles = _roles(holders, experts=True)
+        roles = _roles(holders)
         if not here:
             return roles
         wide = Text(f"{len(here)} here: ")
         for index, person in enumerate(here):
             if index:
                 wide.append(" · ")
-            wide.append(one_line(person.person), style="bold")
+            wide.append(cell_line(person.person), style="bold")
             wide.append(f" ({duration(now - person.since)})")
         wide.append(" ")
         if roles.cell_len + 2 + wide.cell_len <= width:
             return _spread(roles, wide, width)
         compact = Text(f" · {len(here)} here: ")
-        compact.append(", ".join(one_line(person.person) for person in here), style="bold")
-        if roles.cell_len + compact.cell_len > width:
-            roles = _roles(holders, experts=False)
-        roles.append_text(compact)
+        compact.append(", ".join(cell_line(person.person) for person in here), style="bold")
+        roles.append_text(compact)  # what does not fit is cut with an ellipsis, never dropped
         return roles
 
 
-def _roles(holders: dict[Role, list[str]], *, experts: bool) -> Text:
+def _roles(holders: dict[Role, list[str]]) -> Text:
     line = Text(" ")
     for role in Role:
         people = holders[role]
-        if role is Role.EXPERT and (not experts or not people):
+        if role is Role.EXPERT and not people:
             continue
         if len(line) > 1:
             line.append(" · ")

@@ -41,7 +41,7 @@ class Timeline(ScrollView, can_focus=True):
     selects one."""
 
     COMPONENT_CLASSES = {"timeline--header", "timeline--cursor"}
-    BORDER_SUBTITLE = "e edit · d delete · * star · h hide"
+    BORDER_SUBTITLE = "Enter view · e edit · d delete · * star · h hide"
 
     # The look of Textual's DataTable, but for one thing: no tint when focused (the border
     # says where focus is), so that rows drawn once stay right when focus comes and goes.
@@ -81,6 +81,7 @@ class Timeline(ScrollView, can_focus=True):
         Binding("end,ctrl+end", "last", "Last", show=False),
         # Shown in the timeline's border and in the key help, keeping the footer for the
         # war room's own keys (80 columns hold no more).
+        Binding("enter,v", "view", "View", show=False, tooltip="Read the selected event whole"),
         Binding(
             "e", "edit", "Edit", show=False, tooltip="Edit the selected event (its history is kept)"
         ),
@@ -119,7 +120,7 @@ class Timeline(ScrollView, can_focus=True):
 
     @dataclass
     class EventAction(Message):
-        """The user asked to edit / delete / star / hide the selected event."""
+        """The user asked to view / edit / delete / star / hide the selected event."""
 
         timeline: Timeline
         event: Event
@@ -148,7 +149,8 @@ class Timeline(ScrollView, can_focus=True):
         self._drawn: dict[int, tuple[Event, Strip]] = {}
         self._drawn_for: tuple[object, ...] = ()
         self._looks: tuple[Style, Style, Style] | None = None  # base, header, cursor
-        self._widths_now = (0, 0)  # the strip's and the text column's, for this paint
+        self._widths_now = (0, 0, 0)  # the strip's, the text's and who's, for this paint
+        self._widest_actor = 0  # cells, of the names in the window
         # Callbacks waiting for a row to be on the screen, by event id; and those whose row this
         # paint draws.
         self._when_drawn: dict[int, list[Callable[[], object]]] = {}
@@ -202,7 +204,8 @@ class Timeline(ScrollView, can_focus=True):
 
     def row_cells(self, row: int) -> draw.Cells:
         """What row `row` shows, cell by cell: time, kind, who, what."""
-        return self._cells(self._events[row], self._text_width())
+        actor = self._actor_width()
+        return self._cells(self._events[row], self._text_width(actor), actor)
 
     def reveal(self, event_id: int) -> bool:
         """Put the cursor on an event in the window (scrolled into view). Returns whether
@@ -306,6 +309,10 @@ class Timeline(ScrollView, can_focus=True):
             follow = self._cursor >= len(self._events) - 1
             self._events.append(event)
             self._ids.add(event.id)
+            before = self._actor_width()
+            self._widest_actor = max(self._widest_actor, draw.actor_cells(event))
+            if self._actor_width() != before:
+                self.refresh()  # "who" grew: every row, not only the new one
             self._trim_front(keep_view=not follow)
             self._date_if_needed()
             self._resize_virtual()
@@ -331,6 +338,7 @@ class Timeline(ScrollView, can_focus=True):
         """The window's events changed: cursor on `select` (default: the newest), the event
         `top` at the top of the view if it is still there (and the cursor in view), redrawn."""
         self._ids = {event.id for event in self._events}
+        self._widest_actor = max(map(draw.actor_cells, self._events), default=0)
         self._drawn = {key: drawn for key, drawn in self._drawn.items() if key in self._ids}
         self._gone_undrawn()
         self._date_if_needed()
@@ -412,7 +420,8 @@ class Timeline(ScrollView, can_focus=True):
                 self.get_component_rich_style("timeline--cursor"),
             )
         sync_scroll_bar(self)
-        self._widths_now = (self.scrollable_content_region.width, self._text_width())
+        actor = self._actor_width()
+        self._widths_now = (self.scrollable_content_region.width, self._text_width(actor), actor)
         drawn_for = (*self._widths_now, self._looks[0], self._show_dates)
         if drawn_for != self._drawn_for:
             self._drawn.clear()
@@ -429,9 +438,9 @@ class Timeline(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         base, header, cursor = self._looks or (Style(), Style(), Style())
-        width, text_width = self._widths_now
+        width, text_width, actor = self._widths_now
         if y == 0:
-            return self._strip(draw.header(), text_width, width, base + header)
+            return self._strip(draw.header(), text_width, actor, width, base + header)
         row = round(self.scroll_y) + y - 1
         if not 0 <= row < len(self._events):
             return Strip.blank(width, base)
@@ -439,30 +448,39 @@ class Timeline(ScrollView, can_focus=True):
         if self._when_drawn:
             self._drawn_now += self._when_drawn.pop(event.id, ())
         if row == self._cursor:  # its colours give way to the cursor's
-            return self._strip(self._cells(event, text_width), text_width, width, base, cursor)
+            cells = self._cells(event, text_width, actor)
+            return self._strip(cells, text_width, actor, width, base, cursor)
         drawn = self._drawn.get(event.id)
         if drawn is not None and (drawn[0] is event or drawn[0] == event):
             return drawn[1]
-        strip = self._strip(self._cells(event, text_width), text_width, width, base)
+        strip = self._strip(self._cells(event, text_width, actor), text_width, actor, width, base)
         self._drawn[event.id] = (event, strip)
         return strip
 
-    def _cells(self, event: Event, text_width: int) -> draw.Cells:
-        return draw.cells(event, self._tz, self._show_dates, text_width)
+    def _cells(self, event: Event, text_width: int, actor: int) -> draw.Cells:
+        return draw.cells(event, self._tz, self._show_dates, text_width, actor)
 
     def _strip(
         self,
         cells: draw.Cells,
         text_width: int,
+        actor: int,
         width: int,
         style: Style,
         over: Style | None = None,
     ) -> Strip:
-        return draw.strip(self.app.console, cells, self._show_dates, text_width, width, style, over)
+        return draw.strip(
+            self.app.console, cells, self._show_dates, text_width, width, style, over, actor
+        )
 
-    def _text_width(self) -> int:
-        room = self.content_region.width - self.styles.scrollbar_size_vertical
-        return draw.text_width(room, self._show_dates)
+    def _room(self) -> int:
+        return self.content_region.width - self.styles.scrollbar_size_vertical
+
+    def _actor_width(self) -> int:
+        return draw.actor_width(self._room(), self._show_dates, self._widest_actor)
+
+    def _text_width(self, actor: int) -> int:
+        return draw.text_width(self._room(), self._show_dates, actor)
 
     # ---- keys and the mouse ---------------------------------------------------------------
 
@@ -539,6 +557,9 @@ class Timeline(ScrollView, can_focus=True):
         event = self.selected
         if event is not None:
             self.post_message(self.EventAction(self, event, action))
+
+    def action_view(self) -> None:
+        self._act("view")
 
     def action_edit(self) -> None:
         self._act("edit")

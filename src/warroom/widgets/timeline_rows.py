@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import tzinfo
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -14,11 +15,13 @@ from rich.text import Text
 from textual.strip import Strip
 
 from warroom.domain.model import Event, EventKind
-from warroom.domain.text import one_line
+from warroom.domain.text import cell_line
 from warroom.domain.timefmt import clock_time, day_time
 
 KIND_WIDTH = 8
-ACTOR_WIDTH = 14
+ACTOR_WIDTH = 14  # "who" on a narrow terminal
+WIDE_ACTOR_WIDTH = 32  # the most "who" takes on a wide one
+ROOMY_TEXT_WIDTH = 60  # what the text keeps before "who" grows past ACTOR_WIDTH
 PADDING = 1  # a space each side of every cell
 MIN_TEXT_WIDTH = 10
 
@@ -44,26 +47,39 @@ def time_width(dated: bool) -> int:
     return len("03-15 14:23") if dated else len("14:23")
 
 
-def text_width(room: int, dated: bool) -> int:
+def actor_width(room: int, dated: bool, widest: int) -> int:
+    """The "who" column: as wide as its widest name (`widest` cells), up to WIDE_ACTOR_WIDTH,
+    while the text keeps ROOMY_TEXT_WIDTH of `room` columns; else ACTOR_WIDTH."""
+    spare = room - time_width(dated) - KIND_WIDTH - 2 * PADDING * 4 - ROOMY_TEXT_WIDTH
+    return max(ACTOR_WIDTH, min(widest, WIDE_ACTOR_WIDTH, spare))
+
+
+def actor_cells(event: Event) -> int:
+    return cell_len(cell_line(event.actor))
+
+
+def text_width(room: int, dated: bool, actor: int = ACTOR_WIDTH) -> int:
     """What is left for the text of `room` columns (the scroll bar's kept out: the table never
-    scrolls sideways, the bar shown or not)."""
-    fixed = time_width(dated) + KIND_WIDTH + ACTOR_WIDTH + 2 * PADDING * 4
+    scrolls sideways, the bar shown or not), with "who" `actor` wide."""
+    fixed = time_width(dated) + KIND_WIDTH + actor + 2 * PADDING * 4
     return max(MIN_TEXT_WIDTH, room - fixed)
 
 
-def cells(event: Event, tz: tzinfo, dated: bool, text_width: int) -> Cells:
+def cells(
+    event: Event, tz: tzinfo, dated: bool, text_width: int, actor_width: int = ACTOR_WIDTH
+) -> Cells:
     when = (day_time if dated else clock_time)(event.occurred_at, tz)
     text = Text()
     if event.starred:
         text.append("★ ", style="bold yellow")
     if event.hidden:
         text.append("⊘ ", style="dim")
-    text.append(one_line(event.text))
+    text.append(cell_line(event.text))
     if event.edited_at is not None:
         text.append(" (edited)", style="dim italic")
     text.truncate(text_width, overflow="ellipsis")
-    actor = Text(one_line(event.actor), style="italic")
-    actor.truncate(ACTOR_WIDTH, overflow="ellipsis")
+    actor = Text(cell_line(event.actor), style="italic")
+    actor.truncate(actor_width, overflow="ellipsis")
     return (
         Text(when, style="dim"),
         Text(event.kind.value, style=KIND_STYLE[event.kind]),
@@ -80,11 +96,12 @@ def strip(
     width: int,
     style: Style,
     over: Style | None = None,
+    actor_width: int = ACTOR_WIDTH,
 ) -> Strip:
     """The row's cells, padded to their columns, as a strip `width` wide in `style` (`over`:
     the cursor's, over it)."""
     line = Text(end="")
-    widths = (time_width(dated), KIND_WIDTH, ACTOR_WIDTH, text_width)
+    widths = (time_width(dated), KIND_WIDTH, actor_width, text_width)
     for cell, cell_width in zip(row, widths, strict=True):
         cell.truncate(cell_width, overflow="ellipsis", pad=True)
         line.append(" " * PADDING)

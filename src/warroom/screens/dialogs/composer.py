@@ -25,19 +25,19 @@ class UpdateComposer(SavingDialog[str]):
     def __init__(
         self,
         draft: str,
-        audience: str,
+        heading: str,
         *,
         blink: bool = True,
         save: Callable[[str], Awaitable[bool]] | None = None,
     ) -> None:
         super().__init__(save)
         self.draft = draft
-        self.audience = audience
+        self.heading = heading  # "Update to the exec team"
         self._blink = blink
 
     def compose(self) -> ComposeResult:
         with Vertical(id="composer", classes="dialog"):
-            yield Label(f"Stakeholder update to {self.audience}", classes="dialog-title")
+            yield Label(self.heading, classes="dialog-title")
             yield TextBox(self.draft, id="update-text", soft_wrap=True, show_line_numbers=False)
             yield Label("", id="composer-error", classes="form-error")
             yield Label(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from warroom.domain.model import Role, RoleAssignment
-from warroom.domain.text import one_line
+from warroom.domain.text import cell_line
 from warroom.screens.dialogs.base import SavingDialog, prepare_fields
 from warroom.widgets.fields import TextField
 
@@ -65,19 +66,24 @@ class RolesDialog(SavingDialog[RoleChange]):
                 classes="dialog-help",
             )
 
-    def _holders(self) -> Text:
-        text = Text()
+    def _holders(self) -> Table:
+        """A role a line; many experts wrap under the names, not under the roles."""
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
         for role in Role:
-            people = [one_line(r.person) for r in self.roles if r.role is role]
-            text.append(f"{role.title:<24}", style="bold")
-            text.append(", ".join(people) if people else "—", style="" if people else "dim")
-            text.append("\n")
-        text.rstrip()
-        return text
+            people = [cell_line(r.person) for r in self.roles if r.role is role]
+            holders = Text(", ".join(people) if people else "—", style="" if people else "dim")
+            table.add_row(Text(role.title), holders)
+        return table
 
     def on_mount(self) -> None:
         prepare_fields(self, blink=self._blink)
         self.set_focus(self.query_one("#person", Input))
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        if message.value.strip():
+            self._error("")  # "type the person's name" has been heeded
 
     async def on_input_submitted(self, message: Input.Submitted) -> None:
         message.stop()
