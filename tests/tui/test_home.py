@@ -42,7 +42,7 @@ async def test_enter_opens_the_selected_incident(make_app: AppFactory, store: St
         await pilot.press("down", "enter")
         screen = await loaded(pilot)
         assert screen.incident_id == 1
-        await pilot.press("escape")
+        await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
 
 

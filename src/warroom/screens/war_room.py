@@ -21,7 +21,7 @@ from textual.widgets import Input
 from warroom.domain.cadence import ResponseStatus, next_update_due, response_status
 from warroom.domain.errors import BadInput
 from warroom.domain.lifecycle import Phase, postmortem_due
-from warroom.domain.logline import LogLine, parse_log_line
+from warroom.domain.logline import LogLine, parse_log_line, unclear_start
 from warroom.domain.model import ActionItem, Event, EventKind, Incident, Presence
 from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
 from warroom.domain.severity import SEVERITIES
@@ -37,12 +37,12 @@ from warroom.services.room import read_news, read_state
 from warroom.widgets.board import Board
 from warroom.widgets.countdown import Countdown
 from warroom.widgets.key_bar import KeyBar
-from warroom.widgets.log_input import LogInput
+from warroom.widgets.log_input import Line, LogInput
 from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.timeline import PAGE, Timeline
 
 if TYPE_CHECKING:
-    from warroom.store import Change
+    from warroom.store import Change, Store
 
 # The clock's tick waits while a line is saved, until its row is drawn, this long at most.
 CLOCK_HELD_AT_MOST = 0.25  # seconds
@@ -97,7 +97,19 @@ class WarRoomScreen(WarroomScreen[None]):
             priority=True,
             tooltip="Assign IC, scribe, comms, experts",
         ),
-        Binding("escape", "home", "Home", show=False),
+        Binding(
+            "P",
+            "step_back",
+            "Back",
+            id="step-back",
+            priority=True,
+            show=False,
+            tooltip="Step the lifecycle back (moved on by mistake)",
+        ),
+        Binding(
+            "g", "home", "Home", id="home", priority=True, tooltip="Back to the list of incidents"
+        ),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit: everything is already saved"),
     ]
 
     # The screen draws none of these itself: the widgets bound to them redraw what changes.
@@ -123,6 +135,7 @@ class WarRoomScreen(WarroomScreen[None]):
         # not read again (the store thread stays free for the next line).
         self._logged_here: set[int] = set()
         self._clock_held = 0  # lines being saved and not yet drawn
+        self._stepping: Phase | None = None  # the step being moved to (p, P)
         self._tick_held = False
 
     # ---- layout ---------------------------------------------------------------------------
@@ -296,8 +309,14 @@ class WarRoomScreen(WarroomScreen[None]):
     # ---- logging: keystroke → committed → row drawn (README, "Performance") --------------
 
     def _parse(self, text: str, kind: EventKind) -> LogLine:
+        """The line as `warroom log` would read it: a start that looks mistyped (a time that
+        `--at` refuses, a kind misspelt) is refused, not logged as text."""
         app = self.host
-        return parse_log_line(text, kind, app.clock.now(), app.config.tz)
+        now, tz = app.clock.now(), app.config.tz
+        unclear = unclear_start(text, now, tz)
+        if unclear is not None:
+            raise BadInput(unclear)
+        return parse_log_line(text, kind, now, tz)
 
     def _hold_the_clock(self) -> Callable[[], None]:
         """The clock's tick (the banner and the countdown) waits while a line is saved, until
@@ -329,13 +348,27 @@ class WarRoomScreen(WarroomScreen[None]):
         self.set_timer(at_the_latest, once)
         return once
 
-    async def on_log_input_submitted(self, message: LogInput.Submitted) -> None:
-        try:
-            line = self._parse(message.text, message.kind)
-        except BadInput as error:
-            self.notify(str(error), severity="warning", markup=False)
-            message.log_input.not_saved()
-            return
+    def on_log_input_submitted(self, message: LogInput.Submitted) -> None:
+        # Saved by a worker, so the screen goes on handling what comes meanwhile (Escape, a
+        # command): the lines themselves wait their turn in the log input, one at a time.
+        self.run_worker(self._save_line(message.log_input, message.line), group="log")
+
+    async def _save_line(self, log_input: LogInput, typed: Line) -> None:
+        if typed.as_typed:  # Enter again on a line refused as mistyped: logged as it reads
+            line = LogLine(typed.text.strip(), typed.kind, None)
+        else:
+            try:
+                line = self._parse(typed.text, typed.kind)
+            except BadInput as error:
+                self.notify(
+                    f"{error}. Correct it, or press Enter again to log the line as typed.",
+                    title="Not logged: not understood",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
+                log_input.not_saved(typed, refused=True)
+                return
         release_the_clock = self._hold_the_clock()
         event = await self.attempt(
             "log the event",
@@ -347,11 +380,11 @@ class WarRoomScreen(WarroomScreen[None]):
                 occurred_at=line.occurred_at,
             ),
         )
-        if isinstance(event, NotDone):  # the text stays in the input; the user has been told
+        if isinstance(event, NotDone):  # the text comes back to the input; the user was told
             release_the_clock()
-            message.log_input.not_saved()
+            log_input.not_saved(typed)
             return
-        message.log_input.saved(message.text)
+        log_input.saved(typed)
         self._logged_here.add(event.id)
         await self._show_event(event)
         # What was just typed is shown, wherever the cursor was: a person checks it went in.
@@ -374,16 +407,22 @@ class WarRoomScreen(WarroomScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing, a key is a letter, not a command. (Dialogs with text areas are screens
         # of their own: these bindings do not reach them.)
-        return action == "home" or not isinstance(self.focused, Input)
+        # Escape is not bound here: it leaves the log line (its text stays) and closes dialogs,
+        # and never leaves the war room (one Escape too many dropped the IC on the home screen).
+        return not isinstance(self.focused, Input)
 
     def on_log_input_left(self) -> None:
-        self.set_focus(self.query_one(Timeline))
+        if self.focused is None:
+            self.set_focus(self.query_one(Timeline))
 
     def action_focus_log(self) -> None:
         self.query_one(LogInput).focus_input()
 
     def action_home(self) -> None:
         self.go(ShowHome())
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()
 
     def action_severity(self) -> None:
         if self.state is not None:
@@ -397,18 +436,52 @@ class WarRoomScreen(WarroomScreen[None]):
         if following is None:
             self.notify("This incident is resolved: its post-mortem is the last step.")
             return
+        if self._stepping is not None:  # one step a press: a repeat is refused, and said so
+            self.notify(
+                f"Still moving to {self._stepping.title}: press again once it shows.",
+                markup=False,
+            )
+            return
         if following is Phase.POSTMORTEM:
             self.action_resolve()
             return
-        self.run_worker(self._advance(), exclusive=True, group="lifecycle")
+        self._step(following, lambda store: store.advance_phase(self.incident_id, actor=self._me))
 
-    async def _advance(self) -> None:
-        incident = await self.attempt(
-            "advance",
-            lambda store: store.advance_phase(self.incident_id, actor=self.host.config.user),
-        )
-        if not isinstance(incident, NotDone):
-            await self._after_change()
+    def action_step_back(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        incident = state.incident
+        if not incident.is_active:
+            self.notify("This incident is resolved: reopen it from the command line to go back.")
+            return
+        earlier = [phase for phase in Phase if phase.next is incident.phase]
+        if not earlier:
+            self.notify(f"{incident.phase.title} is the first step: there is none before it.")
+            return
+        if self._stepping is not None:
+            self.notify(
+                f"Still moving to {self._stepping.title}: press again once it shows.",
+                markup=False,
+            )
+            return
+        self._step(earlier[0], lambda store: store.step_back(self.incident_id, actor=self._me))
+
+    @property
+    def _me(self) -> str:
+        return self.host.config.user
+
+    def _step(self, to: Phase, work: Callable[[Store], object]) -> None:
+        self._stepping = to
+        self.run_worker(self._move(work), group="lifecycle")
+
+    async def _move(self, work: Callable[[Store], object]) -> None:
+        try:
+            moved = await self.attempt("change the step", work)
+            if not isinstance(moved, NotDone):
+                await self._after_change()
+        finally:
+            self._stepping = None
 
     def action_resolve(self) -> None:
         if self.state is not None and self.state.incident.is_active:
@@ -521,6 +594,7 @@ class WarRoomScreen(WarroomScreen[None]):
             ("Post a stakeholder update", "Compose, post and copy an update", self.action_update),
             ("Add an action item", "Open the action-item form", self.action_add_action),
             ("Advance the lifecycle", "Move to the next step", self.action_advance),
+            ("Step the lifecycle back", "Back one step, recorded", self.action_step_back),
             (
                 "Resolve the incident",
                 "Mark it resolved; the post-mortem follows",
