@@ -259,3 +259,84 @@ async def test_escape_right_after_enter_gives_the_keys_back_while_the_line_saves
         await until(pilot, lambda: not log.waiting, "the save")
         assert log.input.value == ""
         assert texts(store, incident_id)[-1] == "db cpu 95%"
+
+
+async def test_keys_typed_in_the_same_burst_as_tab_belong_to_the_next_field(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """In the action-item form, the keys typed right after Tab went into the field Tab left."""
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: app.screen is not screen, "the form")
+        # description, (type), owner, (priority), (due), ticket
+        burst(app, "Fix pool⇥⇥Dave⇥⇥⇥PLAT-9⏎")
+        await until(pilot, lambda: store.action_items(incident_id), "the item")
+        (item,) = store.action_items(incident_id)
+        assert (item.description, item.owner, item.ticket) == ("Fix pool", "Dave", "PLAT-9")
+
+
+async def test_keys_typed_in_the_same_burst_as_tab_in_the_roles_dialog(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """What is typed right after Tab went into the field Tab left (the name): now it is the
+    next field's (the role's choice)."""
+    from warroom.screens.dialogs.roles import RolesDialog
+
+    app = make_app(incident_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RolesDialog), "the dialog")
+        dialog = app.screen
+        person = dialog.query_one("#person")
+        burst(app, "Dana⇥x")  # x: typed on the role's choice, not into the name
+        await until(pilot, lambda: app.focused is dialog.query_one("#role"), "the role")
+        await pilot.pause()
+        assert person.value == "Dana"
+
+
+async def test_p_pressed_six_times_quickly_moves_one_step_and_says_why_not_more(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """Six quick presses moved three steps: a press while a step is being saved is refused,
+    with a notice; each press taken is one step."""
+    from warroom.domain.lifecycle import Phase
+
+    notes = Notes()
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24), message_hook=notes.hook) as pilot:
+        screen = await loaded(pilot)
+        burst(app, "pppppp")
+        await until(
+            pilot, lambda: store.get_incident(incident_id).phase is not Phase.DETECTION, "a step"
+        )
+        await until(pilot, lambda: screen.state.incident.phase is Phase.TRIAGE, "shown")
+        assert store.get_incident(incident_id).phase is Phase.TRIAGE
+        assert any("Still moving to Triage" in note.message for note in notes)
+        await pilot.press("p")
+        await until(pilot, lambda: screen.state.incident.phase is Phase.COMMUNICATION, "next")
+
+
+async def test_shift_p_steps_the_lifecycle_back_recorded(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    from warroom.domain.lifecycle import Phase
+
+    notes = Notes()
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24), message_hook=notes.hook) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("P")
+        await until(pilot, lambda: notes, "the notice")
+        assert "first step" in notes[-1].message
+        await pilot.press("p")
+        await until(pilot, lambda: screen.state.incident.phase is Phase.TRIAGE, "triage")
+        await pilot.press("P")
+        await until(pilot, lambda: screen.state.incident.phase is Phase.DETECTION, "back")
+        assert store.get_incident(incident_id).phase is Phase.DETECTION
+        assert any(
+            e.kind is EventKind.PHASE and "Detection" in e.text
+            for e in list(store.iter_events(incident_id))[1:]
+        )
