@@ -29,9 +29,11 @@ from warroom.domain.timefmt import clock_time, date_time
 from warroom.screens import room_dialogs
 from warroom.screens.action_items import ActionItems
 from warroom.screens.base import NotDone, OpenPostmortem, ShowHome, WarroomScreen
+from warroom.screens.drafts import RoomDrafts
 from warroom.screens.event_actions import EventActions
 from warroom.screens.live import Live
 from warroom.screens.presence import Attendance
+from warroom.screens.room_dialogs import UpdateDraftKept
 from warroom.screens.timeline_pages import read_end, read_page
 from warroom.services.room import read_news, read_state
 from warroom.widgets.board import Board
@@ -131,11 +133,13 @@ class WarRoomScreen(WarroomScreen[None]):
             self, incident_id, refresh=self._after_change, placed=self._focus_item
         )
         self.event_actions = EventActions(self, self._show_event)
+        self.drafts = RoomDrafts(self, incident_id)
         # Events this war room logged and showed itself: the feed's news of their creation is
         # not read again (the store thread stays free for the next line).
         self._logged_here: set[int] = set()
         self._clock_held = 0  # lines being saved and not yet drawn
         self._stepping: Phase | None = None  # the step being moved to (p, P)
+
         self._tick_held = False
 
     # ---- layout ---------------------------------------------------------------------------
@@ -153,6 +157,7 @@ class WarRoomScreen(WarroomScreen[None]):
         yield KeyBar()
 
     async def on_mount(self) -> None:
+        self.drafts.attach(self.query_one(LogInput))
         self.set_focus(self.query_one(Timeline))
         self.now = self.host.clock.now()
         self.here = (self.attendance.me(),)
@@ -422,7 +427,12 @@ class WarRoomScreen(WarroomScreen[None]):
         self.go(ShowHome())
 
     async def action_quit(self) -> None:
-        await self.app.action_quit()
+        """Quit; with something typed and not sent, keep it as a draft and say so first."""
+        if not await self.drafts.stop_the_quit():
+            await self.app.action_quit()
+
+    def on_update_draft_kept(self, message: UpdateDraftKept) -> None:
+        self.drafts.update_kept = message.kept
 
     def action_severity(self) -> None:
         if self.state is not None:
@@ -517,6 +527,7 @@ class WarRoomScreen(WarroomScreen[None]):
 
     async def _go_live(self) -> None:
         """Once the screen has loaded through the store: follow the feed, and join."""
+        await self.drafts.bring_back()
         await self.live.start()
         await self.attendance.join()
         self.set_interval(1.0, self.attendance.tick)
@@ -580,7 +591,9 @@ class WarRoomScreen(WarroomScreen[None]):
         return self.attendance.joined
 
     async def on_unmount(self) -> None:
-        """Leave: stop the feed and the heartbeat (the others see this user go)."""
+        """Leave: keep what was typed and not sent (the store thread writes it before the app
+        ends), stop the feed and the heartbeat (the others see this user go)."""
+        self.drafts.keep_on_leaving()
         self.attendance.leaving()
         await self.live.close()
         await self.attendance.leave()

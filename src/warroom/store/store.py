@@ -10,6 +10,7 @@ from warroom.domain.clock import Clock
 from warroom.store.action_items import ActionItems
 from warroom.store.alerts import Alerts
 from warroom.store.changes import Changes
+from warroom.store.drafts import Drafts
 from warroom.store.engine import open_engine
 from warroom.store.imports import Imports
 from warroom.store.incidents import Incidents
@@ -19,7 +20,9 @@ from warroom.store.target import resolve_target
 from warroom.store.timeline import Timeline
 
 
-class Store(Alerts, Incidents, Timeline, People, ActionItems, PostMortems, Imports, Changes):
+class Store(
+    Alerts, Incidents, Timeline, People, ActionItems, PostMortems, Imports, Changes, Drafts
+):
     @classmethod
     def open(cls, location: str, clock: Clock, *, create: bool = True) -> Store:
         """Open (and, with `create`, make) the database at a path or PostgreSQL URL."""

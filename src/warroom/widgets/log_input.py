@@ -144,10 +144,14 @@ class LogInput(Horizontal):
         self._lines: list[Line] = []
         self._held: list[str] = []  # given back, after the one in the input: they come next
         self._refused: str | None = None  # a line refused as mistyped, as it was typed
+        # Kept by reference: what is unsent is still read once the screen is closing.
+        self._field = LogField(
+            self.take, placeholder=PLACEHOLDER, id="log-text", select_on_focus=False
+        )
 
     def compose(self) -> ComposeResult:
         yield Label(self._kind_label(), id="log-kind")
-        yield LogField(self.take, placeholder=PLACEHOLDER, id="log-text", select_on_focus=False)
+        yield self._field
         held = Label("", id="log-held")
         held.display = False
         yield held
@@ -157,7 +161,7 @@ class LogInput(Horizontal):
 
     @property
     def input(self) -> LogField:
-        return self.query_one("#log-text", LogField)
+        return self._field
 
     def _kind_label(self) -> str:
         return f"› {self.kind.value}"
