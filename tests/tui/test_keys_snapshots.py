@@ -88,3 +88,22 @@ def test_quitting_with_an_unsent_line(
         await pilot.pause()
 
     assert snap_compare(make_app(incident_id), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_the_withdraw_dialog(snap_compare: SnapCompare, make_app: AppFactory, store: Store) -> None:
+    store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob")
+    store.create_incident("Checkout down (declared twice)", 1, commander="Bob Chen", actor="bob")
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        from textual.widgets import DataTable
+
+        from warroom.screens.dialogs.withdraw import WithdrawDialog
+
+        table = pilot.app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 2, "the list")
+        await pilot.press("W")
+        await until(pilot, lambda: isinstance(pilot.app.screen, WithdrawDialog), "the dialog")
+        await pilot.press(*"duplicate of INC-1")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
