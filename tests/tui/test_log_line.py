@@ -314,7 +314,9 @@ async def test_p_pressed_six_times_quickly_moves_one_step_and_says_why_not_more(
         )
         await until(pilot, lambda: screen.state.incident.phase is Phase.TRIAGE, "shown")
         assert store.get_incident(incident_id).phase is Phase.TRIAGE
-        assert any("Still moving to Triage" in note.message for note in notes)
+        assert [note.message for note in notes if "Still moving" in note.message] == [
+            "Still moving to Triage: press again once it shows."
+        ]
         await pilot.press("p")
         await until(pilot, lambda: screen.state.incident.phase is Phase.COMMUNICATION, "next")
 

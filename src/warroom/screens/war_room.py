@@ -139,6 +139,7 @@ class WarRoomScreen(WarroomScreen[None]):
         self._logged_here: set[int] = set()
         self._clock_held = 0  # lines being saved and not yet drawn
         self._stepping: Phase | None = None  # the step being moved to (p, P)
+        self._told_stepping = False
 
         self._tick_held = False
 
@@ -446,11 +447,7 @@ class WarRoomScreen(WarroomScreen[None]):
         if following is None:
             self.notify("This incident is resolved: its post-mortem is the last step.")
             return
-        if self._stepping is not None:  # one step a press: a repeat is refused, and said so
-            self.notify(
-                f"Still moving to {self._stepping.title}: press again once it shows.",
-                markup=False,
-            )
+        if self._refuse_while_stepping():
             return
         if following is Phase.POSTMORTEM:
             self.action_resolve()
@@ -469,20 +466,29 @@ class WarRoomScreen(WarroomScreen[None]):
         if not earlier:
             self.notify(f"{incident.phase.title} is the first step: there is none before it.")
             return
-        if self._stepping is not None:
+        if self._refuse_while_stepping():
+            return
+        self._step(earlier[0], lambda store: store.step_back(self.incident_id, actor=self._me))
+
+    def _refuse_while_stepping(self) -> bool:
+        """One step a press: a press while a step is being saved is refused, and said so
+        (once a step: six presses are one notice)."""
+        if self._stepping is None:
+            return False
+        if not self._told_stepping:
+            self._told_stepping = True
             self.notify(
                 f"Still moving to {self._stepping.title}: press again once it shows.",
                 markup=False,
             )
-            return
-        self._step(earlier[0], lambda store: store.step_back(self.incident_id, actor=self._me))
+        return True
 
     @property
     def _me(self) -> str:
         return self.host.config.user
 
     def _step(self, to: Phase, work: Callable[[Store], object]) -> None:
-        self._stepping = to
+        self._stepping, self._told_stepping = to, False
         self.run_worker(self._move(work), group="lifecycle")
 
     async def _move(self, work: Callable[[Store], object]) -> None:
