@@ -111,7 +111,9 @@ class WarRoomScreen(WarroomScreen[None]):
         Binding(
             "g", "home", "Home", id="home", priority=True, tooltip="Back to the list of incidents"
         ),
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit: everything is already saved"),
+        Binding(
+            "q", "quit", "Quit", id="quit", tooltip="Quit: what is not sent is kept as a draft"
+        ),
     ]
 
     # The screen draws none of these itself: the widgets bound to them redraw what changes.
