@@ -342,3 +342,64 @@ async def test_shift_p_steps_the_lifecycle_back_recorded(
             e.kind is EventKind.PHASE and "Detection" in e.text
             for e in list(store.iter_events(incident_id))[1:]
         )
+
+
+async def test_escape_while_the_store_is_still_opening_gives_the_keys_back(
+    store: Store, incident_id: int, config: object, clock: FrozenClock, db_path: object
+) -> None:
+    """After the quick first screen, a line sent while the store opens waits for it; Escape
+    and `s` typed meanwhile are Escape and a command, not text in the log line."""
+    import threading
+
+    from warroom.app import WarroomApp
+    from warroom.config import Config
+    from warroom.screens.dialogs.severity import SeverityDialog
+    from warroom.store import preview
+
+    assert isinstance(config, Config)
+    room = preview.room(str(db_path), incident_id)
+    release = threading.Event()
+
+    def open_store() -> Store:
+        release.wait(timeout=30)
+        return store
+
+    app = WarroomApp(
+        config, clock, open_store=open_store, incident_id=incident_id, room=room, blink=False
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        log = screen.query_one(LogInput)
+        await pilot.press("l")
+        burst(app, "typed while opening⏎")
+        app.post_message(events.Key("escape", "\x1b"))
+        burst(app, "s")
+        for _ in range(100):  # (not `until`: it waits for the workers, and the save waits)
+            if isinstance(app.screen, SeverityDialog):
+                break
+            await pilot.pause(0.01)
+        assert isinstance(app.screen, SeverityDialog)
+        assert log.input.value == ""
+        assert log.waiting == ["typed while opening"]
+        release.set()
+        await until(pilot, lambda: "typed while opening" in texts(store, incident_id), "saved")
+
+
+async def test_escape_and_a_key_read_together_are_escape_then_the_key(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    """A busy app or a slow link reads Escape and the next key as one (Alt+key): in the log
+    line that is Escape, then the key, not the key typed as text."""
+    from warroom.screens.dialogs.severity import SeverityDialog
+
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        log = screen.query_one(LogInput)
+        await pilot.press("l")
+        burst(app, "db cpu 95%⏎")
+        app.post_message(events.Key("alt+s", "s"))
+        await until(pilot, lambda: isinstance(app.screen, SeverityDialog), "the severity dialog")
+        assert log.input.value == ""
+        await until(pilot, lambda: texts(store, incident_id)[-1] == "db cpu 95%", "the line")

@@ -20,7 +20,7 @@ from textual.widgets import Input
 
 from warroom.domain.cadence import ResponseStatus, next_update_due, response_status
 from warroom.domain.errors import BadInput
-from warroom.domain.lifecycle import Phase, postmortem_due
+from warroom.domain.lifecycle import postmortem_due
 from warroom.domain.logline import LogLine, parse_log_line, unclear_start
 from warroom.domain.model import ActionItem, Event, EventKind, Incident, Presence
 from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
@@ -34,6 +34,7 @@ from warroom.screens.event_actions import EventActions
 from warroom.screens.live import Live
 from warroom.screens.presence import Attendance
 from warroom.screens.room_dialogs import UpdateDraftKept
+from warroom.screens.steps import Steps
 from warroom.screens.timeline_pages import read_end, read_page
 from warroom.services.room import read_news, read_state
 from warroom.widgets.board import Board
@@ -44,7 +45,7 @@ from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.timeline import PAGE, Timeline
 
 if TYPE_CHECKING:
-    from warroom.store import Change, Store
+    from warroom.store import Change
 
 # The clock's tick waits while a line is saved, until its row is drawn, this long at most.
 CLOCK_HELD_AT_MOST = 0.25  # seconds
@@ -136,12 +137,11 @@ class WarRoomScreen(WarroomScreen[None]):
         )
         self.event_actions = EventActions(self, self._show_event)
         self.drafts = RoomDrafts(self, incident_id)
+        self.steps = Steps(self, incident_id, self._after_change)
         # Events this war room logged and showed itself: the feed's news of their creation is
         # not read again (the store thread stays free for the next line).
         self._logged_here: set[int] = set()
         self._clock_held = 0  # lines being saved and not yet drawn
-        self._stepping: Phase | None = None  # the step being moved to (p, P)
-        self._told_stepping = False
 
         self._tick_held = False
 
@@ -442,64 +442,12 @@ class WarRoomScreen(WarroomScreen[None]):
             room_dialogs.change_severity(self, self.state, self._after_change)
 
     def action_advance(self) -> None:
-        state = self.state
-        if state is None:
-            return
-        following = state.incident.phase.next
-        if following is None:
-            self.notify("This incident is resolved: its post-mortem is the last step.")
-            return
-        if self._refuse_while_stepping():
-            return
-        if following is Phase.POSTMORTEM:
-            self.action_resolve()
-            return
-        self._step(following, lambda store: store.advance_phase(self.incident_id, actor=self._me))
+        if self.state is not None:
+            self.steps.advance(self.state, self.action_resolve)
 
     def action_step_back(self) -> None:
-        state = self.state
-        if state is None:
-            return
-        incident = state.incident
-        if not incident.is_active:
-            self.notify("This incident is resolved: reopen it from the command line to go back.")
-            return
-        earlier = [phase for phase in Phase if phase.next is incident.phase]
-        if not earlier:
-            self.notify(f"{incident.phase.title} is the first step: there is none before it.")
-            return
-        if self._refuse_while_stepping():
-            return
-        self._step(earlier[0], lambda store: store.step_back(self.incident_id, actor=self._me))
-
-    def _refuse_while_stepping(self) -> bool:
-        """One step a press: a press while a step is being saved is refused, and said so
-        (once a step: six presses are one notice)."""
-        if self._stepping is None:
-            return False
-        if not self._told_stepping:
-            self._told_stepping = True
-            self.notify(
-                f"Still moving to {self._stepping.title}: press again once it shows.",
-                markup=False,
-            )
-        return True
-
-    @property
-    def _me(self) -> str:
-        return self.host.config.user
-
-    def _step(self, to: Phase, work: Callable[[Store], object]) -> None:
-        self._stepping, self._told_stepping = to, False
-        self.run_worker(self._move(work), group="lifecycle")
-
-    async def _move(self, work: Callable[[Store], object]) -> None:
-        try:
-            moved = await self.attempt("change the step", work)
-            if not isinstance(moved, NotDone):
-                await self._after_change()
-        finally:
-            self._stepping = None
+        if self.state is not None:
+            self.steps.back(self.state)
 
     def action_resolve(self) -> None:
         if self.state is not None and self.state.incident.is_active:
