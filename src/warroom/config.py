@@ -34,6 +34,8 @@ KEY_ACTIONS: dict[str, str] = {
     "phase": "p",
     "postmortem": "w",
     "roles": "r",
+    "step-back": "P",
+    "home": "g",
     "help": "question_mark",
     "quit": "q",
 }

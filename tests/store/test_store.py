@@ -473,3 +473,24 @@ def test_first_saves_of_a_postmortem_from_two_editors_merge(store: Store) -> Non
     assert (second.summary, second.root_cause, second.version) == ("S", "R", 2)
     with pytest.raises(Conflict):  # without a base, any save in between is a conflict
         store.save_postmortem(replace(empty, lucky_breaks=("L",)))
+
+
+def test_a_draft_is_kept_per_incident_person_and_kind_until_cleared(store: Store) -> None:
+    from warroom.domain.model import DraftKind
+
+    first = store.create_incident("Checkout down", 1, commander="Bob", actor="bob").id
+    second = store.create_incident("Search slow", 3, commander="Ann", actor="ann").id
+    assert store.draft(first, "bob", DraftKind.LOG) is None
+    store.keep_draft(first, "bob", DraftKind.LOG, "db cpu 95%\npool exhausted")
+    store.keep_draft(first, "bob", DraftKind.UPDATE, "Checkout is degraded.")
+    store.keep_draft(first, "ann", DraftKind.LOG, "ann's line")
+    store.keep_draft(second, "bob", DraftKind.LOG, "elsewhere")
+    assert store.draft(first, "bob", DraftKind.LOG) == "db cpu 95%\npool exhausted"
+    assert store.draft(first, "bob", DraftKind.UPDATE) == "Checkout is degraded."
+    assert store.draft(first, "ann", DraftKind.LOG) == "ann's line"
+    assert store.draft(second, "bob", DraftKind.LOG) == "elsewhere"
+    store.keep_draft(first, "bob", DraftKind.LOG, "replaced")
+    assert store.draft(first, "bob", DraftKind.LOG) == "replaced"
+    store.keep_draft(first, "bob", DraftKind.LOG, "  ")
+    assert store.draft(first, "bob", DraftKind.LOG) is None
+    assert store.draft(first, "bob", DraftKind.UPDATE) == "Checkout is degraded."

@@ -82,8 +82,13 @@ class Notes(list[Notification]):
 
 def burst(app: App[object], keys: str) -> None:
     """Keys that arrive together (typed ahead over a slow link, sent by a script): all posted
-    before the app handles the first. `⏎` is Enter, `⌫` Backspace, `←` the left arrow."""
-    named = {"⏎": ("enter", "\r"), "⌫": ("backspace", "\x7f"), "←": ("left", None)}
+    before the app handles the first. `⏎` is Enter, `⌫` Backspace, `←` the left arrow, `⇥` Tab."""
+    named = {
+        "⏎": ("enter", "\r"),
+        "⌫": ("backspace", "\x7f"),
+        "←": ("left", None),
+        "⇥": ("tab", "\t"),
+    }
     for char in keys:
         key, character = named.get(char, (char, char))
         app.post_message(events.Key(key, character))

@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input
 
 from tests.tui.conftest import AppFactory, loaded, until
 from warroom.domain.clock import FrozenClock
+from warroom.domain.model import EventKind
 from warroom.screens.home import COLUMNS, HomeScreen
 from warroom.store import Store
 
@@ -42,7 +43,7 @@ async def test_enter_opens_the_selected_incident(make_app: AppFactory, store: St
         await pilot.press("down", "enter")
         screen = await loaded(pilot)
         assert screen.incident_id == 1
-        await pilot.press("escape")
+        await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
 
 
@@ -76,3 +77,30 @@ async def test_new_incident_needs_a_title(make_app: AppFactory, store: Store) ->
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
         assert store.list_incidents() == []
+
+
+async def test_withdraw_an_incident_declared_by_mistake(make_app: AppFactory, store: Store) -> None:
+    """W asks for the reason; the incident is kept, marked withdrawn, out of the list."""
+    from warroom.domain.lifecycle import Milestone
+    from warroom.screens.dialogs.withdraw import WithdrawDialog
+
+    store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob")
+    mistake = store.create_incident("Checkout down again", 1, commander="Bob Chen", actor="bob")
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 2, "the list")
+        await pilot.press("W")
+        await until(pilot, lambda: isinstance(app.screen, WithdrawDialog), "the question")
+        assert "Withdraw INC-2?" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("enter")
+        assert "reason is required" in str(app.screen.query_one("#withdraw-error").render())
+        await pilot.press(*"duplicate of INC-1", "enter")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        await until(pilot, lambda: table.row_count == 1, "the list without it")
+        assert str(table.get_row_at(0)[1]) == "INC-1"
+    withdrawn = store.get_incident(mistake.id)
+    assert Milestone.WITHDRAWN in withdrawn.milestones
+    assert store.last_event_of_kind(mistake.id, EventKind.PHASE).text == (
+        "Withdrawn: duplicate of INC-1"
+    )

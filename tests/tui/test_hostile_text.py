@@ -173,7 +173,7 @@ async def tour(db: Path, env: dict[str, str], shots: Shots) -> Screen:
             lambda: shown_in_timeline(screen, "tester", cell_line(TYPED)), "the typed event", 20
         )
         await close("esc Leave")  # out of the log line, which keeps the keys after Enter
-        await view("home", "\x1b", r"(?s)warroom · incidents.*INC-1")
+        await view("home", "g", r"(?s)warroom · incidents.*INC-1")
         terminal.type("q")
         assert await terminal.wait(20) == 0
     return screen
@@ -411,7 +411,7 @@ async def test_a_new_incident_title_and_ic(make_app: AppFactory, store: Store) -
         assert no_controls(banner.plain) == []
         assert "title: \\x1b[31;5mRED\\x1b[0m" in banner.plain
         assert [line.count("\n") for line in banner.plain.split("\n")] == [0, 0, 0, 0]
-        await pilot.press("escape")
+        await pilot.press("g")
         await until(pilot, lambda: app.screen.query(DataTable), "home")
         row = app.screen.query_one(DataTable).get_row_at(0)
         assert [no_controls(cell.plain) for cell in row] == [[]] * len(row)

@@ -183,7 +183,7 @@ async def test_going_back_to_the_list_leaves_the_war_room(store: Store, apps: Ap
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await soon(pilot, lambda: [p.person for p in store.present(incident.id)], "joining")
-        await pilot.press("escape")
+        await pilot.press("g")
         await soon(pilot, lambda: isinstance(app.screen, HomeScreen), "the list")
         await soon(pilot, lambda: store.present(incident.id) == [], "leaving")
 

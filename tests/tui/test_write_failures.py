@@ -83,8 +83,9 @@ async def test_lines_typed_ahead_of_a_line_not_saved_stay_in_the_input_unsent(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
     """Enter, then more typed and Enter again before the first line is back: when the first
-    is refused, the next is not sent ahead of it. Both stay in the input (as typed, one after
-    the other), with the first line's kind; once the disk has room, Enter saves what is there."""
+    is refused, the next is not sent ahead of it. The first comes back to the input with its
+    kind, the next is held behind it (each a line of its own); once the disk has room, Enter
+    saves each in turn."""
     notes = Notes()
     app = make_app(incident_id)
     async with run(app, notes) as pilot:  # type: ignore[attr-defined]
@@ -97,13 +98,17 @@ async def test_lines_typed_ahead_of_a_line_not_saved_stay_in_the_input_unsent(
             await until(pilot, lambda: notes, "the notification")
             await pilot.pause()
         assert len(fault.failures) == 1  # the line typed ahead was not tried
-        assert log.input.value == "onet"
+        assert log.input.value == "one"
+        assert log.unsent == ["one", "t"]
         assert log.kind is EventKind.ALERT
         assert texts(store, incident_id) == ["Incident declared: SEV-1 (Critical), IC Bob Chen"]
 
         await pilot.press("enter")
-        await until(pilot, lambda: texts(store, incident_id)[-1] == "onet", "the line")
+        await until(pilot, lambda: texts(store, incident_id)[-1] == "one", "the line")
         assert list(store.iter_events(incident_id))[-1].kind is EventKind.ALERT
+        assert log.input.value == "t"
+        await pilot.press("enter")
+        await until(pilot, lambda: texts(store, incident_id)[-1] == "t", "the next")
 
 
 async def test_a_write_failing_half_way_leaves_nothing_half_written(

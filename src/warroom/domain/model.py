@@ -265,3 +265,10 @@ class PostMortem:
     lucky_breaks: tuple[str, ...] = ()
     five_whys: tuple[Why, ...] = ()
     version: int = 0  # 0: never saved
+
+
+class DraftKind(Enum):
+    """What a person typed in a war room and did not send, kept for them (store/drafts.py)."""
+
+    LOG = "log"  # the log line's unsent lines, one a line
+    UPDATE = "update"  # the stakeholder update being composed

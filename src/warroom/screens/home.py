@@ -76,6 +76,13 @@ class HomeScreen(WarroomScreen[None]):
 
     BINDINGS = [
         Binding("n", "new", "New incident", id="new", tooltip="Declare a new incident"),
+        Binding(
+            "W",
+            "withdraw",
+            "Withdraw",
+            id="withdraw",
+            tooltip="Withdraw the selected incident: declared by mistake",
+        ),
         Binding("enter", "open", "Open", show=True),
         Binding(
             "o",
@@ -236,7 +243,10 @@ class HomeScreen(WarroomScreen[None]):
         self.go(OpenReport())
 
     def show(self, incidents: Iterable[Incident]) -> None:
-        incidents = sorted(incidents, key=lambda incident: (not incident.is_active, -incident.id))
+        incidents = sorted(
+            (incident for incident in incidents if not incident.withdrawn),
+            key=lambda incident: (not incident.is_active, -incident.id),
+        )
         self._shown = {incident.id: incident for incident in incidents}
         table = self.query_one(DataTable)
         selected = table.cursor_row
@@ -289,6 +299,7 @@ class HomeScreen(WarroomScreen[None]):
             table.add_row(*row[:shown], key=str(incident.id))
         empty = table.row_count == 0
         self.query_one("#home-empty", Label).display = empty
+        self.refresh_bindings()  # Withdraw: only with an incident to withdraw
         if not empty:
             # The cursor stays on its incident when others' incidents come and go around it.
             ids = [incident.id for incident in incidents]
@@ -353,6 +364,32 @@ class HomeScreen(WarroomScreen[None]):
         if incident is not None:
             across.edit_labels(self, incident, self.reload)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self._shown) if action == "withdraw" else True
+
+    def action_withdraw(self) -> None:
+        from warroom.screens.dialogs.withdraw import WithdrawDialog
+
+        incident = self._shown.get(self._selected_id() or 0)
+        if incident is None:
+            return
+        app = self.host
+
+        async def withdraw(reason: str) -> bool:
+            done = await self.attempt(
+                "withdraw the incident",
+                lambda store: store.withdraw(incident.id, reason, actor=app.config.user),
+            )
+            if isinstance(done, NotDone):
+                return not done.retry  # the dialog keeps the reason to try again
+            await self.reload()
+            self.notify(f"{incident.key} withdrawn (warroom reopen {incident.key} undoes it).")
+            return True
+
+        self.app.push_screen(
+            WithdrawDialog(incident.key, one_line(incident.title), blink=app.blink, save=withdraw)
+        )
+
     def system_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("New incident", "Declare a new incident", self.action_new)
         yield SystemCommand(
@@ -363,3 +400,6 @@ class HomeScreen(WarroomScreen[None]):
             "Search", "Titles, timelines, action items and post-mortems", self.action_search
         )
         yield SystemCommand("Services and tags", "Edit the selected incident's", self.action_labels)
+        yield SystemCommand(
+            "Withdraw an incident", "Declared by mistake: kept, out of lists", self.action_withdraw
+        )

@@ -5,9 +5,12 @@ is stored now) once its change is saved."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from warroom.domain.model import EventKind
+from textual.message import Message
+
+from warroom.domain.model import DraftKind, EventKind
 from warroom.domain.room import RoomState
 from warroom.domain.severity import severity_label
 from warroom.domain.updates import update_heading
@@ -98,19 +101,38 @@ async def compose_update(
     config = host.config
     draft = await host.call(lambda store: draft_update(store, state, config.schedule, config.tz))
 
+    me = host.config.user
+    kept = await host.call(lambda store: store.draft(incident.id, me, DraftKind.UPDATE))
+    posted = False
+
     async def post(text: str) -> bool:
+        nonlocal posted
         event = await screen.attempt(
             "post the update",
-            lambda store: store.log_event(
-                incident.id, text, actor=host.config.user, kind=EventKind.UPDATE
-            ),
+            lambda store: store.log_event(incident.id, text, actor=me, kind=EventKind.UPDATE),
         )
         if isinstance(event, NotDone):
             return False  # the composer keeps the draft
+        posted = True
         screen.app.copy_to_clipboard(text)
         await after()
         screen.notify("Update posted to the timeline and copied to the clipboard.")
         return True
 
+    def keep(text: str) -> None:
+        """Closed (posted, cancelled, the app quitting): the text is kept for next time
+        unless it was posted or is the draft warroom wrote; on the store thread, which
+        finishes its work before the app ends."""
+        unsent = "" if posted or text == draft else text
+        if unsent or kept:
+            host.call_soon(
+                lambda store: store.keep_draft(incident.id, me, DraftKind.UPDATE, unsent)
+            )
+        screen.post_message(UpdateDraftKept(bool(unsent.strip())))
+
     heading = update_heading(incident.severity)
-    screen.app.push_screen(UpdateComposer(draft, heading, blink=host.blink, save=post))
+    screen.app.push_screen(
+        UpdateComposer(
+            kept or draft, heading, blink=host.blink, save=post, keep=keep, kept=bool(kept)
+        )
+    )

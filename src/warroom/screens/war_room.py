@@ -20,8 +20,8 @@ from textual.widgets import Input
 
 from warroom.domain.cadence import ResponseStatus, next_update_due, response_status
 from warroom.domain.errors import BadInput
-from warroom.domain.lifecycle import Phase, postmortem_due
-from warroom.domain.logline import LogLine, parse_log_line
+from warroom.domain.lifecycle import postmortem_due
+from warroom.domain.logline import LogLine, parse_log_line, unclear_start
 from warroom.domain.model import ActionItem, Event, EventKind, Incident, Presence
 from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
 from warroom.domain.severity import SEVERITIES
@@ -29,15 +29,18 @@ from warroom.domain.timefmt import clock_time, date_time
 from warroom.screens import across, room_dialogs
 from warroom.screens.action_items import ActionItems
 from warroom.screens.base import NotDone, OpenPostmortem, ShowHome, WarroomScreen
+from warroom.screens.drafts import RoomDrafts
 from warroom.screens.event_actions import EventActions
 from warroom.screens.live import Live
 from warroom.screens.presence import Attendance
+from warroom.screens.room_dialogs import UpdateDraftKept
+from warroom.screens.steps import Steps
 from warroom.screens.timeline_pages import read_end, read_page
 from warroom.services.room import read_news, read_state
 from warroom.widgets.board import Board
 from warroom.widgets.countdown import Countdown
 from warroom.widgets.key_bar import KeyBar
-from warroom.widgets.log_input import LogInput
+from warroom.widgets.log_input import Line, LogInput
 from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.timeline import PAGE, Timeline
 
@@ -115,7 +118,21 @@ class WarRoomScreen(WarroomScreen[None]):
             show=False,
             tooltip="Edit the incident's services and tags",
         ),
-        Binding("escape", "home", "Home", show=False),
+        Binding(
+            "P",
+            "step_back",
+            "Back",
+            id="step-back",
+            priority=True,
+            show=False,
+            tooltip="Step the lifecycle back (moved on by mistake)",
+        ),
+        Binding(
+            "g", "home", "Home", id="home", priority=True, tooltip="Back to the list of incidents"
+        ),
+        Binding(
+            "q", "quit", "Quit", id="quit", tooltip="Quit: what is not sent is kept as a draft"
+        ),
     ]
 
     # The screen draws none of these itself: the widgets bound to them redraw what changes.
@@ -148,10 +165,13 @@ class WarRoomScreen(WarroomScreen[None]):
             self, incident_id, refresh=self._after_change, placed=self._focus_item
         )
         self.event_actions = EventActions(self, self._show_event)
+        self.drafts = RoomDrafts(self, incident_id)
+        self.steps = Steps(self, incident_id, self._after_change)
         # Events this war room logged and showed itself: the feed's news of their creation is
         # not read again (the store thread stays free for the next line).
         self._logged_here: set[int] = set()
         self._clock_held = 0  # lines being saved and not yet drawn
+
         self._tick_held = False
 
     # ---- layout ---------------------------------------------------------------------------
@@ -169,6 +189,7 @@ class WarRoomScreen(WarroomScreen[None]):
         yield KeyBar()
 
     async def on_mount(self) -> None:
+        self.drafts.attach(self.query_one(LogInput))
         self.set_focus(self.query_one(Timeline))
         self.now = self.host.clock.now()
         self.here = (self.attendance.me(),)
@@ -330,8 +351,14 @@ class WarRoomScreen(WarroomScreen[None]):
     # ---- logging: keystroke → committed → row drawn (README, "Performance") --------------
 
     def _parse(self, text: str, kind: EventKind) -> LogLine:
+        """The line as `warroom log` would read it: a start that looks mistyped (a time that
+        `--at` refuses, a kind misspelt) is refused, not logged as text."""
         app = self.host
-        return parse_log_line(text, kind, app.clock.now(), app.config.tz)
+        now, tz = app.clock.now(), app.config.tz
+        unclear = unclear_start(text, now, tz)
+        if unclear is not None:
+            raise BadInput(unclear)
+        return parse_log_line(text, kind, now, tz)
 
     def _hold_the_clock(self) -> Callable[[], None]:
         """The clock's tick (the banner and the countdown) waits while a line is saved, until
@@ -363,13 +390,27 @@ class WarRoomScreen(WarroomScreen[None]):
         self.set_timer(at_the_latest, once)
         return once
 
-    async def on_log_input_submitted(self, message: LogInput.Submitted) -> None:
-        try:
-            line = self._parse(message.text, message.kind)
-        except BadInput as error:
-            self.notify(str(error), severity="warning", markup=False)
-            message.log_input.not_saved()
-            return
+    def on_log_input_submitted(self, message: LogInput.Submitted) -> None:
+        # Saved by a worker, so the screen goes on handling what comes meanwhile (Escape, a
+        # command): the lines themselves wait their turn in the log input, one at a time.
+        self.run_worker(self._save_line(message.log_input, message.line), group="log")
+
+    async def _save_line(self, log_input: LogInput, typed: Line) -> None:
+        if typed.as_typed:  # Enter again on a line refused as mistyped: logged as it reads
+            line = LogLine(typed.text.strip(), typed.kind, None)
+        else:
+            try:
+                line = self._parse(typed.text, typed.kind)
+            except BadInput as error:
+                self.notify(
+                    f"{error}. Correct it, or press Enter again to log the line as typed.",
+                    title="Not logged: not understood",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
+                log_input.not_saved(typed, refused=True)
+                return
         release_the_clock = self._hold_the_clock()
         event = await self.attempt(
             "log the event",
@@ -381,11 +422,11 @@ class WarRoomScreen(WarroomScreen[None]):
                 occurred_at=line.occurred_at,
             ),
         )
-        if isinstance(event, NotDone):  # the text stays in the input; the user has been told
+        if isinstance(event, NotDone):  # the text comes back to the input; the user was told
             release_the_clock()
-            message.log_input.not_saved()
+            log_input.not_saved(typed)
             return
-        message.log_input.saved(message.text)
+        log_input.saved(typed)
         self._logged_here.add(event.id)
         await self._show_event(event)
         # What was just typed is shown, wherever the cursor was: a person checks it went in.
@@ -408,10 +449,13 @@ class WarRoomScreen(WarroomScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing, a key is a letter, not a command. (Dialogs with text areas are screens
         # of their own: these bindings do not reach them.)
-        return action == "home" or not isinstance(self.focused, Input)
+        # Escape is not bound here: it leaves the log line (its text stays) and closes dialogs,
+        # and never leaves the war room (one Escape too many dropped the IC on the home screen).
+        return not isinstance(self.focused, Input)
 
     def on_log_input_left(self) -> None:
-        self.set_focus(self.query_one(Timeline))
+        if self.focused is None:
+            self.set_focus(self.query_one(Timeline))
 
     def action_focus_log(self) -> None:
         self.query_one(LogInput).focus_input()
@@ -419,30 +463,25 @@ class WarRoomScreen(WarroomScreen[None]):
     def action_home(self) -> None:
         self.go(ShowHome())
 
+    async def action_quit(self) -> None:
+        """Quit; with something typed and not sent, keep it as a draft and say so first."""
+        if not await self.drafts.stop_the_quit():
+            await self.app.action_quit()
+
+    def on_update_draft_kept(self, message: UpdateDraftKept) -> None:
+        self.drafts.update_kept = message.kept
+
     def action_severity(self) -> None:
         if self.state is not None:
             room_dialogs.change_severity(self, self.state, self._after_change)
 
     def action_advance(self) -> None:
-        state = self.state
-        if state is None:
-            return
-        following = state.incident.phase.next
-        if following is None:
-            self.notify("This incident is resolved: its post-mortem is the last step.")
-            return
-        if following is Phase.POSTMORTEM:
-            self.action_resolve()
-            return
-        self.run_worker(self._advance(), exclusive=True, group="lifecycle")
+        if self.state is not None:
+            self.steps.advance(self.state, self.action_resolve)
 
-    async def _advance(self) -> None:
-        incident = await self.attempt(
-            "advance",
-            lambda store: store.advance_phase(self.incident_id, actor=self.host.config.user),
-        )
-        if not isinstance(incident, NotDone):
-            await self._after_change()
+    def action_step_back(self) -> None:
+        if self.state is not None:
+            self.steps.back(self.state)
 
     def action_resolve(self) -> None:
         if self.state is not None and self.state.incident.is_active:
@@ -492,6 +531,7 @@ class WarRoomScreen(WarroomScreen[None]):
 
     async def _go_live(self) -> None:
         """Once the screen has loaded through the store: follow the feed, and join."""
+        await self.drafts.bring_back()
         await self.live.start()
         await self.attendance.join()
         self.set_interval(1.0, self.attendance.tick)
@@ -555,7 +595,9 @@ class WarRoomScreen(WarroomScreen[None]):
         return self.attendance.joined
 
     async def on_unmount(self) -> None:
-        """Leave: stop the feed and the heartbeat (the others see this user go)."""
+        """Leave: keep what was typed and not sent (the store thread writes it before the app
+        ends), stop the feed and the heartbeat (the others see this user go)."""
+        self.drafts.keep_on_leaving()
         self.attendance.leaving()
         await self.live.close()
         await self.attendance.leave()
@@ -569,6 +611,7 @@ class WarRoomScreen(WarroomScreen[None]):
             ("Post a stakeholder update", "Compose, post and copy an update", self.action_update),
             ("Add an action item", "Open the action-item form", self.action_add_action),
             ("Advance the lifecycle one step", "The next step (p)", self.action_advance),
+            ("Step the lifecycle back", "Back one step, recorded", self.action_step_back),
             (
                 "Resolve the incident",
                 "Mark it resolved; the post-mortem follows",

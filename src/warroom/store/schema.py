@@ -3,7 +3,7 @@
 
 # Every alembic revision this warroom knows, oldest first. A test checks it against the
 # migration scripts, so the common path (schema already at HEAD) never imports alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]
 
 # The tables each revision leaves, alembic's own included (a test checks them against the
@@ -22,6 +22,9 @@ TABLES: dict[str, frozenset[str]] = {
     "0006": _FIRST
     | {"action_item", "change", "postmortem", "presence", "alert"}
     | {"incident_label", "search_entry"},
+    "0007": _FIRST
+    | {"action_item", "change", "postmortem", "presence", "alert"}
+    | {"incident_label", "search_entry", "draft"},
 }
 # SQLite's full-text index is a virtual table, which keeps its index in tables of its own
 # (FTS5's shadow tables); PostgreSQL's is a column and an index of `search_entry`.

@@ -10,6 +10,7 @@ from warroom.domain.clock import Clock
 from warroom.store.action_items import ActionItems
 from warroom.store.alerts import Alerts
 from warroom.store.changes import Changes
+from warroom.store.drafts import Drafts
 from warroom.store.engine import open_engine
 from warroom.store.imports import Imports
 from warroom.store.incidents import Incidents
@@ -34,6 +35,7 @@ class Store(
     Imports,
     Search,
     Changes,
+    Drafts,
 ):
     @classmethod
     def open(cls, location: str, clock: Clock, *, create: bool = True) -> Store:

@@ -220,3 +220,20 @@ class SearchEntryRow(SQLModel, table=True):
     ref_id: int
     field: str
     body: str
+
+
+class DraftRow(SQLModel, table=True):
+    """What a person typed in a war room and did not send (the log line, the update composer):
+    one per incident, person and kind, brought back when they open the war room again."""
+
+    __tablename__: ClassVar[str] = "draft"
+    __table_args__ = (
+        Index("ix_draft_incident_person_kind", "incident_id", "person", "kind", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id")
+    person: str
+    kind: str
+    text: str
+    saved_at: datetime

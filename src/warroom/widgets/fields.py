@@ -19,6 +19,8 @@ from warroom.domain.text import control_pictures
 from warroom.widgets.workarounds import (
     LayoutFreeInput,
     leave_the_cursor,
+    move_focus_now,
+    resend_if_moved,
     run_binding_now,
     typed_joiner,
 )
@@ -37,12 +39,18 @@ class ControlPictures(Highlighter):
 
 
 class TextField(LayoutFreeInput):
-    """A one-line field (an `Input`) for user text."""
+    """A one-line field (an `Input`) for user text. A key that comes after one that moved the
+    focus away (in the same burst) goes where the focus is now. In a form (`tab_now`), Tab
+    moves on as it comes: what is typed after it is the next field's."""
+
+    tab_now = False
 
     def __init__(self, value: str | None = None, **kwargs: object) -> None:
         super().__init__(value, highlighter=ControlPictures(), **kwargs)  # type: ignore[arg-type]
 
     async def on_key(self, event: events.Key) -> None:
+        if resend_if_moved(self, event) or (self.tab_now and move_focus_now(self, event)):
+            return
         joiner = typed_joiner(event)
         if joiner is not None:
             event.stop()

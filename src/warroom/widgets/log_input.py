@@ -1,15 +1,25 @@
-"""The log line: type what happened, Enter saves it."""
+"""The log line: type what happened, Enter saves it.
+
+Each line Enter takes is a `Line` of its own, taken out of the input at once: keys typed after
+Enter (in the same burst, over a slow link, from a paste) are the next line, and the lines wait
+their turn to be saved, one at a time, in order. A line is never rebuilt from the input's text.
+A line that is not saved comes back to the input; the lines after it are held, and come back
+one at a time (nothing typed is dropped).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from warroom.domain.logline import next_kind
 from warroom.domain.model import EventKind
@@ -18,59 +28,140 @@ from warroom.widgets.fields import TextField
 PLACEHOLDER = "what happened? Enter saves · '14:15 …' / '-5m …' backdate · 'alert: …' sets the kind"
 
 
+@dataclass(frozen=True, eq=False)
+class Line:
+    """One line taken by Enter (its identity is its own: two lines of the same text are two).
+    `as_typed`: Enter again on a line refused as mistyped; it is logged as it reads."""
+
+    text: str
+    kind: EventKind
+    as_typed: bool = False
+
+
+def pasted_lines(text: str) -> list[str]:
+    """A paste's lines; the last is what follows the last line break (maybe empty)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 class LogField(TextField):
     """The log line's field. It keeps the keys after Enter, for the next line: a scribe types
     one line after another, and a letter typed after Enter is text, never a command (the p of
-    "pool exhausted" must not move the incident on a step). Escape gives the keys back."""
+    "pool exhausted" must not move the incident on a step). Escape gives the keys back.
+
+    Enter hands the line over as the key is handled (`take`), not through a message: a message
+    would come after the keys typed behind Enter, which would by then be in the input."""
+
+    BINDINGS = [Binding("escape", "leave", "Leave", tooltip="Back to the keys; the text stays")]
+
+    def __init__(self, take: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._take = take
+
+    async def action_submit(self) -> None:
+        self._take(self.value)
+
+    def action_leave(self) -> None:
+        """Back to the keys at once, in the order typed (the keys after Escape go on to the
+        screen: resend_if_moved); whatever is typed stays in the input for later."""
+        self.screen.set_focus(None)
+        self.post_message(LogInput.Left(self))
+
+    async def on_key(self, event: events.Key) -> None:
+        # (TextField's handler follows, unless this one took the key.) Escape and a key in one
+        # read (a busy app, a slow link) come as Alt+key: they are Escape, then the key.
+        key = event.key
+        if key.startswith("alt+") and event.character and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self.action_leave()
+            self.app.post_message(events.Key(event.character, event.character))
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste is typed as if by hand: each line break is an Enter (one event per line,
+        in order); what follows the last one stays in the input."""
+        event.stop()
+        event.prevent_default()
+        *whole, last = pasted_lines(event.text)
+        for index, text in enumerate(whole):
+            if index == 0:
+                self._insert(text)
+                text = self.value
+            self._take(text)
+        self._insert(last)
+
+    def _insert(self, text: str) -> None:
+        if not text:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
 
 
 class LogInput(Horizontal):
-    """A kind label and an input. The text stays in the input until the screen has saved it."""
+    """A kind label, the input, and how many lines are held back (not saved, to come back)."""
 
     BINDINGS = [
         Binding("ctrl+t", "next_kind", "Kind", tooltip="Cycle the kind of the next event"),
-        Binding("escape", "leave", "Leave", tooltip="Back to the keys; the text stays"),
     ]
 
     kind: reactive[EventKind] = reactive(EventKind.NOTE)
 
     @dataclass
     class Submitted(Message):
+        """`line` is the next to save: answer with `saved(line)` or `not_saved(line)`."""
+
         log_input: LogInput
-        text: str
-        kind: EventKind
+        line: Line
 
         @property
         def control(self) -> LogInput:
             return self.log_input
+
+        @property
+        def text(self) -> str:
+            return self.line.text
+
+        @property
+        def kind(self) -> EventKind:
+            return self.line.kind
 
     @dataclass
     class Left(Message):
         """Escape: the user wants the keys back."""
 
-        log_input: LogInput
+        field: LogField
 
         @property
-        def control(self) -> LogInput:
-            return self.log_input
+        def control(self) -> LogField:
+            return self.field
 
     def __init__(self, *, id: str | None = None, blink: bool = True) -> None:
         super().__init__(id=id)
         self._blink = blink
         # Lines Enter has taken and the screen has not answered for yet, oldest first: the first
         # is being saved; the others were typed ahead and follow it, in order.
-        self._lines: list[tuple[str, EventKind]] = []
+        self._lines: list[Line] = []
+        self._held: list[str] = []  # given back, after the one in the input: they come next
+        self._refused: str | None = None  # a line refused as mistyped, as it was typed
+        # Kept by reference: what is unsent is still read once the screen is closing.
+        self._field = LogField(
+            self.take, placeholder=PLACEHOLDER, id="log-text", select_on_focus=False
+        )
 
     def compose(self) -> ComposeResult:
         yield Label(self._kind_label(), id="log-kind")
-        yield LogField(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False)
+        yield self._field
+        held = Label("", id="log-held")
+        held.display = False
+        yield held
 
     def on_mount(self) -> None:
         self.input.cursor_blink = self._blink
 
     @property
     def input(self) -> LogField:
-        return self.query_one("#log-text", LogField)
+        return self._field
 
     def _kind_label(self) -> str:
         return f"› {self.kind.value}"
@@ -82,45 +173,75 @@ class LogInput(Horizontal):
     def action_next_kind(self) -> None:
         self.kind = next_kind(self.kind)
 
-    def action_leave(self) -> None:
-        """Back to the keys; whatever is typed stays in the input for later."""
-        self.screen.set_focus(None)
-        self.post_message(self.Left(self))
-
-    def on_input_submitted(self, message: Input.Submitted) -> None:
-        """Enter: the line is what the input held when Enter was pressed, less the lines still
-        being saved before it (they stay in the input until they are saved)."""
-        message.stop()
-        line = message.value
-        for taken, _kind in self._lines:
-            if line.startswith(taken):
-                line = line[len(taken) :].lstrip()
-        if not line.strip():
+    def take(self, text: str) -> None:
+        """Enter on `text`: it becomes a line of its own and leaves the input; the next held
+        line, if any, comes into it."""
+        if not text.strip():
             return
-        self._lines.append((line, self.kind))
+        line = Line(text, self.kind, as_typed=text == self._refused)
+        self._refused = None
+        self._lines.append(line)
+        self.input.value = self._held.pop(0) if self._held else ""
+        self._show_held()
         self.kind = EventKind.NOTE  # the next line's, unless the person picks another
         if len(self._lines) == 1:
-            self.post_message(self.Submitted(self, line, self._lines[0][1]))
+            self.post_message(self.Submitted(self, line))
 
     def focus_input(self) -> None:
         # At once, not after the queue (as `focus()` would): keys typed right after the key that
         # opened the input belong in it.
         self.screen.set_focus(self.input)
 
-    def saved(self, text: str) -> None:
-        """`text` is committed: take it out of the input, keeping anything typed after it; the
-        next line typed ahead, if any, goes now."""
-        current = self.input.value
-        if current.startswith(text):
-            self.input.value = current[len(text) :].lstrip()
+    def saved(self, line: Line) -> None:
+        """`line` is committed; the next line typed ahead, if any, goes now."""
+        if line in self._lines:
+            self._lines.remove(line)
         if self._lines:
-            self._lines.pop(0)
-        if self._lines:
-            self.post_message(self.Submitted(self, *self._lines[0]))
+            self.post_message(self.Submitted(self, self._lines[0]))
 
-    def not_saved(self) -> None:
-        """The line was not saved (the person has been told why): it stays in the input with
-        its kind, and the lines typed ahead stay there after it, not sent."""
-        if self._lines:
-            self.kind = self._lines[0][1]
+    def not_saved(self, line: Line, *, refused: bool = False) -> None:
+        """`line` was not saved (the person has been told why): it comes back to the input with
+        its kind; the lines typed after it, and what is in the input now, are held, in order.
+        `refused`: as mistyped; Enter again on the same text logs it as typed."""
+        if line not in self._lines:
+            return
+        after = self._lines[self._lines.index(line) + 1 :]
         self._lines.clear()
+        typed = self.input.value
+        self._held[:0] = [other.text for other in after] + ([typed] if typed.strip() else [])
+        self.input.value = line.text
+        self.input.cursor_position = len(line.text)
+        self.kind = line.kind
+        self._refused = line.text if refused else None
+        self._show_held()
+
+    @property
+    def waiting(self) -> list[str]:
+        """The lines taken by Enter and not saved yet, in order (the first is being saved)."""
+        return [line.text for line in self._lines]
+
+    @property
+    def unsent(self) -> list[str]:
+        """What is typed and not on its way to the store: the input's text, the lines held
+        back, and those typed ahead of the one being saved (they go no further once the war
+        room closes)."""
+        typed = [self.input.value] if self.input.value.strip() else []
+        return [line.text for line in self._lines[1:]] + typed + self._held
+
+    def restore(self, lines: Sequence[str]) -> None:
+        """Lines kept from before (a draft): the first into the input if it is empty, the
+        others held after whatever is there."""
+        lines = [line for line in lines if line.strip()]
+        if not lines:
+            return
+        if not self.input.value.strip():
+            self.input.value = lines.pop(0)
+        self._held.extend(lines)
+        self._show_held()
+
+    def _show_held(self) -> None:
+        label = self.query_one("#log-held", Label)
+        count = len(self._held)
+        label.display = bool(count)
+        label.update(f"+{count} held" if count else "")
+        label.tooltip = "Lines not saved yet: each comes back after Enter" if count else None

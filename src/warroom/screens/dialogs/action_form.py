@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select
 from warroom.domain.errors import BadInput
 from warroom.domain.model import ActionItem, ActionStatus, ActionType, Priority
 from warroom.domain.timeparse import parse_date
-from warroom.screens.dialogs.base import SavingDialog, prepare_fields
+from warroom.screens.dialogs.base import FormSelect, SavingDialog, prepare_fields
 from warroom.widgets.fields import TextField
 
 E = TypeVar("E", bound=Enum)
@@ -70,7 +70,7 @@ class ActionItemForm(SavingDialog[ActionDraft]):
                     placeholder="required: what will be done",
                 )
                 yield Label("Type")
-                yield Select(
+                yield FormSelect(
                     [(t.value, t) for t in ActionType],
                     value=item.type if item and item.type else Select.NULL,
                     prompt="prevent / detect / mitigate",
@@ -79,7 +79,7 @@ class ActionItemForm(SavingDialog[ActionDraft]):
                 yield Label("Owner")
                 yield TextField(item.owner if item else "", id="owner", placeholder="who")
                 yield Label("Priority")
-                yield Select(
+                yield FormSelect(
                     [(p.value, p) for p in Priority],
                     value=item.priority if item and item.priority else Select.NULL,
                     prompt="P0 / P1 / P2",
@@ -96,7 +96,7 @@ class ActionItemForm(SavingDialog[ActionDraft]):
                     item.ticket if item else "", id="ticket", placeholder="e.g. PLAT-1234"
                 )
                 yield Label("Status")
-                yield Select(
+                yield FormSelect(
                     [
                         ("open", ActionStatus.OPEN),
                         ("in progress", ActionStatus.IN_PROGRESS),

@@ -22,6 +22,8 @@ Log line:   [TIME] [KIND:] TEXT, then Enter; the next line, Enter; Escape leaves
   14:15 migration deployed      backdated to 14:15 (today, or yesterday if later than now)
   -5m alert fired               five minutes ago (also -1h30m, -90s)
   decision: roll back           kind note, alert, action or decision (ctrl+t cycles it)
+  14:15pm rollback              not understood: correct it, or Enter again logs it as typed
+  a paste of several lines      one event a line, in order
 Timeline:   ↑/↓ PgUp/PgDn · Home/End the first/newest event · Enter (or v) read the event \
 whole, with its history · e edit · d delete · * star · h hide from the post-mortem
 Board:      ←/→ column · ]/[ move the item · Enter edit

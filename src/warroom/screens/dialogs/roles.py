@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from warroom.domain.model import Role, RoleAssignment
 from warroom.domain.text import cell_line
-from warroom.screens.dialogs.base import SavingDialog, prepare_fields
+from warroom.screens.dialogs.base import FormSelect, SavingDialog, prepare_fields
 from warroom.widgets.fields import TextField
 
 
@@ -53,7 +53,7 @@ class RolesDialog(SavingDialog[RoleChange]):
             yield Label("Roles", classes="dialog-title")
             yield Static(self._holders(), id="role-holders")
             with Horizontal(id="role-form"):
-                yield Select(
+                yield FormSelect(
                     [(role.title, role) for role in Role],
                     value=Role.SCRIBE,
                     allow_blank=False,
