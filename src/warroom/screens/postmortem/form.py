@@ -229,7 +229,7 @@ class ReportForm(VerticalScroll):
             widget_id, shown = _SHOWN[name]
             _set_input(self.query_one(f"#{widget_id}", Input), shown(self, draft))
         elif name in _TEXTS:
-            _set_area(self.query_one(f"#{_TEXTS[name]}", TextArea), getattr(draft, name))
+            _set_area(self.query_one(f"#{_TEXTS[name]}", TextBox), getattr(draft, name))
         elif name in LISTS:
             await self.query_one(f"#{LISTS[name]}", ListEditor).show(_entries(draft, name))
         elif name == "title":
@@ -482,6 +482,6 @@ def _set_input(field: Input, value: str) -> None:
         field.value = value
 
 
-def _set_area(area: TextArea, value: str) -> None:
+def _set_area(area: TextBox, value: str) -> None:
     if area.text.strip() != value:
-        area.text = value
+        area.show_text(value)
