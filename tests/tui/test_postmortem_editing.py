@@ -3,18 +3,24 @@ shows once left, the keys of its text areas, and others' text arriving while you
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.tui.conftest import LESSON, AppFactory, pm_loaded, until
 from warroom.app import WarroomApp
 from warroom.config import Config
+from warroom.domain.checks import Problem, check_report
 from warroom.domain.clock import FrozenClock
+from warroom.domain.postmortem import Report
 from warroom.exporters.importer import read_postmortem
 from warroom.screens.postmortem import PostMortemScreen
+from warroom.screens.postmortem import screen as screen_module
 from warroom.store import Store
+from warroom.widgets.checks_panel import ChecksPanel
 from warroom.widgets.five_whys import FiveWhysEditor
 from warroom.widgets.list_editor import ListEditor
 from warroom.widgets.text_box import TextBox
@@ -187,3 +193,39 @@ async def test_text_arriving_live_keeps_the_cursor_where_it_was(
         await until(pilot, lambda: root.text.startswith("Why:"), "their edit")
         await pilot.press("X")
         assert root.text == "Why: The Xpool ran dry. OK"
+
+
+async def test_the_checks_run_off_the_ui_thread(
+    make_app: AppFactory, incident_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the checks read a megabyte of root cause, what is typed is applied: they run on
+    a thread of their own. (Held here until the typing is seen, then let go.)"""
+    threads: list[bool] = []
+    typed_meanwhile = threading.Event()
+
+    def held_check(report: Report, now: datetime) -> list[Problem]:
+        threads.append(threading.current_thread() is threading.main_thread())
+        if "forgot" in report.root_cause:
+            typed_meanwhile.wait(10)
+        return check_report(report, now)
+
+    monkeypatch.setattr(screen_module, "check_report", held_check)
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await pm_loaded(pilot)
+        root = screen.query_one("#root-cause", TextBox)
+        screen.go_to("rootCause")
+        root.insert("Dave forgot the index. " + "word " * 200_000)  # a megabyte
+        await until(pilot, lambda: len(threads) >= 2, "the checks to start")
+        screen.go_to("summary")
+        await pilot.press(*"ok")
+        summary = screen.query_one("#summary", TextBox)
+        await until(pilot, lambda: summary.text == "ok", "the typing")
+        typed_meanwhile.set()
+        panel = screen.query_one(ChecksPanel)
+        deadline = time.monotonic() + 60  # a megabyte, checked on a loaded machine
+        while not any(p.where == "rootCause" and p.phrase for p in panel.problems):
+            assert time.monotonic() < deadline, "the blame finding never came"
+            await pilot.pause(0.05)
+        assert threads
+        assert not any(threads)
