@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from textual.widgets import Label, Select
 
 from tests.tui.conftest import LESSON, AppFactory, pm_loaded, until
 from warroom.app import WarroomApp
@@ -229,3 +230,27 @@ async def test_the_checks_run_off_the_ui_thread(
             await pilot.pause(0.05)
         assert threads
         assert not any(threads)
+
+
+async def test_the_sla_suggestion_weighs_the_duration_and_goes_once_answered(
+    make_app: AppFactory, store: Store, clock: FrozenClock
+) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob")
+    clock.advance(timedelta(minutes=2))
+    store.advance_phase(incident.id, actor="bob")  # acknowledged well within 15 minutes
+    clock.advance(timedelta(minutes=45))
+    store.resolve(incident.id, actor="bob")
+    app = make_app(incident.id, postmortem=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await pm_loaded(pilot)
+        hint = screen.query_one("#sla-hint", Label)
+        assert str(hint.render()) == (
+            "suggested: yes (SEV-1 for 47m: longer than its 30m update interval)"
+        )
+        sla: Select[str] = screen.query_one("#sla", Select)
+        sla.value = "no"
+        await until(pilot, lambda: store.postmortem(incident.id).sla_breached is False, "save")
+        assert str(hint.render()) == ""
+        sla.value = "auto"
+        await pilot.pause()
+        assert str(hint.render()).startswith("suggested: yes")

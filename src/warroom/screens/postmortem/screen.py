@@ -170,6 +170,11 @@ class PostMortemScreen(WarroomScreen[None]):
         return self._form
 
     @property
+    def checking(self) -> bool:
+        """The checks are due or running: the panel shows what they last found."""
+        return self._checking or self._checks_timer is not None
+
+    @property
     def dirty(self) -> bool:
         """Whether anything on screen is not saved yet."""
         return self.autosave.dirty
