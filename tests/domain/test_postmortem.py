@@ -13,6 +13,7 @@ from warroom.domain.postmortem import (
     outage_duration,
     parse_report_date,
     parse_users_affected,
+    sla_suggestion,
     spelled_duration,
     with_fields,
 )
@@ -40,7 +41,8 @@ def test_derived_fields_when_nothing_is_stored() -> None:
     assert report.date == date(2024, 3, 15)  # the detection date
     assert report.impact.duration == "47 minutes (14:23 - 15:10 UTC)"
     assert report.impact.duration_computed
-    assert report.impact.sla_breached is False  # acknowledged after 2 of the 15 minutes allowed
+    # acknowledged after 2 of the 15 minutes allowed, but down at SEV-1 for 47 minutes
+    assert report.impact.sla_breached is True
     assert report.impact.sla_suggested
 
 
@@ -48,6 +50,32 @@ def test_sla_suggested_breached_when_the_response_target_was_missed() -> None:
     late = incident()
     late.milestones[Milestone.ACKNOWLEDGED] = DETECTED + timedelta(minutes=20)
     assert make_report(incident=late, sla_breached=None).impact.sla_breached is True
+
+
+@pytest.mark.parametrize(
+    ("level", "ack_after", "breached", "reason"),
+    [
+        (1, 2, True, "SEV-1 for 47m: longer than its 30m update interval"),
+        (2, 2, False, "response target met, resolved within an update interval"),
+        (3, 2, False, "response target met, resolved within an update interval"),
+        (2, 70, True, "SEV-2 response target missed"),
+    ],
+)
+def test_the_sla_suggestion_weighs_the_duration_against_the_severity(
+    level: int, ack_after: int, breached: bool, reason: str
+) -> None:
+    subject = incident(level=level)
+    subject.milestones[Milestone.ACKNOWLEDGED] = DETECTED + timedelta(minutes=ack_after)
+    report = make_report(incident=subject, sla_breached=None)
+    assert sla_suggestion(report.metrics) == (breached, reason)
+    assert report.impact.sla_breached is breached
+
+
+def test_no_sla_suggestion_before_there_is_anything_to_go_by() -> None:
+    subject = incident(resolved=False)
+    del subject.milestones[Milestone.ACKNOWLEDGED]
+    report = make_report(incident=subject, sla_breached=None, now=DETECTED + timedelta(minutes=5))
+    assert sla_suggestion(report.metrics) is None
 
 
 def test_duration_unknown_while_the_incident_is_active() -> None:

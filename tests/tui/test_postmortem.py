@@ -539,6 +539,7 @@ async def test_a_conflict_resolved_with_theirs_or_an_edit(
         await until(pilot, lambda: area.text == "theirs", "theirs shown")
         # again, merging the two by hand
         screen.set_focus(area)
+        area.move_cursor((0, 0))  # (theirs came in as an edit: the cursor after it)
         area.insert("mine: ")
         await until(pilot, lambda: screen.dirty, "the edit")
         base = store.postmortem(incident_id)

@@ -11,8 +11,9 @@ items, roles and the stored post-mortem fields) and computes what is not stored:
 - the incident commander: the current IC;
 - the impact duration: the stored text, else from detection to resolution,
   e.g. `47 minutes (14:23 - 15:10 UTC)`;
-- whether the SLA was breached: the stored answer, else suggested by the response target
-  (missed: breached);
+- whether the SLA was breached: the stored answer, else suggested (`sla_suggestion`) from the
+  response target and from how long the incident was at SEV-1 or SEV-2 against that level's
+  update interval;
 - the timeline: live events that are not hidden from the report, starred ones marked;
 - the metrics (`warroom.domain.metrics`).
 """
@@ -38,6 +39,8 @@ from warroom.domain.model import (
     SeverityChange,
     Why,
 )
+from warroom.domain.severity import SEVERITIES, format_interval
+from warroom.domain.timefmt import duration as how_long
 
 
 class TimelineEntry(NamedTuple):
@@ -57,7 +60,7 @@ class Impact:
     revenue_impact: str
     sla_breached: bool | None  # None: not stored and nothing to suggest it from
     duration_computed: bool = False  # the duration came from the milestones
-    sla_suggested: bool = False  # sla_breached came from the response target
+    sla_suggested: bool = False  # sla_breached is the suggestion (`sla_suggestion`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +208,9 @@ def _impact(incident: Incident, stored: PostMortem, metrics: Metrics) -> Impact:
     if not duration.strip() and incident.resolved_at is not None:
         duration, computed = outage_duration(incident.detected_at, incident.resolved_at), True
     sla, suggested = stored.sla_breached, False
-    if sla is None and metrics.response.met is not None:
-        sla, suggested = not metrics.response.met, True
+    suggestion = sla_suggestion(metrics)
+    if sla is None and suggestion is not None:
+        sla, suggested = suggestion.breached, True
     return Impact(
         duration=duration,
         users_affected=stored.users_affected,
@@ -215,6 +219,33 @@ def _impact(incident: Incident, stored: PostMortem, metrics: Metrics) -> Impact:
         duration_computed=computed,
         sla_suggested=suggested,
     )
+
+
+class SlaSuggestion(NamedTuple):
+    breached: bool
+    reason: str  # `SEV-1 for 55m: longer than its 30m update interval`
+
+
+def sla_suggestion(metrics: Metrics) -> SlaSuggestion | None:
+    """Whether the SLA was likely breached, and why. A missed response target is a breach; so
+    is a user-facing incident (SEV-1 or SEV-2) that stayed at that level longer than the
+    level's update interval (stakeholders waited more than one update for it). None: nothing
+    to go by yet (not resolved, or never acknowledged)."""
+    response = metrics.response
+    if response.met is False:
+        return SlaSuggestion(True, f"{SEVERITIES[response.level].label} response target missed")
+    if response.met is None or metrics.time_to_resolve is None:
+        return None  # never acknowledged (an imported report), or still going on
+    for level, spent in metrics.time_in_severity:
+        interval = SEVERITIES[level].update.interval
+        if level <= 2 and interval is not None and spent > interval:
+            label = SEVERITIES[level].label
+            return SlaSuggestion(
+                True,
+                f"{label} for {how_long(spent)}: longer than its "
+                f"{format_interval(interval)} update interval",
+            )
+    return SlaSuggestion(False, "response target met, resolved within an update interval")
 
 
 def outage_duration(start: datetime, end: datetime) -> str:

@@ -74,8 +74,6 @@ class WhyLevel(Grid):
 
 class FiveWhysEditor(Vertical):
     BINDINGS = [
-        Binding("up", "step(-1)", show=False),
-        Binding("down", "step(1)", show=False),
         Binding("ctrl+r", "remove", "Remove level", tooltip="Remove this level of the chain"),
     ]
 
@@ -97,7 +95,9 @@ class FiveWhysEditor(Vertical):
 
     def compose(self) -> ComposeResult:
         opening = first_question(self.title)
-        yield WhyLevel(Why(opening, ""), 1, proposal=opening, blink=self._blink)
+        first = WhyLevel(Why(opening, ""), 1, proposal=opening, blink=self._blink)
+        first.question.step = first.answer.step = self._step
+        yield first
         yield Label("", classes="why-hint")
 
     def on_mount(self) -> None:
@@ -168,12 +168,11 @@ class FiveWhysEditor(Vertical):
                 return index, level, True
         return None
 
-    def action_step(self, step: int) -> None:
+    def _step(self, line: RowInput, step: int) -> None:
         fields = self._fields()
-        focused = self.screen.focused
-        if focused not in fields:
+        if line not in fields:
             return
-        target = fields.index(focused) + step
+        target = fields.index(line) + step
         if 0 <= target < len(fields):
             self.screen.set_focus(fields[target])
         elif step < 0:
@@ -222,8 +221,10 @@ class FiveWhysEditor(Vertical):
             return
         proposal = next_question(level.why.answer, self.names)
         added = await self._add(Why(proposal, ""), len(levels) + 1, proposal=proposal)
-        self.screen.set_focus(added.answer)
+        self.screen.set_focus(added.answer, scroll_visible=False)
         self._hint()
+        # Once laid out: scrolled to before that, the form stopped where the level was not yet.
+        self.call_after_refresh(added.scroll_visible, animate=False)
 
     def on_input_changed(self, message: Input.Changed) -> None:
         message.stop()
@@ -263,6 +264,7 @@ class FiveWhysEditor(Vertical):
 
     async def _add(self, why: Why, number: int, *, proposal: str | None) -> WhyLevel:
         level = WhyLevel(why, number, proposal=proposal, blink=self._blink)
+        level.question.step = level.answer.step = self._step
         await self.mount(level, before=self.query_one(".why-hint"))
         return level
 

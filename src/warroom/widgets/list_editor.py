@@ -1,6 +1,7 @@
 """A list of one-line items, edited in place with the keyboard.
 
-Each item is a line of its own; a blank line at the end takes the next one. Enter moves on to
+Each item is a line of its own; a blank line at the end takes the next one (reached with Enter
+or ↓, not with Tab: Tab goes on to the next field, unless the list is empty). Enter moves on to
 the next line (a new one after the last item), ↑/↓ move between lines, ctrl+↑/↓ move the item,
 ctrl+r removes it (so does backspace on an empty line), and in lists with categories ctrl+t
 cycles the item's category. Blank lines are not items. The editor never saves anything: it
@@ -9,10 +10,11 @@ tells its screen what the items are now, with `Changed`, on every keystroke.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -31,7 +33,16 @@ class Entry:
 
 
 class RowInput(TextField):
-    """A line of a list: backspace on an empty line asks for the line to go."""
+    """A line of a list. ↑/↓ move to the line above or below (`step`, given by the list, is
+    called as the key arrives, so that what is typed next goes to that line; an Input's own
+    ↑/↓ scroll it, which a one-line field never needs). Backspace on an empty line asks for the
+    line to go. Left, it shows the start of its text. `skip_blank()`: whether Tab passes it by
+    while it is blank (it is still focused when asked, with `reach`)."""
+
+    BINDINGS = [
+        Binding("up", "step(-1)", "Line above", show=False),
+        Binding("down", "step(1)", "Line below", show=False),
+    ]
 
     @dataclass
     class Vacated(Message):
@@ -41,11 +52,41 @@ class RowInput(TextField):
         def control(self) -> RowInput:
             return self.row_input
 
+    def __init__(self, value: str | None = None, **kwargs: object) -> None:
+        super().__init__(value, **kwargs)
+        self.skip_blank: Callable[[], bool] | None = None
+        self.step: Callable[[RowInput, int], None] | None = None
+        self._asked = False  # focused by `reach`: a tab stop until it is left
+
+    def allow_focus(self) -> bool:
+        skip = self.skip_blank
+        if skip is not None and not self._asked and not self.value.strip() and skip():
+            return self.has_focus
+        return super().allow_focus()
+
+    def reach(self) -> None:
+        self._asked = True
+        self.screen.set_focus(self)
+
+    def action_step(self, step: int) -> None:
+        if self.step is not None:
+            self.step(self, step)
+
     def action_delete_left(self) -> None:
         if not self.value:
             self.post_message(self.Vacated(self))
             return
         super().action_delete_left()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self._asked = False
+        self.show_start()
+
+    def show_start(self) -> None:
+        """Scrolled back to the start of the text (a long item typed at its end showed its
+        tail once left)."""
+        self.scroll_to(x=0, animate=False, immediate=True)
 
 
 class ListRow(Horizontal):
@@ -82,6 +123,8 @@ class ListRow(Horizontal):
     def set_entry(self, entry: Entry) -> None:
         if self.input.value.strip() != entry.text:
             self.input.value = entry.text
+            if not self.input.has_focus:
+                self.input.show_start()
         self.set_tag(entry.tag)
 
     def set_tag(self, tag: str | None) -> None:
@@ -93,8 +136,6 @@ class ListEditor(Vertical):
     """Items, one a line. `tags`: the categories an item may carry (none: no categories)."""
 
     BINDINGS = [
-        Binding("up", "step(-1)", show=False),
-        Binding("down", "step(1)", show=False),
         Binding(
             "ctrl+up,alt+up", "move(-1)", "Move up", key_display="^↑", tooltip="Move the item up"
         ),
@@ -138,9 +179,15 @@ class ListEditor(Vertical):
         yield self._row(Entry(""))
 
     def _row(self, entry: Entry) -> ListRow:
-        return ListRow(
+        row = ListRow(
             entry, tagged=bool(self.tags), placeholder=self.placeholder, blink=self._blink
         )
+        row.input.skip_blank = self._has_items  # the blank line of an empty list is a tab stop
+        row.input.step = self._step
+        return row
+
+    def _has_items(self) -> bool:
+        return len(self.rows) > 1
 
     # ---- what the screen calls ----------------------------------------------------------
 
@@ -171,7 +218,7 @@ class ListEditor(Vertical):
     def focus_item(self, index: int) -> None:
         rows = self.rows
         if rows:
-            self.screen.set_focus(rows[min(max(index, 0), len(rows) - 1)].input)
+            rows[min(max(index, 0), len(rows) - 1)].input.reach()
 
     # ---- keys -----------------------------------------------------------------------------
 
@@ -187,7 +234,7 @@ class ListEditor(Vertical):
             return bool(self.tags)
         return True
 
-    def action_step(self, step: int) -> None:
+    def _step(self, _line: RowInput, step: int) -> None:
         current = self._current()
         if current is None:
             return
@@ -259,7 +306,7 @@ class ListEditor(Vertical):
         if index + 1 < len(rows) and not rows[index + 1].blank:
             new = self._row(Entry(""))
             await self.mount(new, after=row)  # a new item right after this one
-            self.screen.set_focus(new.input)
+            new.input.reach()
         else:
             self.focus_item(index + 1)
 

@@ -47,7 +47,7 @@ def describe(name: str, value: object) -> str:
             "report_date": "(the detection date)",
             "report_id": "(derived from the date)",
             "impact_duration": "(computed from the milestones)",
-            "sla_breached": "(from the response target)",
+            "sla_breached": "(as suggested)",
         }.get(name, "(empty)")
     if isinstance(value, bool):
         return "yes" if value else "no"

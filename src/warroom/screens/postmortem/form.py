@@ -30,6 +30,7 @@ from warroom.domain.postmortem import (
     outage_duration,
     parse_report_date,
     parse_users_affected,
+    sla_suggestion,
     with_fields,
 )
 from warroom.domain.report_draft import FIELDS, ReportDraft
@@ -43,7 +44,7 @@ from warroom.widgets.report_timeline import ReportTimeline
 from warroom.widgets.text_box import TextBox
 
 SLA_OPTIONS: list[tuple[str, str]] = [
-    ("from the response target", "auto"),
+    ("as suggested", "auto"),
     ("yes", "yes"),
     ("no", "no"),
 ]
@@ -229,7 +230,7 @@ class ReportForm(VerticalScroll):
             widget_id, shown = _SHOWN[name]
             _set_input(self.query_one(f"#{widget_id}", Input), shown(self, draft))
         elif name in _TEXTS:
-            _set_area(self.query_one(f"#{_TEXTS[name]}", TextArea), getattr(draft, name))
+            _set_area(self.query_one(f"#{_TEXTS[name]}", TextBox), getattr(draft, name))
         elif name in LISTS:
             await self.query_one(f"#{LISTS[name]}", ListEditor).show(_entries(draft, name))
         elif name == "title":
@@ -293,12 +294,13 @@ class ReportForm(VerticalScroll):
         else:
             duration_hint = "from the milestones"
         self._hint("duration", duration_hint)
-        met = report.metrics.response.met
-        if met is None:
+        suggestion = sla_suggestion(report.metrics)
+        if draft.sla_breached is not None:
+            sla_hint = ""  # answered: nothing to suggest
+        elif suggestion is None:
             sla_hint = "nothing to suggest it yet"
         else:
-            verdict = "no (response target met)" if met else "yes (response target missed)"
-            sla_hint = f"suggested: {verdict}"
+            sla_hint = f"suggested: {'yes' if suggestion.breached else 'no'} ({suggestion.reason})"
         self._hint("sla", sla_hint)
 
     def _hint(self, name: str, text: str, *, error: bool = False) -> None:
@@ -391,6 +393,7 @@ class ReportForm(VerticalScroll):
         value = message.select.value
         if isinstance(value, str):
             self._edit(sla_breached=_SLA_VALUE[value])
+            self.show_hints()  # answered: the suggestion goes
 
     @on(ListEditor.Changed, "#factors")
     def _factors_typed(self, message: ListEditor.Changed) -> None:
@@ -482,6 +485,6 @@ def _set_input(field: Input, value: str) -> None:
         field.value = value
 
 
-def _set_area(area: TextArea, value: str) -> None:
+def _set_area(area: TextBox, value: str) -> None:
     if area.text.strip() != value:
-        area.text = value
+        area.show_text(value)

@@ -9,6 +9,7 @@ user (conflicts.py), and others' changes come in through the change feed (screen
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -130,6 +131,8 @@ class PostMortemScreen(WarroomScreen[None]):
         self.doc: ReportDraft | None = None  # the report as stored and as typed
         self._problems: tuple[Problem, ...] = ()
         self._checks_timer: Timer | None = None
+        self._checking = False  # the checks are running (off the UI thread)
+        self._check_again = False
         self._reloading = False
         self._reload_again = False
         self.wide = False  # the checks beside the form (else the one or the other)
@@ -165,6 +168,11 @@ class PostMortemScreen(WarroomScreen[None]):
     @property
     def form(self) -> ReportForm:
         return self._form
+
+    @property
+    def checking(self) -> bool:
+        """The checks are due or running: the panel shows what they last found."""
+        return self._checking or self._checks_timer is not None
 
     @property
     def dirty(self) -> bool:
@@ -374,16 +382,44 @@ class PostMortemScreen(WarroomScreen[None]):
         self._checks_timer = self.set_timer(0.15, self._refresh_checks)
 
     def _refresh_checks(self) -> None:
+        """Check the report as it stands. The checks run on a thread of their own (a pasted
+        megabyte of root cause takes them a second: typing goes on meanwhile); asked for again
+        while they run, they run once more when done, on the report as it is then."""
         self._checks_timer = None
+        if self._checking:
+            self._check_again = True
+            return
+        report = self._report_as_typed()
+        if report is None:
+            return
+        self.query_one(ReportHeader).show(report)
+        self._checking = True
+        self.run_worker(self._check(report), group="pm-checks")
+
+    def _report_as_typed(self) -> Report | None:
         report, doc = self.report, self.doc
         if report is None or doc is None or not self.alive:
-            return
-        report = with_fields(report, doc.draft, title=doc.title)
-        self._problems = tuple(check_report(report, self.host.clock.now()))
-        self.query_one(ChecksPanel).show(self._problems)
+            return None
+        return with_fields(report, doc.draft, title=doc.title)
+
+    async def _check(self, report: Report) -> None:
+        try:
+            while True:
+                self._check_again = False
+                now = self.host.clock.now()
+                problems = tuple(await asyncio.to_thread(check_report, report, now))
+                if not self.alive:
+                    return
+                if not self._check_again:
+                    break
+                report = self._report_as_typed() or report
+        finally:
+            self._checking = False
+        self._problems = problems
+        self.query_one(ChecksPanel).show(problems)
         header = self.query_one(ReportHeader)
         header.show(report)
-        header.show_readiness(len(blocking(self._problems)))
+        header.show_readiness(len(blocking(problems)))
 
     def on_checks_panel_jump_wanted(self, message: ChecksPanel.JumpWanted) -> None:
         self.go_to(message.where)
