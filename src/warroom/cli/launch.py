@@ -106,6 +106,11 @@ def _run_app(
 
     from warroom.app import WarroomApp
 
+    quick_log = None
+    if room is not None:  # a file the quick read vouched for: the first lines need no store
+        from warroom.store.quick_log import QuickLog
+
+        quick_log = QuickLog(ctx.location, ctx.clock)
     app = WarroomApp(
         ctx.config,
         ctx.clock,
@@ -114,6 +119,7 @@ def _run_app(
         room=room,
         incidents=incidents,
         postmortem=postmortem,
+        quick_log=quick_log,
     )
     # Textual draws on this thread and writes what it drew from another; the store commits on a
     # third. With Python's default switch interval (5 ms) a thread that is ready waits that
