@@ -23,13 +23,13 @@ def rows(work: Path, env: dict[str, str], empty: Path, repeat: int, samples: int
                 "-",
             )
         )
-    for mechanism in ("preview",):
-        ours, _ = terminal_rows.first_line(work, env, empty, repeat)
-        theirs, _ = terminal_rows.first_line(work, env, empty, repeat, without=mechanism)
+    for mechanism in ("preview", "quick-log"):
+        with_it, without = terminal_rows.first_line(work, env, empty, repeat, without=mechanism)
+        ratio = paired_ratio([r.wall for r in without], [r.wall for r in with_it])
         found.append(
             Row(
                 f"first line without {mechanism}",
-                f"{shown(theirs)} vs {shown(ours)} with it",
+                f"{shown(without)} vs {shown(with_it)} with it: {ratio:.2f}x paired",
                 "",
                 "-",
             )

@@ -87,21 +87,26 @@ def first_line(
 ) -> tuple[list[Screenful], list[Screenful]]:
     """Launch, and as soon as the first screen is there, `l`, then a line and Enter: timed from
     launch to the line's row on the screen (committed first, on both sides). warroom's runs
-    and the straightforward SQLModel app's in turns, each on a copy of the same file."""
-    ours: list[Screenful] = []
-    theirs: list[Screenful] = []
+    and the straightforward SQLModel app's in turns, each on a copy of the same file; with
+    `without`, warroom's runs with and without that mechanism instead."""
+
+    def ours(database: Path) -> tuple[list[str], bytes]:
+        return warroom("--db", str(database), "open", "INC-1"), b"Incident declared"
+
+    def theirs(database: Path) -> tuple[list[str], bytes]:
+        if without is not None:
+            argv = warroom("--db", str(database), "open", "INC-1", without=without)
+            return argv, b"Incident declared"
+        argv = [PYTHON, str(APPS / "sqlmodel_app.py"), str(database), ACTOR]
+        return argv, b"sqlmodel app ready"
+
+    runs: tuple[list[Screenful], list[Screenful]] = ([], [])
     for n in range(repeat):
-        sides = [(ours, "warroom"), (theirs, "sqlmodel")]
-        for runs, side in sides if n % 2 == 0 else reversed(sides):
-            database = copy_to(empty, work / f"first-line-{side}.db")
-            if side == "warroom":
-                argv = warroom("--db", str(database), "open", "INC-1", without=without)
-                ready = b"Incident declared"
-            else:
-                argv = [PYTHON, str(APPS / "sqlmodel_app.py"), str(database), ACTOR]
-                ready = b"sqlmodel app ready"
-            runs.append(_first_line(argv, ready, env, work, f"first-{n:03d}"))
-    return ours, theirs
+        sides = [(runs[0], ours), (runs[1], theirs)]
+        for found, side in sides if n % 2 == 0 else reversed(sides):
+            argv, ready = side(copy_to(empty, work / "first-line.db"))
+            found.append(_first_line(argv, ready, env, work, f"first-{n:03d}"))
+    return runs
 
 
 def _first_line(

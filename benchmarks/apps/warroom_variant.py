@@ -42,7 +42,15 @@ def no_clock_hold() -> None:
     WarRoomScreen._hold_the_clock = lambda self: lambda: None
 
 
+def no_quick_log() -> None:
+    """Lines typed before the store is open wait for it (the quick writer always declines)."""
+    from warroom.store.quick_log import QuickLog
+
+    QuickLog.log_event = lambda *_, **__: None
+
+
 VARIANTS = {
+    "quick-log": no_quick_log,
     "preview": no_preview,
     "gc-pacing": no_gc_pacing,
     "switch-interval": no_switch_interval,
