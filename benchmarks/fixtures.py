@@ -89,11 +89,12 @@ def one_incident(path: Path, events: int) -> None:
 
 
 def many_incidents(path: Path, incidents: int, events: int) -> None:
-    """`incidents` incidents over the last 180 days (two in three resolved two hours after
-    detection, the rest active), `events` events spread evenly among them. The schema is the
-    store's (opened once, migrated); the rows go in through SQLAlchemy Core in one transaction,
-    as the store writes them (what the store keeps in step by triggers, the search index, is
-    kept so here too): through the store's methods, a transaction each, it took minutes."""
+    """`incidents` incidents over the last 180 days (those of the last two days still active,
+    the others resolved two hours after detection), `events` events spread evenly among them.
+    The schema is the store's (opened once, migrated); the rows go in through SQLAlchemy Core
+    in one transaction, as the store writes them (what the store keeps in step by triggers,
+    the search index, is kept so here too): through the store's methods, a transaction each,
+    it took minutes."""
     from sqlalchemy import create_engine, insert
 
     from warroom.domain.clock import FrozenClock
@@ -140,7 +141,7 @@ def many_incidents(path: Path, incidents: int, events: int) -> None:
 
     for number in range(1, incidents + 1):
         detected = now - timedelta(days=180) * (1 - number / incidents)
-        resolved = number % 3 != 0
+        resolved = detected < now - timedelta(days=2)
         level, commander = rng.randint(1, 4), rng.choice(_ACTORS)
         phase = Phase.POSTMORTEM if resolved else Phase.DETECTION
         title = f"{rng.choice(_WORDS)} {rng.choice(_WORDS)} incident {number}".capitalize()

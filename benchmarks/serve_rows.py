@@ -26,7 +26,9 @@ STREAMS = 100
 
 def serve(work: Path, env: dict[str, str], empty: Path, alerts: int) -> list[Row]:
     database = copy_to(empty, work / "serve.db")
-    loop_rate = _store_loop_rate(copy_to(empty, work / "loop.db"), min(alerts, 2000))
+    loop_db = copy_to(empty, work / "loop.db")
+    # The store alone, just before and just after the storm (the machine's pace drifts).
+    before = _store_loop_rate(loop_db, min(alerts, 1000))
     log = work / "serve.log"
     with open(log, "wb") as written:
         server = subprocess.Popen(
@@ -47,10 +49,12 @@ def serve(work: Path, env: dict[str, str], empty: Path, alerts: int) -> list[Row
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
+    loop_rate = (before + _store_loop_rate(loop_db, min(alerts, 1000))) / 2
     stored, distinct = _stored(database)
     rate = alerts / elapsed
     median, p99 = statistics.median(latencies), _p99(latencies)
-    delays = [stream.got_at - posted_at for stream in streams if stream.got_at]
+    # (A page may hear of it a moment before the command's output arrives here: no delay.)
+    delays = [max(0.0, stream.got_at - posted_at) for stream in streams if stream.got_at]
     late = [delay for delay in delays if delay > 1.0]
     missed = STREAMS - len(delays)
     worst = max(delays) if delays else float("inf")
@@ -63,7 +67,8 @@ def serve(work: Path, env: dict[str, str], empty: Path, alerts: int) -> list[Row
         ),
         Row.judged(
             "serve: alerts per second vs the store alone committing in a loop",
-            f"{rate:.0f}/s vs {loop_rate:.0f}/s: {rate / loop_rate:.2f}x",
+            f"{rate:.0f}/s vs {loop_rate:.0f}/s (mean of before and after): "
+            f"{rate / loop_rate:.2f}x",
             ">= 0.5x",
             rate >= 0.5 * loop_rate,
         ),
@@ -75,7 +80,7 @@ def serve(work: Path, env: dict[str, str], empty: Path, alerts: int) -> list[Row
         ),
         Row.judged(
             f"serve: {STREAMS} open page streams get a posted update, meanwhile",
-            f"{len(delays)} got it, slowest {worst * 1000:.0f} ms"
+            f"{len(delays)} got it, slowest {worst * 1000:.0f} ms after the commit"
             + (f", {len(late)} over 1 s" if late else "")
             + (f", {missed} never" if missed else ""),
             "all within 1 s",
@@ -161,8 +166,13 @@ def _storm(
     while len(latencies) < alerts // 2:
         time.sleep(0.01)
     update = [PYTHON, "-m", "warroom", "--db", str(database), "update", "INC-1", UPDATE]
-    subprocess.run(update, env=env, check=True, stdout=subprocess.DEVNULL)
+    posting = subprocess.Popen(update, env=env, stdout=subprocess.PIPE)
+    assert posting.stdout is not None
+    posting.stdout.readline()  # its id, printed once the update is committed
     posted_at = time.perf_counter()
+    posting.stdout.read()
+    if posting.wait() != 0:
+        raise RuntimeError("warroom update failed")
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started

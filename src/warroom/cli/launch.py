@@ -10,6 +10,7 @@ from warroom.cli.context import EXIT_OK, Context
 from warroom.cli.output import out
 from warroom.domain.errors import BadInput, UnknownIncident
 from warroom.domain.model import incident_key, parse_incident_ref
+from warroom.domain.room import HOME_PAST_PAGE
 from warroom.domain.severity import parse_severity
 from warroom.pacing import collector_off
 
@@ -88,7 +89,7 @@ def _run_app(
     if store is None:
         try:
             if incident_id is None:
-                incidents = preview.incidents(ctx.location)
+                incidents = preview.incidents(ctx.location, past=HOME_PAST_PAGE)
             else:
                 room = preview.room(ctx.location, incident_id)
         except preview.NotFound:
