@@ -1,7 +1,7 @@
 """The benchmark's databases, made through the store (so that whatever the store keeps in step
 with its rows, a search index included, is there) and kept on disk between runs under a key of
 their content: this file, the sizes asked for and the store's migrations. A change to any of
-them makes a new one; the others stay until removed (`--fresh` makes every one again)."""
+them makes a new one, in place of the old (`--fresh` makes every one again)."""
 
 from __future__ import annotations
 
@@ -41,9 +41,10 @@ def content_key(*sizes: int) -> str:
 def cached(name: str, sizes: tuple[int, ...], fresh: bool) -> tuple[Path, bool]:
     """Where the database of `name` and `sizes` is kept; whether it is there already."""
     path = cache_directory() / f"{name}-{'-'.join(map(str, sizes))}-{content_key(*sizes)}.db"
-    if fresh:
-        for end in ("", "-wal", "-shm"):
-            Path(f"{path}{end}").unlink(missing_ok=True)
+    stem = f"{name}-{'-'.join(map(str, sizes))}-"
+    for kept in path.parent.glob(f"{stem}*"):
+        if kept.name.split(".")[0] != path.stem or fresh:  # made by other code: stale
+            kept.unlink(missing_ok=True)
     return path, path.exists()
 
 

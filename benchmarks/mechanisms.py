@@ -35,12 +35,12 @@ def rows(work: Path, env: dict[str, str], empty: Path, repeat: int, samples: int
             )
         )
     apps = {"with": warroom("--db", str(copy_to(empty, work / "m-with.db")), "open", "INC-1")}
-    for mechanism in ("gc-pacing", "switch-interval", "clock-hold"):
+    for mechanism in ("gc-pacing", "clock-hold"):
         copy = copy_to(empty, work / f"m-{mechanism}.db")
         apps[mechanism] = warroom("--db", str(copy), "open", "INC-1", without=mechanism)
     timings = terminal_rows.keystrokes(work, env, apps, samples)
     p50, p99 = percentiles(timings["with"])
-    for mechanism in ("gc-pacing", "switch-interval", "clock-hold"):
+    for mechanism in ("gc-pacing", "clock-hold"):
         their50, their99 = percentiles(timings[mechanism])
         found.append(
             Row(

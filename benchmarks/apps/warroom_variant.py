@@ -28,13 +28,6 @@ def no_gc_pacing() -> None:
     launch.collector_off = postmortems.collector_off = contextlib.nullcontext
 
 
-def no_switch_interval() -> None:
-    """Python's own thread switch interval (5 ms) in the war room."""
-    from warroom.cli import launch
-
-    launch.SWITCH_INTERVAL = sys.getswitchinterval()
-
-
 def no_clock_hold() -> None:
     """The clock's tick is drawn when it comes, a line being saved or not."""
     from warroom.screens.war_room import WarRoomScreen
@@ -53,7 +46,6 @@ VARIANTS = {
     "quick-log": no_quick_log,
     "preview": no_preview,
     "gc-pacing": no_gc_pacing,
-    "switch-interval": no_switch_interval,
     "clock-hold": no_clock_hold,
 }
 

@@ -17,8 +17,6 @@ from warroom.pacing import collector_off
 if TYPE_CHECKING:
     from warroom.store import Store
 
-SWITCH_INTERVAL = 0.001  # seconds: see _run_app
-
 
 def require_terminal(hint: str) -> None:
     """The full-screen app needs a terminal; a script or a pipe gets an error, not a hang."""
@@ -122,15 +120,7 @@ def _run_app(
         postmortem=postmortem,
         quick_log=quick_log,
     )
-    # Textual draws on this thread and writes what it drew from another; the store commits on a
-    # third. With Python's default switch interval (5 ms) a thread that is ready waits that
-    # long for this one to let go: a frame drawn was written to the terminal up to 5 ms late.
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
-    try:
-        result = app.run()
-    finally:
-        sys.setswitchinterval(switch_interval)
+    result = app.run()
     if app.failed is not None:
         raise app.failed
     return result or EXIT_OK
