@@ -49,6 +49,9 @@ def cached(name: str, sizes: tuple[int, ...], fresh: bool) -> tuple[Path, bool]:
 
 
 def copy_to(source: Path, target: Path) -> Path:
+    """A fresh copy (a killed program's -wal left beside the old copy would be read into it)."""
+    for end in ("-wal", "-shm", "-journal"):
+        Path(f"{target}{end}").unlink(missing_ok=True)
     shutil.copyfile(source, target)
     os.chmod(target, 0o600)
     return target

@@ -11,6 +11,7 @@ as the kernel counts it when it ends (to the microsecond).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -167,7 +168,8 @@ class Terminal:
         """Kill the program and the terminal; the program's CPU seconds (user + system)."""
         cpu = 0.0
         if self.started:
-            os.kill(self.program_pid(), signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it ended by itself
+                os.kill(self.program_pid(), signal.SIGKILL)
             deadline = time.perf_counter() + 10
             while not self._report.exists() and time.perf_counter() < deadline:
                 time.sleep(0.002)
