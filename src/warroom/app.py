@@ -3,7 +3,8 @@ is used from.
 
 The store is opened on that thread by the first store call: a screen drawn from the quick
 read (store/preview.py) makes its first call once it is on the terminal, so SQLAlchemy loads
-behind it. Store calls asked for in the meantime wait their turn behind the opening.
+behind it. Store calls asked for in the meantime wait their turn behind the opening, except
+the war room's lines: those go through store/quick_log.py until the store is up.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
@@ -26,9 +28,10 @@ from warroom.pacing import IdleCollector
 from warroom.screens.base import OpenIncident, OpenPostmortem, OpenReport, ShowHome
 
 if TYPE_CHECKING:
-    from warroom.domain.model import Incident
+    from warroom.domain.model import Event, EventKind, Incident
     from warroom.domain.room import RoomPreview
     from warroom.store import Store
+    from warroom.store.quick_log import QuickLog
 
 T = TypeVar("T")
 
@@ -55,6 +58,7 @@ class WarroomApp(App[int]):
         incidents: list[Incident] | None = None,
         blink: bool = True,
         postmortem: bool = False,
+        quick_log: QuickLog | None = None,
     ) -> None:
         """`open_store` runs on the store thread; `room` and `incidents` (quick reads) let the
         first screen show before it has. `postmortem`: open the incident's post-mortem (over
@@ -69,6 +73,7 @@ class WarroomApp(App[int]):
         self._room = room
         self._incidents = incidents
         self._postmortem = postmortem
+        self._quick_log = quick_log  # the first lines, while the store is still opening
         self.failed: BadInput | StorageError | None = None  # why the store could not open
         # Every store call runs on this one thread, in the order it was asked for: writes
         # never race each other and the event loop never waits on the disk.
@@ -89,6 +94,32 @@ class WarroomApp(App[int]):
         """Run `work(store)` on the store thread and wait for it (the UI stays live)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._io, self._with_store, work)
+
+    async def log_event(
+        self,
+        incident_id: int,
+        text: str,
+        *,
+        actor: str,
+        kind: EventKind,
+        occurred_at: datetime | None,
+    ) -> Event:
+        """A line logged (committed when this returns). While the store is still opening, a
+        line of the present moment is committed by the quick writer, on a thread of its own."""
+        quick = self._quick_log
+        if quick is not None and occurred_at is None:
+            if self._store is None:
+                event = await asyncio.to_thread(
+                    quick.log_event, incident_id, text, actor=actor, kind=kind
+                )
+                if event is not None:
+                    return event
+            self._quick_log = None  # the store is up (or the file was busy): the store's turn
+        return await self.call(
+            lambda store: store.log_event(
+                incident_id, text, actor=actor, kind=kind, occurred_at=occurred_at
+            )
+        )
 
     def call_soon(self, work: Callable[[Store], object]) -> None:
         """Queue `work(store)` on the store thread without waiting for it. It runs before the

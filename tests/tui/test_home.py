@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from tests.tui.conftest import AppFactory, loaded, until
@@ -104,3 +105,31 @@ async def test_withdraw_an_incident_declared_by_mistake(make_app: AppFactory, st
     assert store.last_event_of_kind(mistake.id, EventKind.PHASE).text == (
         "Withdrawn: duplicate of INC-1"
     )
+
+
+async def test_past_incidents_are_listed_a_page_at_a_time(
+    make_app: AppFactory, store: Store, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every active incident, then a page of past ones; the next page as the cursor nears the
+    end of the list (10,000 rows in one table took seconds)."""
+    from warroom.screens import home
+
+    monkeypatch.setattr(home, "HOME_PAST_PAGE", 6)
+    past = [store.create_incident(f"Old {n}", 4, commander="Erin", actor="erin") for n in range(14)]
+    store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob")
+    clock.advance(timedelta(minutes=5))
+    for incident in past:
+        store.resolve(incident.id, actor="erin")
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 7, "the active one and a page")
+        assert [str(table.get_row_at(row)[1]) for row in range(3)] == ["INC-15", "INC-14", "INC-13"]
+        await pilot.press("down")  # the second row: far from the end
+        assert table.row_count == 7
+        await pilot.press("down")  # five rows from the end: the next page
+        await until(pilot, lambda: table.row_count == 13, "the next page")
+        assert table.cursor_row == 2  # still on the incident it was on
+        await pilot.press(*["down"] * 10)  # on to the end
+        await until(pilot, lambda: table.row_count == 15, "the last page")
+        assert str(table.get_row_at(14)[1]) == "INC-1"

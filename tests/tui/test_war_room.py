@@ -914,6 +914,59 @@ async def test_first_screen_before_the_store_is_open(
         await until(pilot, lambda: timeline.events[-1].text == "typed while opening", "shown")
 
 
+async def test_a_line_typed_while_the_store_opens_is_saved_by_the_quick_writer(
+    store: Store, incident_id: int, config: object, clock: FrozenClock, db_path: object
+) -> None:
+    """With the file vouched for, the first lines do not wait for the store: committed by the
+    quick writer and shown, once, also after the store has opened and read the room again."""
+    import threading
+
+    from warroom.config import Config
+    from warroom.store import preview
+    from warroom.store.quick_log import QuickLog
+
+    assert isinstance(config, Config)
+    room = preview.room(str(db_path), incident_id)
+    assert room is not None
+    release = threading.Event()
+
+    def open_store() -> Store:
+        release.wait(timeout=30)
+        return store
+
+    app = WarroomApp(
+        config,
+        clock,
+        open_store=open_store,
+        incident_id=incident_id,
+        room=room,
+        blink=False,
+        quick_log=QuickLog(str(db_path), clock),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WarRoomScreen)
+        timeline = screen.query_one(Timeline)
+        log_input = screen.query_one(LogInput).input
+        await pilot.press("l")
+        log_input.insert_text_at_cursor("typed while opening")
+        await log_input.action_submit()
+        await until(pilot, lambda: "typed while opening" in texts(store, incident_id), "save")
+        await until(pilot, lambda: timeline.events[-1].text == "typed while opening", "shown")
+        assert not release.is_set()  # the store is still opening
+        release.set()
+        log_input.insert_text_at_cursor("once it is open")
+        await log_input.action_submit()
+        await until(pilot, lambda: timeline.events[-1].text == "once it is open", "shown")
+        for _ in range(3):  # what the store thread was asked meanwhile (the room read again)
+            await app.call(lambda _store: None)
+            await pilot.pause()
+        shown = [event.text for event in timeline.events]
+        assert shown.count("typed while opening") == shown.count("once it is open") == 1
+    assert texts(store, incident_id).count("typed while opening") == 1
+
+
 async def test_a_store_that_cannot_open_ends_the_app_with_its_error(
     config: object, clock: FrozenClock
 ) -> None:

@@ -11,13 +11,12 @@ from warroom.cli.output import out
 from warroom.domain.errors import BadInput, UnknownIncident
 from warroom.domain.labels import LabelKind, labels
 from warroom.domain.model import incident_key, parse_incident_ref
+from warroom.domain.room import HOME_PAST_PAGE
 from warroom.domain.severity import parse_severity
 from warroom.pacing import collector_off
 
 if TYPE_CHECKING:
     from warroom.store import Store
-
-SWITCH_INTERVAL = 0.001  # seconds: see _run_app
 
 
 def require_terminal(hint: str) -> None:
@@ -97,7 +96,7 @@ def _run_app(
     if store is None:
         try:
             if incident_id is None:
-                incidents = preview.incidents(ctx.location)
+                incidents = preview.incidents(ctx.location, past=HOME_PAST_PAGE)
             else:
                 room = preview.room(ctx.location, incident_id)
         except preview.NotFound:
@@ -115,6 +114,11 @@ def _run_app(
 
     from warroom.app import WarroomApp
 
+    quick_log = None
+    if room is not None:  # a file the quick read vouched for: the first lines need no store
+        from warroom.store.quick_log import QuickLog
+
+        quick_log = QuickLog(ctx.location, ctx.clock)
     app = WarroomApp(
         ctx.config,
         ctx.clock,
@@ -123,16 +127,9 @@ def _run_app(
         room=room,
         incidents=incidents,
         postmortem=postmortem,
+        quick_log=quick_log,
     )
-    # Textual draws on this thread and writes what it drew from another; the store commits on a
-    # third. With Python's default switch interval (5 ms) a thread that is ready waits that
-    # long for this one to let go: a frame drawn was written to the terminal up to 5 ms late.
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
-    try:
-        result = app.run()
-    finally:
-        sys.setswitchinterval(switch_interval)
+    result = app.run()
     if app.failed is not None:
         raise app.failed
     return result or EXIT_OK

@@ -45,14 +45,20 @@ def _underscores(match: re.Match[str]) -> str:
     return "\\_" * (end - start)
 
 
-# Any character escape_line may escape; a line without one (most) is taken as it is.
-_MAY_ESCAPE = re.compile(r"[\\`*\[\]<|~_&]|^[#>+=\-0-9]|#$")
+# A character escape_line may escape anywhere: a line without one, without a leader first and a
+# # last (most lines), is taken as it is. (One class to search for: the alternation with
+# anchors it replaces was a third of a 100,000-event export's escaping.)
+_MAY_ESCAPE = re.compile(r"[\\`*\[\]<|~_&]")
 
 
 def escape_line(line: str) -> str:
     """One line of user text, safe anywhere inline."""
     escaped = visible(line).strip()
-    if _MAY_ESCAPE.search(escaped) is None:
+    if (
+        escaped[:1] not in _LEADERS
+        and not escaped.endswith("#")
+        and _MAY_ESCAPE.search(escaped) is None
+    ):
         return escaped
     escaped = escaped.translate(_PUNCTUATION)
     if "_" in escaped:

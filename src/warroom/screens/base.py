@@ -25,8 +25,11 @@ from warroom.domain.errors import (
 from warroom.domain.text import printable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from warroom.config import Config
     from warroom.domain.clock import Clock
+    from warroom.domain.model import Event, EventKind
     from warroom.domain.room import RoomPreview
     from warroom.pacing import IdleCollector
     from warroom.store import Store
@@ -50,6 +53,18 @@ class Host(Protocol):
 
     def call_soon(self, work: Callable[[Store], object]) -> None:
         """Queue `work(store)` on the store thread; it runs before the store closes."""
+        ...
+
+    def log_event(
+        self,
+        incident_id: int,
+        text: str,
+        *,
+        actor: str,
+        kind: EventKind,
+        occurred_at: datetime | None,
+    ) -> Awaitable[Event]:
+        """A line logged, committed when done (before the store is up, too)."""
         ...
 
 
@@ -106,8 +121,12 @@ class WarroomScreen(Screen[ScreenResult]):
     async def attempt(self, what: str, work: Callable[[Store], T]) -> T | NotDone:
         """Run a store call (`what` it does, for the notice: "log the event"); on failure the
         user is told what was not done and why, and it returns NotDone."""
+        return await self.attempting(what, self.host.call(work))
+
+    async def attempting(self, what: str, call: Awaitable[T]) -> T | NotDone:
+        """`attempt`, for a call already made (`host.log_event`)."""
         try:
-            return await self.host.call(work)
+            return await call
         except AlreadyDone as error:  # someone did it a moment ago: nothing to do
             self.notify(f"{error}: nothing changed.", markup=False)
             await self.show_stored()

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Label
 
 from warroom.domain.errors import BadInput, StorageError
 from warroom.domain.model import ActionItem, Incident
+from warroom.domain.room import HOME_PAST_PAGE
 from warroom.domain.severity import SEVERITIES
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import date_time, duration
@@ -114,7 +115,9 @@ class HomeScreen(WarroomScreen[None]):
     def __init__(self, incidents: list[Incident] | None = None) -> None:
         super().__init__()
         self._first = incidents
-        self._shown: dict[int, Incident] = {}
+        self._shown: dict[int, Incident] = {}  # every incident known, listed or not yet
+        self._past = HOME_PAST_PAGE  # past incidents listed, after every active one
+        self._width = 0  # of the screen the list was laid out for
         self._live: Live | None = None  # while the screen is shown
         self._overdue_on: date | None = None  # the day the overdue pane was read for
 
@@ -243,11 +246,14 @@ class HomeScreen(WarroomScreen[None]):
         self.go(OpenReport())
 
     def show(self, incidents: Iterable[Incident]) -> None:
-        incidents = sorted(
+        everything = sorted(
             (incident for incident in incidents if not incident.withdrawn),
             key=lambda incident: (not incident.is_active, -incident.id),
         )
-        self._shown = {incident.id: incident for incident in incidents}
+        self._shown = {incident.id: incident for incident in everything}
+        active = sum(1 for incident in everything if incident.is_active)
+        incidents = everything[: active + self._past]
+        self._width = self.size.width
         table = self.query_one(DataTable)
         selected = table.cursor_row
         selected_id = self._selected_id()
@@ -308,8 +314,15 @@ class HomeScreen(WarroomScreen[None]):
             table.move_cursor(row=min(selected, table.row_count - 1))
 
     def on_resize(self) -> None:
-        if self._shown:
+        if self._shown and self.size.width != self._width:
             self.show(self._shown.values())  # the title's width follows the screen's
+
+    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+        """Near the end of the list: the next page of past incidents."""
+        table = message.data_table
+        if message.cursor_row >= table.row_count - 5 and table.row_count < len(self._shown):
+            self._past += HOME_PAST_PAGE
+            self.show(self._shown.values())
 
     def _selected_id(self) -> int | None:
         table = self.query_one(DataTable)

@@ -412,9 +412,9 @@ class WarRoomScreen(WarroomScreen[None]):
                 log_input.not_saved(typed, refused=True)
                 return
         release_the_clock = self._hold_the_clock()
-        event = await self.attempt(
+        event = await self.attempting(
             "log the event",
-            lambda store: store.log_event(
+            self.host.log_event(
                 self.incident_id,
                 line.text,
                 actor=self.host.config.user,

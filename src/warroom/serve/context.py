@@ -29,6 +29,7 @@ STREAM_KEEPALIVE_SECONDS = 15.0  # an open page's stream says it is alive this o
 class Served:
     store: Store
     thread: StoreThread
+    reader: StoreThread  # the live pages' reads, never behind the writes (store_thread.py)
     secrets: Secrets
     schedule: UpdateSchedule
     tz: tzinfo

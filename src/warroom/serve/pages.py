@@ -118,7 +118,7 @@ async def _record(request: web.Request) -> web.StreamResponse:
 async def render_live(context: Served, incident_id: int) -> str | None:
     """The live part of an incident's page, as one event's data; None if it cannot be read."""
     try:
-        view = await context.thread.run(
+        view = await context.reader.run(
             read_stakeholder_view, context.store, incident_id, context.schedule, context.tz
         )
     except UnknownIncident:

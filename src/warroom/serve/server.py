@@ -122,7 +122,9 @@ async def _healthz(_request: web.Request) -> web.Response:
     return web.Response(text="ok\n")
 
 
-def make_app(store: Store, options: Options, thread: StoreThread) -> web.Application:
+def make_app(
+    store: Store, options: Options, thread: StoreThread, reader: StoreThread
+) -> web.Application:
     from importlib.resources import files
 
     from warroom.config import local_zone_name
@@ -141,10 +143,11 @@ def make_app(store: Store, options: Options, thread: StoreThread) -> web.Applica
     async def render(incident_id: int) -> str | None:
         return await pages.render_live(app[SERVED], incident_id)
 
-    live = LiveIncidents(store, thread, render, poll_interval=options.poll_interval)
+    live = LiveIncidents(store, reader, render, poll_interval=options.poll_interval)
     app[SERVED] = Served(
         store=store,
         thread=thread,
+        reader=reader,
         secrets=options.secrets,
         schedule=options.schedule,
         tz=tz,
@@ -167,19 +170,20 @@ def make_app(store: Store, options: Options, thread: StoreThread) -> web.Applica
 
 
 class Server:
-    """The server on one host and port, with its store thread."""
+    """The server on one host and port, with its store threads."""
 
     def __init__(self, store: Store, options: Options) -> None:
         self._store = store
         self._options = options
         self._thread = StoreThread()
+        self._reader = StoreThread("warroom-live-reads")
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
     async def start(self) -> None:
         """Listen (port 0: any free one, then in `port`). BadInput if the address cannot be
         had (taken, not this machine's, a port below 1024 without the right)."""
-        app = make_app(self._store, self._options, self._thread)
+        app = make_app(self._store, self._options, self._thread, self._reader)
         runner = web.AppRunner(
             app,
             access_log_class=AccessLog,
@@ -207,7 +211,9 @@ class Server:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        await asyncio.get_running_loop().run_in_executor(None, self._thread.close)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._reader.close)
+        await loop.run_in_executor(None, self._thread.close)
 
 
 async def serve_until_signal(server: Server, *, announce: Callable[[int], None]) -> None:

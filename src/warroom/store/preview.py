@@ -10,6 +10,7 @@ usual way, with all its checks and messages. A test checks these reads against t
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -127,15 +128,54 @@ def room(location: str, incident_id: int) -> RoomPreview | None:
         return None  # busy, damaged, changed under us: the store will say what is wrong
 
 
-def incidents(location: str) -> list[Incident] | None:
-    """Every incident, newest first, for the home screen; None: open the store instead."""
+def incidents(location: str, *, past: int | None = None) -> list[Incident] | None:
+    """Every incident, newest first, for the home screen; None: open the store instead.
+    `past`: only the active ones and the newest `past` others (what the home screen shows
+    first: with 10,000 incidents, reading them all took 0.3 s)."""
     try:
         with _reading(location) as connection:
             if connection is None:
                 return None
-            ids = [row[0] for row in connection.execute("SELECT id FROM incident ORDER BY id DESC")]
-            found = [_incident(connection, incident_id) for incident_id in ids]
-            return [incident for incident in found if incident is not None]
+            ended = "SELECT incident_id FROM milestone WHERE name IN (?, ?)"
+            ends = (Milestone.RESOLVED.value, Milestone.WITHDRAWN.value)
+            if past is None:
+                rows = connection.execute(
+                    "SELECT id, title, severity, phase, version FROM incident ORDER BY id DESC"
+                ).fetchall()
+            else:
+                rows = connection.execute(
+                    "SELECT id, title, severity, phase, version FROM incident "
+                    f"WHERE id NOT IN ({ended}) OR id IN (SELECT id FROM incident "
+                    f"WHERE id IN ({ended}) ORDER BY id DESC LIMIT ?) ORDER BY id DESC",
+                    (*ends, *ends, past),
+                ).fetchall()
+            ids = json.dumps([row[0] for row in rows])
+            chosen = "incident_id IN (SELECT value FROM json_each(?))"
+            # Three reads for them all, not three an incident.
+            milestones: dict[int, dict[Milestone, datetime]] = {}
+            for incident_id, name, at in connection.execute(
+                f"SELECT incident_id, name, at FROM milestone WHERE {chosen}", (ids,)
+            ):
+                milestones.setdefault(incident_id, {})[Milestone(name)] = _time(at)
+            commanders = dict(
+                connection.execute(
+                    f"SELECT incident_id, person FROM role_assignment WHERE {chosen} "
+                    "AND role = ? AND released_at IS NULL ORDER BY id",
+                    (ids, Role.COMMANDER.value),
+                ).fetchall()
+            )  # (the newest assignment last: it wins)
+            return [
+                Incident(
+                    id=incident_id,
+                    title=title,
+                    severity=severity,
+                    phase=Phase(phase),
+                    milestones=milestones.get(incident_id, {}),
+                    commander=commanders.get(incident_id),
+                    version=version,
+                )
+                for incident_id, title, severity, phase, version in rows
+            ]
     except sqlite3.Error:
         return None
 

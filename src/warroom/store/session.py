@@ -41,6 +41,8 @@ from warroom.store.tables import (
     RoleRow,
 )
 from warroom.store.target import Target
+from warroom.store.text_rules import require_text as require_text  # (for every aggregate)
+from warroom.store.text_rules import storable as storable
 
 Result = TypeVar("Result")
 
@@ -53,26 +55,6 @@ CHANGE_LOCK_KEY = 0x7761_7272_6F6F_6E  # the migration lock's key ("warroom") + 
 
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 _PG_RETRYABLE = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
-
-
-def storable(value: str, what: str) -> str:
-    """User text is kept exactly as typed, as long as every database can keep it: NUL
-    (PostgreSQL refuses it) and text that is not valid Unicode are refused, not altered."""
-    if "\x00" in value:
-        raise BadInput(f"{what} contains a NUL character (\\x00), which cannot be stored")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise BadInput(f"{what} is not valid UTF-8: check the terminal's encoding") from None
-    return value
-
-
-def require_text(value: str, what: str) -> str:
-    """Storable text that says something (a command line in a non-UTF-8 locale can hand us
-    undecodable bytes as lone surrogates)."""
-    if not value.strip():
-        raise BadInput(f"{what} must not be empty")
-    return storable(value.strip(), what)
 
 
 def require_instant(moment: datetime) -> datetime:

@@ -1,0 +1,82 @@
+"""The war room's first lines, committed while the store is still opening.
+
+A war room's first screen is drawn from preview.py's quick read, and the store (SQLAlchemy and
+SQLModel: most of start-up's time) opens behind it. A line sent before the store is up is
+committed here with the standard library's sqlite3, as the store's `log_event` writes it: the
+event and its change-feed row in one immediate transaction, synchronous=FULL. A person who opens
+the war room and types at once no longer waits for the store to load (about 0.45 s).
+
+Only for the SQLite file preview.py vouched for, and only a line logged at the present moment (a
+backdated one is checked against the incident's span by the store). On any sqlite3 error it
+writes nothing and says so (None): the caller then asks the store, which retries a busy file and
+says what is wrong. A test checks its rows against the store's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warroom.domain.clock import Clock
+from warroom.domain.errors import UnknownIncident
+from warroom.domain.model import Event, EventKind, incident_key
+from warroom.store.text_rules import require_text
+
+
+class QuickLog:
+    def __init__(self, location: str, clock: Clock, *, busy_timeout: float = 2.0) -> None:
+        """`busy_timeout`: seconds to wait for another writer, then the store's turn."""
+        self._path = Path(location).expanduser().absolute()
+        self._clock = clock
+        self._busy_timeout = busy_timeout
+
+    def log_event(
+        self, incident_id: int, text: str, *, actor: str, kind: EventKind
+    ) -> Event | None:
+        """The event, committed; None if nothing was written (ask the store)."""
+        text = require_text(text, "the event text")
+        actor = require_text(actor, "the actor")
+        at = self._clock.now().astimezone(UTC)
+        stamp = _stored(at)
+        try:
+            connection = sqlite3.connect(
+                self._path, timeout=self._busy_timeout, isolation_level=None
+            )
+            with closing(connection):
+                connection.execute("PRAGMA foreign_keys = ON")
+                connection.execute("PRAGMA synchronous = FULL")
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    known = connection.execute(
+                        "SELECT id FROM incident WHERE id = ?", (incident_id,)
+                    ).fetchone()
+                    if known is None:
+                        raise UnknownIncident(incident_key(incident_id))
+                    inserted = connection.execute(
+                        "INSERT INTO event (incident_id, kind, actor, text, occurred_at, "
+                        "recorded_at, starred, hidden) VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
+                        (incident_id, kind.value, actor, text, stamp, stamp),
+                    )
+                    event_id = inserted.lastrowid
+                    connection.execute(
+                        "INSERT INTO change (incident_id, entity, entity_id, at) "
+                        "VALUES (?, 'event', ?, ?)",
+                        (incident_id, event_id, stamp),
+                    )
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error:
+            return None
+        if event_id is None:
+            return None
+        return Event(event_id, incident_id, kind, actor, text, at, at)
+
+
+def _stored(moment: datetime) -> str:
+    """A UTC moment as SQLAlchemy keeps it in SQLite (preview.py reads it back)."""
+    return moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")

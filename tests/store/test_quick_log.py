@@ -1,0 +1,98 @@
+"""The quick writer of the war room's first lines writes what the store's log_event writes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from warroom.domain.clock import FrozenClock
+from warroom.domain.errors import BadInput, UnknownIncident
+from warroom.domain.model import EventKind
+from warroom.store import ChangeFeed, Store
+from warroom.store.quick_log import QuickLog
+
+
+@pytest.fixture
+def store(db_path: Path, clock: FrozenClock) -> Iterator[Store]:
+    """SQLite only: the quick writer is for the SQLite file the quick read vouched for."""
+    with Store.open(str(db_path), clock) as opened:
+        yield opened
+
+
+def rows(db_path: Path, event_id: int) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """The event's row and its change-feed row, without their ids."""
+    with sqlite3.connect(db_path) as connection:
+        event = connection.execute(
+            "SELECT incident_id, kind, actor, text, occurred_at, recorded_at, edited_at, "
+            "deleted_at, starred, hidden FROM event WHERE id = ?",
+            (event_id,),
+        ).fetchone()
+        change = connection.execute(
+            "SELECT incident_id, entity, at FROM change WHERE entity = 'event' AND entity_id = ?",
+            (event_id,),
+        ).fetchone()
+    return event, change
+
+
+def test_a_quick_line_is_stored_as_the_store_stores_one(
+    db_path: Path, store: Store, clock: FrozenClock
+) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    clock.advance(timedelta(seconds=7, microseconds=250))
+    by_store = store.log_event(incident.id, "  db cpu 95%\t", actor="Alice", kind=EventKind.ALERT)
+    quick = QuickLog(str(db_path), clock).log_event(
+        incident.id, "  db cpu 95%\t", actor="Alice", kind=EventKind.ALERT
+    )
+    assert quick is not None
+    assert rows(db_path, quick.id) == rows(db_path, by_store.id)
+    assert quick.id == by_store.id + 1
+    assert store.get_event(quick.id) == quick
+    assert quick.text == by_store.text == "db cpu 95%"
+
+
+def test_readers_of_the_feed_hear_of_a_quick_line(
+    db_path: Path, store: Store, clock: FrozenClock
+) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    feed = ChangeFeed(store)  # read by hand: no watching thread
+    quick = QuickLog(str(db_path), clock).log_event(
+        incident.id, "seen elsewhere", actor="Alice", kind=EventKind.NOTE
+    )
+    assert quick is not None
+    news = feed.changes()
+    assert [(c.incident_id, c.entity, c.entity_id) for c in news] == [
+        (incident.id, "event", quick.id)
+    ]
+
+
+def test_what_the_store_would_refuse_is_refused(
+    db_path: Path, store: Store, clock: FrozenClock
+) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    quick = QuickLog(str(db_path), clock)
+    with pytest.raises(BadInput):
+        quick.log_event(incident.id, "   ", actor="Alice", kind=EventKind.NOTE)
+    with pytest.raises(BadInput):
+        quick.log_event(incident.id, "nul \x00", actor="Alice", kind=EventKind.NOTE)
+    with pytest.raises(UnknownIncident):
+        quick.log_event(incident.id + 1, "elsewhere", actor="Alice", kind=EventKind.NOTE)
+    assert store.count_events(incident.id) == 1  # the declaration alone
+
+
+def test_a_busy_file_writes_nothing_and_leaves_it_to_the_store(
+    db_path: Path, store: Store, clock: FrozenClock
+) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        quick = QuickLog(str(db_path), clock, busy_timeout=0.01)
+        assert quick.log_event(incident.id, "waits", actor="Alice", kind=EventKind.NOTE) is None
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.count_events(incident.id) == 1
