@@ -103,6 +103,15 @@ def test_import_stores_everything_in_one_go(store: Store, clock: FrozenClock) ->
     )
 
 
+def test_users_affected_beyond_32_bits_are_kept(store: Store) -> None:
+    """More users than PostgreSQL's INTEGER holds (a fuzzed import found it): a 64-bit count."""
+    many = 2**31 + 1
+    incident = store.import_incident(
+        record(postmortem=PostMortem(0, report_id="PM-1", users_affected=many))
+    )
+    assert store.postmortem(incident.id).users_affected == many
+
+
 def test_import_is_all_or_nothing(store: Store) -> None:
     bad = record(events=(*record().events, Event(0, 0, EventKind.NOTE, "x", "  ", T0, T0)))
     with pytest.raises(BadInput):

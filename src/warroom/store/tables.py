@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -116,7 +116,8 @@ class PostMortemRow(SQLModel, table=True):
     status: str = "draft"
     summary: str = ""
     impact_duration: str = ""
-    users_affected: int | None = None
+    # 64-bit: an import may carry more than PostgreSQL's INTEGER holds.
+    users_affected: int | None = Field(default=None, sa_column=Column(BigInteger))
     revenue_impact: str = ""
     sla_breached: bool | None = None
     root_cause: str = ""
