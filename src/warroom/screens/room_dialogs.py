@@ -136,3 +136,10 @@ async def compose_update(
             kept or draft, heading, blink=host.blink, save=post, keep=keep, kept=bool(kept)
         )
     )
+
+
+@dataclass
+class UpdateDraftKept(Message):
+    """The composer closed: whether an unsent update is kept as a draft."""
+
+    kept: bool
