@@ -12,6 +12,7 @@ import pytest
 from warroom.domain.clock import FrozenClock
 from warroom.domain.errors import BadInput, UnknownIncident
 from warroom.domain.model import EventKind
+from warroom.domain.search import SearchKind
 from warroom.store import ChangeFeed, Store
 from warroom.store.quick_log import QuickLog
 
@@ -23,8 +24,8 @@ def store(db_path: Path, clock: FrozenClock) -> Iterator[Store]:
         yield opened
 
 
-def rows(db_path: Path, event_id: int) -> tuple[tuple[object, ...], tuple[object, ...]]:
-    """The event's row and its change-feed row, without their ids."""
+def rows(db_path: Path, event_id: int) -> tuple[tuple[object, ...], ...]:
+    """The event's row, its change-feed row and its search entry, without their ids."""
     with sqlite3.connect(db_path) as connection:
         event = connection.execute(
             "SELECT incident_id, kind, actor, text, occurred_at, recorded_at, edited_at, "
@@ -35,7 +36,11 @@ def rows(db_path: Path, event_id: int) -> tuple[tuple[object, ...], tuple[object
             "SELECT incident_id, entity, at FROM change WHERE entity = 'event' AND entity_id = ?",
             (event_id,),
         ).fetchone()
-    return event, change
+        entry = connection.execute(
+            "SELECT incident_id, field, body FROM search_entry WHERE kind = 'event' AND ref_id = ?",
+            (event_id,),
+        ).fetchone()
+    return event, change, entry
 
 
 def test_a_quick_line_is_stored_as_the_store_stores_one(
@@ -52,6 +57,8 @@ def test_a_quick_line_is_stored_as_the_store_stores_one(
     assert quick.id == by_store.id + 1
     assert store.get_event(quick.id) == quick
     assert quick.text == by_store.text == "db cpu 95%"
+    found = {(hit.kind, hit.ref_id) for hit in store.search("cpu")}
+    assert found == {(SearchKind.EVENT, by_store.id), (SearchKind.EVENT, quick.id)}
 
 
 def test_readers_of_the_feed_hear_of_a_quick_line(

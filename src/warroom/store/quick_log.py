@@ -65,6 +65,12 @@ class QuickLog:
                         "VALUES (?, 'event', ?, ?)",
                         (incident_id, event_id, stamp),
                     )
+                    # Found by search at once, as the store's writes are (search_index.py).
+                    connection.execute(
+                        "INSERT INTO search_entry (incident_id, kind, ref_id, field, body) "
+                        "VALUES (?, 'event', ?, 'event', ?)",
+                        (incident_id, event_id, text),
+                    )
                     connection.execute("COMMIT")
                 except BaseException:
                     if connection.in_transaction:
