@@ -18,6 +18,7 @@ import asyncio
 import codecs
 import contextlib
 import fcntl
+import json
 import os
 import pty
 import re
@@ -28,6 +29,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rich.cells import split_graphemes
 
@@ -149,6 +151,21 @@ def window_size(descriptor: int, width: int, height: int) -> None:
     fcntl.ioctl(descriptor, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
 
 
+def named_already(env: Mapping[str, str]) -> None:
+    """A config that names its user, in `env`'s config directory, unless there is one: the
+    full-screen app asks for the name on its first start without one."""
+    home = env.get("XDG_CONFIG_HOME")
+    if not home:
+        return
+    config = Path(home) / "warroom" / "config.toml"
+    if config.exists():
+        return
+    config.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    login = env.get("LOGNAME") or env.get("USER") or "tester"
+    config.write_text(f"[user]\nname = {json.dumps(login)}\n", encoding="utf-8")
+    config.chmod(0o600)
+
+
 class Terminal:
     """`argv` running on a pseudo-terminal of `size` (columns, rows), its screen kept up to
     date as it writes. Use as an async context manager; leaving kills the process if it is
@@ -159,9 +176,15 @@ class Terminal:
         argv: Sequence[str],
         env: Mapping[str, str],
         size: tuple[int, int] = (80, 24),
+        *,
+        first_run: bool = False,
     ) -> None:
+        """`first_run`: leave the config as it is, so that warroom asks for the user's name
+        when it has none (else the config names the login user, as if asked before)."""
         self.argv = list(argv)
         self.env = {**env, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+        if not first_run:
+            named_already(self.env)
         for name in ("NO_COLOR", "COLUMNS", "LINES"):  # the size is the pty's, set below
             self.env.pop(name, None)
         self.size = size

@@ -11,7 +11,7 @@ from markdown_it.token import Token
 from tests.reports import ITEM, TIMELINE, make_report
 from warroom.domain.postmortem import TimelineEntry
 from warroom.domain.text import printable
-from warroom.exporters.markdown import block, escape_line, inline, to_markdown
+from warroom.exporters.markdown import NEWLINE, block, escape_line, inline, to_markdown
 
 PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
@@ -62,19 +62,19 @@ def test_escape_line(text: str, expected: str) -> None:
 
 
 def test_newlines() -> None:
-    assert inline("first\nsecond\r\nthird") == "first<br>second<br>third"
+    assert inline("first\nsecond\r\nthird") == "first ⏎ second ⏎ third"
     assert block("para one\n- not a list\n\n\n\npara two") == (
         "para one\n\\- not a list\n\npara two"
     )
 
 
 def text_of(inline_token: Token) -> str:
-    """What a reader sees in an inline token: text, with `<br>` as a newline."""
+    """What a reader sees in an inline token: text (a soft break as a newline); no HTML."""
     parts = []
     for child in inline_token.children or []:
         if child.type == "text":
             parts.append(child.content)
-        elif child.type == "softbreak" or (child.type == "html_inline" and child.content == "<br>"):
+        elif child.type == "softbreak":
             parts.append("\n")
         else:
             raise AssertionError(f"user text became markup: {child.type} {child.content!r}")
@@ -82,10 +82,15 @@ def text_of(inline_token: Token) -> str:
 
 
 def expected_text(text: str) -> str:
-    """Each line shown literally (control characters as `\\x1b`), trimmed; no blank lines
-    at the start or end."""
+    """Each line shown literally (control characters as `\\x1b`), trimmed, joined by ` ⏎ `
+    (a cell or list item has one line); no blank lines at the start or end."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(printable(line.replace("\t", " ")).strip() for line in lines).strip("\n")
+    shown = [printable(line.replace("\t", " ")).strip() for line in lines]
+    while shown and not shown[0]:
+        shown.pop(0)
+    while shown and not shown[-1]:
+        shown.pop()
+    return NEWLINE.join(shown)
 
 
 def tables(tokens: list[Token]) -> list[list[list[Token]]]:
@@ -158,3 +163,19 @@ def test_the_lessons_whole_document_shape() -> None:
     assert "| 14:35 | ★ **Found missing index** | Dave |" in text
     assert "★ marks the key moments." in text
     assert "1. **Why was checkout down?**\n\n   The connection pool was exhausted." in text
+
+
+def test_a_multi_line_cell_has_no_html_a_wiki_would_show_as_typed() -> None:
+    timeline = (*TIMELINE[:2], TimelineEntry(TIMELINE[2].at, "rolled back\nerrors falling", "Dave"))
+    report = make_report(
+        timeline=timeline,
+        items=(replace(ITEM, description="add index\nand a CI check"), ITEM),
+        what_went_well=("paged fast\nrunbook helped",),
+    )
+    document = to_markdown(report)
+    assert "<br>" not in document
+    assert "| rolled back ⏎ errors falling | Dave |" in document
+    assert "add index ⏎ and a CI check" in document
+    assert "- paged fast ⏎ runbook helped\n" in document
+    tokens = PARSER.parse(document)
+    assert not [t for t in tokens if t.type.startswith("html")]

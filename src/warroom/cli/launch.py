@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from warroom.cli.context import EXIT_OK, Context
@@ -25,10 +27,33 @@ def require_terminal(hint: str) -> None:
         raise BadInput(f"the war room needs a terminal ({hint})")
 
 
+def ask_name_once(ctx: Context, ask: Callable[[str], str] = input) -> None:
+    """The first time the full-screen app starts without `user.name` in the config, ask for
+    the name once and keep it there: the login name (`root` in a container, over SSH) is what
+    every event would otherwise say. Enter keeps the login name, and is not asked again."""
+    from warroom.config import read_raw, set_value
+    from warroom.paths import config_path
+
+    path = config_path()
+    section = read_raw(path).get("user")
+    if isinstance(section, dict) and "name" in section:
+        return
+    login = ctx.config.user
+    try:
+        answer = ask(f"warroom: your name, for what you log and the IC you are [{login}]: ")
+    except EOFError:  # the terminal closed: the login name, asked again next time
+        return
+    name = " ".join(answer.split()) or login
+    set_value(path, "user.name", name)
+    ctx.config = replace(ctx.config, user=name)
+    out(f"Saved as user.name in {path} (warroom config set user.name NAME changes it).")
+
+
 def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     level = parse_severity(args.severity)
     if not args.detach:
         require_terminal("add --detach to only declare the incident and print its id")
+        ask_name_once(ctx)  # before anything is recorded in the name
     if not args.title.strip():
         raise BadInput("the title must not be empty")
     services = labels(args.service, LabelKind.SERVICE)
@@ -108,6 +133,7 @@ def _run_app(
             if incident_id is not None:
                 store.get_incident(incident_id)  # an unknown id: an error, not a screen
     opened = store
+    ask_name_once(ctx)  # once the database is known to be there: no question before an error
 
     def open_store() -> Store:
         return opened if opened is not None else ctx.open_store(create=False)

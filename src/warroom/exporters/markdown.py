@@ -8,7 +8,9 @@ User text is data: it is escaped so that it shows literally and can never change
 document's structure (CommonMark + GitHub tables): Markdown punctuation is backslash-escaped
 where it could mean something (`*`, `` ` ``, `[`, `|`, `<`, `~`, `\\`, `_` at a word's edge,
 `&` before an entity, a leading `#`, `>`, `-`, `+`, `=` or `1.`), control characters and ANSI
-escapes are shown as `\\x1b`, and a newline inside a table cell or list item becomes `<br>`.
+escapes are shown as `\\x1b`, and a newline inside a table cell, list item or heading becomes
+` ⏎ ` (as the war room shows it on one line): a `<br>` is HTML, which many wikis show as typed
+or strip, and Markdown has no line break of its own inside a table cell.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from warroom.domain.severity import SEVERITIES
 from warroom.domain.text import printable
 from warroom.exporters.wording import STATUS_TITLES, metric_rows, users, yes_no
 
+NEWLINE = " ⏎ "  # a line break where Markdown allows none (see the module's docstring)
 _PUNCTUATION = str.maketrans({char: "\\" + char for char in "\\`*[]<|~"})  # always escaped
 _UNDERSCORES = re.compile(r"_+")  # escaped unless inside a word
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
@@ -82,10 +85,10 @@ def _lines(text: str) -> list[str]:
 
 
 def inline(text: str) -> str:
-    """User text for a table cell, list item or heading: one line, newlines as `<br>`."""
+    """User text for a table cell, list item or heading: one line, newlines as ` ⏎ `."""
     if "\n" not in text and "\r" not in text:
         return escape_line(text)
-    return "<br>".join(_trimmed([escape_line(line) for line in _lines(text)]))
+    return NEWLINE.join(_trimmed([escape_line(line) for line in _lines(text)]))
 
 
 def _trimmed(lines: list[str]) -> list[str]:

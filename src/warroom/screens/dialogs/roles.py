@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,6 +30,13 @@ class RolesDialog(SavingDialog[RoleChange]):
     """Shows who holds which role; Enter assigns the chosen role to the named person, ctrl+r
     takes it from them (an expert who has left, a scribe no longer needed). Assigning the IC
     (or scribe, or comms liaison) hands the role over; the IC is never left empty."""
+
+    # The holders' table as wide as the dialog, no wider: a long line is cut with "…".
+    DEFAULT_CSS = """
+    #role-holders {
+        width: 1fr;
+    }
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -66,16 +72,22 @@ class RolesDialog(SavingDialog[RoleChange]):
                 classes="dialog-help",
             )
 
-    def _holders(self) -> Table:
-        """A role a line; many experts wrap under the names, not under the roles."""
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(overflow="fold")
+    def _holders(self) -> Text:
+        """A role a line, never wrapped round under the roles: what does not fit is cut with
+        an ellipsis, and the count says how many hold it."""
+        rows = []
         for role in Role:
             people = [cell_line(r.person) for r in self.roles if r.role is role]
-            holders = Text(", ".join(people) if people else "—", style="" if people else "dim")
-            table.add_row(Text(role.title), holders)
-        return table
+            label = f"{role.title} ({len(people)})" if len(people) > 1 else role.title
+            rows.append((label, people))
+        width = max(len(label) for label, _ in rows) + 2
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, (label, people) in enumerate(rows):
+            if index:
+                text.append("\n")
+            text.append(label.ljust(width), style="bold")
+            text.append(", ".join(people) if people else "—", style="" if people else "dim")
+        return text
 
     def on_mount(self) -> None:
         prepare_fields(self, blink=self._blink)
