@@ -185,3 +185,13 @@ def test_short_words_match_whole_longer_ones_also_as_a_start(store: Store) -> No
     longer = store.log_event(incident, "migration deployed", actor="bob")
     assert [hit.ref_id for hit in store.search("db", kinds=[SearchKind.EVENT])] == [whole.id]
     assert [hit.ref_id for hit in store.search("migr", kinds=[SearchKind.EVENT])] == [longer.id]
+
+
+def test_a_huge_event_is_stored_whole_and_found_by_its_beginning(store: Store) -> None:
+    """A pasted log of 2 MB of distinct words: PostgreSQL indexes its first 100,000
+    characters (a tsvector holds at most 1 MB), SQLite all of it; the event is kept whole."""
+    incident = _declare(store, "Log flood")
+    text = "stacktrace begins " + " ".join(f"{n:x}q" for n in range(300_000))
+    event = store.log_event(incident, text, actor="bob")
+    assert store.get_event(event.id).text == text
+    assert [hit.ref_id for hit in store.search("stacktrace begins")] == [event.id]

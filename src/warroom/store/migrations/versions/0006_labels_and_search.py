@@ -72,9 +72,11 @@ def upgrade() -> None:
     op.create_index("ix_search_entry_incident", "search_entry", ["incident_id", "kind", "ref_id"])
     sqlite = op.get_bind().dialect.name == "sqlite"
     if not sqlite:
+        # A tsvector holds at most 1 MB: a pasted log of a few MB would fail its write. The
+        # first 100,000 characters of a text are indexed (the text is kept whole).
         op.execute(
             "ALTER TABLE search_entry ADD COLUMN document tsvector "
-            "GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED"
+            "GENERATED ALWAYS AS (to_tsvector('simple', left(body, 100000))) STORED"
         )
         op.execute("CREATE INDEX ix_search_entry_document ON search_entry USING gin (document)")
     _index_what_is_there()
