@@ -140,11 +140,14 @@ class WarroomApp(App[int]):
         self,
         incident_id: int,
         preview: RoomPreview | None = None,
+        event_id: int | None = None,
         action_item: int | None = None,
     ) -> None:
         from warroom.screens.war_room import WarRoomScreen
 
-        self.push_screen(WarRoomScreen(incident_id, preview, action_item=action_item))
+        self.push_screen(
+            WarRoomScreen(incident_id, preview, event_id=event_id, action_item=action_item)
+        )
 
     def open_postmortem(self, incident_id: int) -> None:
         from warroom.screens.postmortem import PostMortemScreen
@@ -154,7 +157,9 @@ class WarroomApp(App[int]):
     # Where the screens ask to go (screens/base.py): they never call the app.
 
     def on_open_incident(self, message: OpenIncident) -> None:
-        self.open_incident(message.incident_id, message.preview, message.action_item)
+        self.open_incident(
+            message.incident_id, message.preview, message.event_id, message.action_item
+        )
 
     def on_open_report(self, _message: OpenReport) -> None:
         from warroom.screens.report import ReportScreen

@@ -19,6 +19,8 @@ EQUIVALENTS = {
     "Assign roles": ["role", "INC-1", "scribe", "Alice"],
     "Open the post-mortem": ["postmortem", "INC-1"],
     "Back to the incident list": ["list"],
+    "Search the timeline": ["search", "db cpu", "--kind", "event"],
+    "Services and tags": ["labels", "INC-1", "--services", "payments", "--tags", "kafka"],
 }
 
 

@@ -117,3 +117,26 @@ def test_search_on_a_named_database_that_is_not_there_creates_nothing(
     assert (code, out) == (2, "")
     assert "no warroom database" in err
     assert not database.exists()
+
+
+def test_labels_shows_and_sets_services_and_tags(run: Run) -> None:
+    run("new", "Payments down", "--service", "payments", "--detach")
+    assert run("labels", "INC-1") == (0, "INC-1: services payments · tags —\n", "")
+    code, out, _ = run("labels", "INC-1", "--tags", "kafka, lag", "--json")
+    assert (code, json.loads(out)) == (
+        0,
+        {"id": "INC-1", "services": ["payments"], "tags": ["kafka", "lag"]},
+    )
+    assert run("labels", "INC-1", "--services", "")[1] == "INC-1: services — · tags kafka, lag\n"
+
+
+def test_labels_with_a_bad_name_writes_nothing(run: Run, database: Database) -> None:
+    run("new", "Payments down", "--detach")
+    before = database.fingerprint()
+    assert run("labels", "INC-1", "--tags", "ok, bad\x1b[2J") == (
+        2,
+        "",
+        "error: bad tag 'bad\\x1b[2J': it contains a control character\n",
+    )
+    assert run("labels", "INC-9", "--tags", "x")[0] == 2
+    assert database.fingerprint() == before

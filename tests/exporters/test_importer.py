@@ -394,3 +394,24 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> N
     with big.open("wb") as handle:
         handle.write(LESSON.read_bytes().ljust(64 * 1024 * 1024))  # at the limit: read
     assert read_postmortem(big).title == "Checkout Service Outage - March 15, 2024"
+
+
+def test_services_and_tags_are_read_from_the_warroom_key() -> None:
+    document = lesson()
+    document["warroom"] = {"services": [" checkout ", "orders-db", "Checkout"], "tags": ["db"]}
+    record = parse_postmortem(json.dumps(document).encode(), "pm.json", suffix=".json")
+    assert (record.services, record.tags) == (("checkout", "orders-db"), ("db",))
+    assert (read_postmortem(LESSON).services, read_postmortem(LESSON).tags) == ((), ())
+
+
+def test_a_bad_service_or_tag_is_a_problem_by_its_path() -> None:
+    document = lesson()
+    document["warroom"] = {"services": ["ok", "a,b"], "tags": ["x" * 81], "extra": 1}
+    assert problems(document) == ["warroom.extra: unknown key"]
+    del document["warroom"]["extra"]
+    assert problems(document) == [
+        "warroom.services[1]: bad service 'a,b': a comma separates services",
+        f"warroom.tags[0]: bad tag '{'x' * 20}'…: at most 80 characters",
+    ]
+    document["warroom"] = {"services": [""]}
+    assert problems(document) == ['warroom.services[0]: must not be empty (not "")']

@@ -25,7 +25,9 @@ def store(db_path: Path, clock: FrozenClock) -> Iterator[Store]:
 
 
 def busy(store: Store, clock: FrozenClock) -> int:
-    incident = store.create_incident("Checkout down", 2, commander="Bob", actor="Bob")
+    incident = store.create_incident(
+        "Checkout down", 2, commander="Bob", actor="Bob", services=["checkout", "db"], tags=["pg"]
+    )
     store.change_severity(incident.id, 1, actor="Bob")
     store.advance_phase(incident.id, actor="Bob")
     store.assign_role(incident.id, Role.SCRIBE, "Carol", actor="Bob")

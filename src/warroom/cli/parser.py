@@ -14,6 +14,7 @@ from warroom.cli.commands import (
     actions,
     inbox,
     incidents,
+    labels,
     postmortems,
     report,
     search,
@@ -301,6 +302,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reported.add_argument("--json", action="store_true", help="one JSON object")
     reported.add_argument("--format", metavar="FORMAT", help="text (default), md or json")
+
+    labelled = command(
+        "labels",
+        "an incident's services and tags: shown, or set with --services / --tags",
+        labels.cmd_labels,
+        epilog='Each LIST is comma-separated ("payments, ledger"); an empty one clears them. '
+        "An alert whose service label names a service goes to the one active incident listing it.",
+    )
+    incident_id(labelled)
+    labelled.add_argument("--services", metavar="LIST", help="replace the services")
+    labelled.add_argument("--tags", metavar="LIST", help="replace the tags")
+    labelled.add_argument("--json", action="store_true", help="one JSON object")
 
     found = command(
         "search",

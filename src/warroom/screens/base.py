@@ -56,10 +56,12 @@ class Host(Protocol):
 @dataclass
 class OpenIncident(Message):
     """Open an incident's war room (`preview`: a quick read to draw it from at once;
-    `action_item`: with the board's focus on that item)."""
+    `event_id`: with the timeline's cursor on that event; `action_item`: with the board's focus
+    on that item)."""
 
     incident_id: int
     preview: RoomPreview | None = None
+    event_id: int | None = None
     action_item: int | None = None
 
 

@@ -18,6 +18,7 @@ from warroom.domain.model import ActionItem, Incident
 from warroom.domain.severity import SEVERITIES
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import date_time, duration
+from warroom.screens import across
 from warroom.screens.base import NotDone, OpenIncident, OpenReport, WarroomScreen
 from warroom.screens.live import Live
 from warroom.widgets.follow_ups import OverduePane
@@ -44,16 +45,27 @@ COLUMNS = (
     ("ic", "IC"),
     ("detected", "detected"),
 )
-MAX_COLUMN = {"title": 60, "ic": 20}  # cut with … past these (others are short)
+LABELS = ("labels", "services · tags")
+MAX_COLUMN = {"title": 60, "ic": 20, "labels": 30}  # cut with … past these (others are short)
 MIN_TITLE = 16  # cut with … to fit the columns after it, but never narrower
 
 
 HELP_NOTES = """\
-Incidents:  ↑/↓ choose · Enter opens its war room
+Incidents:  ↑/↓ choose · Enter opens its war room · t edits its services and tags
+Search:     / titles, timelines, action items and post-mortems across incidents
 Overdue:    action items past their due date and not done, across incidents, soonest
             due first; Tab or o goes there, Enter opens the incident's board on the item
 Report:     r shows trends across incidents (warroom report on the command line)
 """
+
+
+def labels_text(incident: Incident) -> Text:
+    """`payments, ledger #kafka`: services, then tags."""
+    text = Text(", ".join(one_line(name) for name in incident.services))
+    for tag in incident.tags:
+        text.append(" " if text else "")
+        text.append(f"#{one_line(tag)}", style="dim")
+    return text
 
 
 class HomeScreen(WarroomScreen[None]):
@@ -64,6 +76,21 @@ class HomeScreen(WarroomScreen[None]):
     BINDINGS = [
         Binding("n", "new", "New incident", id="new", tooltip="Declare a new incident"),
         Binding("enter", "open", "Open", show=True),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="search",
+            tooltip="Search titles, timelines, action items and post-mortems",
+        ),
+        Binding(
+            "t",
+            "labels",
+            "Labels",
+            id="labels",
+            show=False,
+            tooltip="Edit the selected incident's services and tags",
+        ),
         Binding(
             "o",
             "overdue",
@@ -213,6 +240,9 @@ class HomeScreen(WarroomScreen[None]):
         selected_id = self._selected_id()
         now = self.host.clock.now()
         tz = self.host.config.tz
+        # Services and tags get a column once some incident has any.
+        labelled = any(incident.services or incident.tags for incident in incidents)
+        columns = (*COLUMNS[:-1], LABELS, COLUMNS[-1]) if labelled else COLUMNS
         rows = [
             (
                 Text(
@@ -227,6 +257,7 @@ class HomeScreen(WarroomScreen[None]):
                 ),
                 Text(duration((incident.resolved_at or now) - incident.detected_at)),
                 Text(one_line(incident.commander or "—")),
+                *([labels_text(incident)] if labelled else []),
                 Text(date_time(incident.detected_at, tz), style="dim"),
             )
             for incident in incidents
@@ -234,22 +265,22 @@ class HomeScreen(WarroomScreen[None]):
         # Columns sized from what they hold, here, rather than measured by the table later.
         widths = [
             min(MAX_COLUMN.get(key, 60), max([len(label), *(row[index].cell_len for row in rows)]))
-            for index, (key, label) in enumerate(COLUMNS)
+            for index, (key, label) in enumerate(columns)
         ]
         # The title gives way (cut with …) for the columns after it, but the last, to fit the
         # screen; the last (detected) is shown only if it fits whole, not a stray first letter.
         pad = 2 * table.cell_padding
-        title = [key for key, _ in COLUMNS].index("title")
+        title = [key for key, _ in columns].index("title")
         others = sum(width + pad for index, width in enumerate(widths[:-1]) if index != title)
         room = self.size.width - others - pad - 1  # (the scroll bar's edge)
         widths[title] = max(MIN_TITLE, min(widths[title], room))
         fits = others + widths[title] + pad + widths[-1] + pad <= self.size.width
-        shown = len(COLUMNS) if fits else len(COLUMNS) - 1
+        shown = len(columns) if fits else len(columns) - 1
         for row in rows:
             for index, width in enumerate(widths):
                 row[index].truncate(width, overflow="ellipsis")
         table.clear(columns=True)
-        for (key, label), width in zip(COLUMNS[:shown], widths, strict=False):
+        for (key, label), width in zip(columns[:shown], widths, strict=False):
             table.add_column(label, key=key, width=width)
         for incident, row in zip(incidents, rows, strict=True):
             table.add_row(*row[:shown], key=str(incident.id))
@@ -311,8 +342,20 @@ class HomeScreen(WarroomScreen[None]):
             NewIncidentDialog(app.config.user, blink=app.blink, save=declare), declared
         )
 
+    def action_search(self) -> None:
+        across.search_everywhere(self)
+
+    def action_labels(self) -> None:
+        incident = self._shown.get(self._selected_id() or 0)
+        if incident is not None:
+            across.edit_labels(self, incident, self.reload)
+
     def system_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("New incident", "Declare a new incident", self.action_new)
+        yield SystemCommand(
+            "Search", "Titles, timelines, action items and post-mortems", self.action_search
+        )
+        yield SystemCommand("Services and tags", "Edit the selected incident's", self.action_labels)
         yield SystemCommand(
             "Overdue follow-ups", "Action items overdue across incidents", self.action_overdue
         )

@@ -26,7 +26,7 @@ from warroom.domain.model import ActionItem, Event, EventKind, Incident, Presenc
 from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
 from warroom.domain.severity import SEVERITIES
 from warroom.domain.timefmt import clock_time, date_time
-from warroom.screens import room_dialogs
+from warroom.screens import across, room_dialogs
 from warroom.screens.action_items import ActionItems
 from warroom.screens.base import NotDone, OpenPostmortem, ShowHome, WarroomScreen
 from warroom.screens.event_actions import EventActions
@@ -97,6 +97,24 @@ class WarRoomScreen(WarroomScreen[None]):
             priority=True,
             tooltip="Assign IC, scribe, comms, experts",
         ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="search",
+            priority=True,
+            show=False,
+            tooltip="Search this timeline by text and kind",
+        ),
+        Binding(
+            "t",
+            "labels",
+            "Labels",
+            id="labels",
+            priority=True,
+            show=False,
+            tooltip="Edit the incident's services and tags",
+        ),
         Binding("escape", "home", "Home", show=False),
     ]
 
@@ -113,13 +131,16 @@ class WarRoomScreen(WarroomScreen[None]):
         incident_id: int,
         preview: RoomPreview | None = None,
         *,
+        event_id: int | None = None,
         action_item: int | None = None,
     ) -> None:
-        """`preview`: a quick read to draw the first screen from, before the store is open;
-        `action_item`: once the board is shown, focus it on that item."""
+        """`preview`: a quick read to draw the first screen from, before the store is open.
+        `event_id`: open with the timeline on that event (a search hit); `action_item`: once
+        the board is shown, focus it on that item (an overdue follow-up)."""
         super().__init__()
         self.incident_id = incident_id
         self._preview = preview
+        self._open_on = event_id
         self._focus_on_item = action_item
         self.live = Live(self, self._apply_changes)
         self.attendance = Attendance(self, self.live, incident_id, self._show_here)
@@ -157,6 +178,8 @@ class WarRoomScreen(WarroomScreen[None]):
             await self.live.open()  # first: whatever is committed after the load is news
             await self._reload_state()
             await self._load_newest()
+            if self._open_on is not None:
+                await self.jump_to_event(self._open_on)
             self.run_worker(self._go_live(), group="live")
             return
         self._preview = None
@@ -451,6 +474,20 @@ class WarRoomScreen(WarroomScreen[None]):
         if self.state is not None:
             room_dialogs.assign_roles(self, self.state, self._after_change)
 
+    def action_search(self) -> None:
+        if self.state is not None:
+            across.search_timeline(self, self.state.incident, self.jump_to_event)
+
+    def action_labels(self) -> None:
+        if self.state is not None:
+            across.edit_labels(self, self.state.incident, self._reload_state)
+
+    async def jump_to_event(self, event_id: int) -> None:
+        timeline = self.query_one(Timeline)
+        if not await across.show_around(self, timeline, event_id):
+            self.notify(f"EV-{event_id} was deleted meanwhile.", markup=False)
+        self.set_focus(timeline)
+
     # ---- live: what others change, and who is here ----------------------------------------
 
     async def _go_live(self) -> None:
@@ -538,6 +575,8 @@ class WarRoomScreen(WarroomScreen[None]):
                 self.action_resolve,
             ),
             ("Assign roles", "IC, scribe, comms liaison, experts", self.action_roles),
+            ("Search the timeline", "Find events by text and kind", self.action_search),
+            ("Services and tags", "Edit the incident's services and tags", self.action_labels),
             ("Open the post-mortem", "Write the blameless post-mortem", self.action_postmortem),
             ("Back to the incident list", "The home screen", self.action_home),
         )
