@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from warroom.domain.cadence import UpdateSchedule
@@ -153,7 +153,7 @@ class Trends:
     overall: Figures
     groups: tuple[tuple[str, Figures], ...] = ()  # with `by`: each group, in order
     months: tuple[Month, ...] = ()
-    per_severity: tuple[tuple[int, int], ...] = field(default=())  # (level, incidents)
+    per_severity: tuple[tuple[int, int], ...] = ()  # (level, incidents)
 
 
 def _after(incident: Incident, milestone: Milestone) -> timedelta | None:
