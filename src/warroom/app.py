@@ -171,7 +171,6 @@ class WarroomApp(App[int]):
         self,
         incident_id: int,
         preview: RoomPreview | None = None,
-        event_id: int | None = None,
         action_item: int | None = None,
         event_id: int | None = None,
     ) -> None:

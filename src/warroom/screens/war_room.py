@@ -148,7 +148,6 @@ class WarRoomScreen(WarroomScreen[None]):
         incident_id: int,
         preview: RoomPreview | None = None,
         *,
-        event_id: int | None = None,
         action_item: int | None = None,
         event_id: int | None = None,
     ) -> None:
@@ -158,7 +157,6 @@ class WarRoomScreen(WarroomScreen[None]):
         super().__init__()
         self.incident_id = incident_id
         self._preview = preview
-        self._open_on = event_id
         self._focus_on_item = action_item
         self._open_on = event_id
         self.live = Live(self, self._apply_changes)
