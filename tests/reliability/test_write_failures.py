@@ -197,6 +197,16 @@ def test_log_on_a_full_tmpfs(tmp_path: Path, mount_namespace: MountNamespace) ->
     assert int(after.stdout.strip()[3:]) in contents.events
 
 
+def here(mount_namespace: MountNamespace, db: Path) -> bool:
+    """Whether the war room's store has stamped its presence (it is open)."""
+    read = (
+        "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("
+        "'SELECT count(*) FROM presence').fetchone()[0])"
+    )
+    counted = mount_namespace.run([sys.executable, "-c", read, str(db)])
+    return counted.stdout.strip() not in ("", "0")
+
+
 def test_the_war_room_on_a_full_tmpfs(
     tmp_path: Path, mount_namespace: MountNamespace, env: dict[str, str]
 ) -> None:
@@ -223,6 +233,9 @@ def test_the_war_room_on_a_full_tmpfs(
             await terminal.wait_for_text("Log", 30)
             terminal.type("lbefore the disk filled\r")
             await shown("before the disk filled")
+            # That first line may have been saved by the quick writer while the store opened;
+            # the disk fills once the store is up (its heartbeat has stamped).
+            await terminal.wait_for(lambda: here(mount_namespace, db), "the store open", 30)
             filler = fill(mount_namespace.inside(disk), 0)
             terminal.type("with the disk full\r")  # the log line keeps the keys
             await terminal.wait_for_text("Could not log the event: nothing was saved")

@@ -63,7 +63,7 @@ async def test_a_phrase_from_an_old_timeline_opens_the_incident_on_that_event(
         await until(pilot, lambda: timeline.selected and timeline.selected.id == found.id, "it")
         assert (timeline.has_older, timeline.has_newer) == (True, True)  # a window, not all 900
         assert app.focused is timeline
-        await pilot.press("escape")
+        await pilot.press("g")  # Escape stays in the war room
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
 
 

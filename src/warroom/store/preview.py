@@ -151,7 +151,7 @@ def incidents(location: str, *, past: int | None = None) -> list[Incident] | Non
                 ).fetchall()
             ids = json.dumps([row[0] for row in rows])
             chosen = "incident_id IN (SELECT value FROM json_each(?))"
-            # Three reads for them all, not three an incident.
+            # Four reads for them all, not four an incident.
             milestones: dict[int, dict[Milestone, datetime]] = {}
             for incident_id, name, at in connection.execute(
                 f"SELECT incident_id, name, at FROM milestone WHERE {chosen}", (ids,)
@@ -164,6 +164,14 @@ def incidents(location: str, *, past: int | None = None) -> list[Incident] | Non
                     (ids, Role.COMMANDER.value),
                 ).fetchall()
             )  # (the newest assignment last: it wins)
+            labels: dict[tuple[int, str], list[str]] = {}
+            for incident_id, kind, name in connection.execute(
+                f"SELECT incident_id, kind, name FROM incident_label WHERE {chosen} "
+                "ORDER BY incident_id, position",
+                (ids,),
+            ):
+                labels.setdefault((incident_id, kind), []).append(name)
+            service, tag = LabelKind.SERVICE.value, LabelKind.TAG.value
             return [
                 Incident(
                     id=incident_id,
@@ -173,6 +181,8 @@ def incidents(location: str, *, past: int | None = None) -> list[Incident] | Non
                     milestones=milestones.get(incident_id, {}),
                     commander=commanders.get(incident_id),
                     version=version,
+                    services=tuple(labels.get((incident_id, service), ())),
+                    tags=tuple(labels.get((incident_id, tag), ())),
                 )
                 for incident_id, title, severity, phase, version in rows
             ]
