@@ -181,6 +181,7 @@ class LogInput(Horizontal):
         self._lines: list[Line] = []
         self._held: list[str] = []  # given back, after the one in the input: they come next
         self._refused: str | None = None  # a line refused as mistyped, as it was typed
+        self._held_shown = 0
         # Kept by reference: what is unsent is still read once the screen is closing.
         self._field = LogField(
             self.take, placeholder=PLACEHOLDER, id="log-text", select_on_focus=False
@@ -287,8 +288,11 @@ class LogInput(Horizontal):
         self._show_held()
 
     def _show_held(self) -> None:
-        label = self.query_one("#log-held", Label)
         count = len(self._held)
+        if count == self._held_shown:
+            return  # (a label updated is a layout of the screen, and a frame of its own)
+        self._held_shown = count
+        label = self.query_one("#log-held", Label)
         label.display = bool(count)
         label.update(f"+{count} held" if count else "")
         label.tooltip = "Lines not saved yet: each comes back after Enter" if count else None
