@@ -15,6 +15,7 @@ EQUIVALENTS = {
     "Post a stakeholder update": ["update", "INC-1", "Rolled back"],
     "Add an action item": ["action", "add", "INC-1", "Add an index check"],
     "Advance the lifecycle one step": ["step", "INC-1"],
+    "Step the lifecycle back": ["step", "INC-1", "triage"],
     "Resolve the incident": ["resolve", "INC-1"],
     "Assign roles": ["role", "INC-1", "scribe", "Alice"],
     "Open the post-mortem": ["postmortem", "INC-1"],

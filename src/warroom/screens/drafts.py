@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from warroom.domain.errors import BadInput, DatabaseError, StorageError, first_line
 from warroom.domain.model import DraftKind
 from warroom.screens.base import WarroomScreen
 from warroom.widgets.log_input import LogInput
@@ -45,12 +46,21 @@ class RoomDrafts:
         """The drafts kept from last time: the log line's back in it, the update's noted (the
         composer opens on it)."""
         incident_id, me = self.incident_id, self._me
-        log, update = await self.screen.host.call(
-            lambda store: (
-                store.draft(incident_id, me, DraftKind.LOG),
-                store.draft(incident_id, me, DraftKind.UPDATE),
+        try:
+            log, update = await self.screen.host.call(
+                lambda store: (
+                    store.draft(incident_id, me, DraftKind.LOG),
+                    store.draft(incident_id, me, DraftKind.UPDATE),
+                )
             )
-        )
+        except (BadInput, StorageError, DatabaseError) as error:  # the room opens all the same
+            self.screen.notify(
+                first_line(error),
+                title="Could not read your drafts",
+                severity="warning",
+                markup=False,
+            )
+            return
         self.log_kept, self.update_kept = log is not None, update is not None
         if log is not None:
             self._log().restore(log.split("\n"))

@@ -25,6 +25,9 @@ from warroom.domain.logline import next_kind
 from warroom.domain.model import EventKind
 from warroom.widgets.fields import TextField
 
+# A line taken by Enter stays on show until its row is drawn, this long at most.
+SHOWN_AT_MOST = 0.25  # seconds
+
 PLACEHOLDER = "what happened? Enter saves · '14:15 …' / '-5m …' backdate · 'alert: …' sets the kind"
 
 
@@ -49,16 +52,46 @@ class LogField(TextField):
     "pool exhausted" must not move the incident on a step). Escape gives the keys back.
 
     Enter hands the line over as the key is handled (`take`), not through a message: a message
-    would come after the keys typed behind Enter, which would by then be in the input."""
+    would come after the keys typed behind Enter, which would by then be in the input.
+
+    A line taken stays on show until its row is drawn, or the next key comes (`taken`, then
+    `settle`): emptied at Enter, the field would be drawn in a frame of its own, and the row,
+    a few milliseconds later, would wait for the next frame."""
 
     BINDINGS = [Binding("escape", "leave", "Leave", tooltip="Back to the keys; the text stays")]
 
     def __init__(self, take: Callable[[str], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._take = take
+        self._stale = False  # what it shows was taken by Enter: no longer its text
+
+    @property
+    def typed(self) -> str:
+        """The text of the line being typed (not the one taken and still shown)."""
+        return "" if self._stale else self.value
+
+    def taken(self) -> None:
+        self._stale = True
+
+    def settle(self) -> None:
+        """Show what is typed now: the line taken leaves the field."""
+        if self._stale:
+            self._stale = False
+            self.value = ""
+
+    def keep_shown(self, text: str) -> bool:
+        """`text` comes back as it is shown (the line taken, refused): nothing to redraw."""
+        if self._stale and self.value == text:
+            self._stale = False
+            return True
+        return False
 
     async def action_submit(self) -> None:
-        self._take(self.value)
+        self._take(self.typed)
+
+    def insert_text_at_cursor(self, text: str) -> None:
+        self.settle()  # (text inserted other than by a key, too: it goes in the new line)
+        super().insert_text_at_cursor(text)
 
     def action_leave(self) -> None:
         """Back to the keys at once, in the order typed (the keys after Escape go on to the
@@ -70,6 +103,8 @@ class LogField(TextField):
         # (TextField's handler follows, unless this one took the key.) Escape and a key in one
         # read (a busy app, a slow link) come as Alt+key: they are Escape, then the key.
         key = event.key
+        if key != "escape":
+            self.settle()
         if key.startswith("alt+") and event.character and event.is_printable:
             event.stop()
             event.prevent_default()
@@ -81,6 +116,7 @@ class LogField(TextField):
         in order); what follows the last one stays in the input."""
         event.stop()
         event.prevent_default()
+        self.settle()
         *whole, last = pasted_lines(event.text)
         for index, text in enumerate(whole):
             if index == 0:
@@ -90,6 +126,7 @@ class LogField(TextField):
         self._insert(last)
 
     def _insert(self, text: str) -> None:
+        self.settle()
         if not text:
             return
         if self.selection.is_empty:
@@ -144,6 +181,7 @@ class LogInput(Horizontal):
         self._lines: list[Line] = []
         self._held: list[str] = []  # given back, after the one in the input: they come next
         self._refused: str | None = None  # a line refused as mistyped, as it was typed
+        self._held_shown = 0
         # Kept by reference: what is unsent is still read once the screen is closing.
         self._field = LogField(
             self.take, placeholder=PLACEHOLDER, id="log-text", select_on_focus=False
@@ -181,7 +219,12 @@ class LogInput(Horizontal):
         line = Line(text, self.kind, as_typed=text == self._refused)
         self._refused = None
         self._lines.append(line)
-        self.input.value = self._held.pop(0) if self._held else ""
+        if self._held:
+            self.input.settle()
+            self.input.value = self._held.pop(0)
+        else:
+            self.input.taken()  # shown until its row is, or the next key
+            self.set_timer(SHOWN_AT_MOST, self.input.settle)
         self._show_held()
         self.kind = EventKind.NOTE  # the next line's, unless the person picks another
         if len(self._lines) == 1:
@@ -193,7 +236,9 @@ class LogInput(Horizontal):
         self.screen.set_focus(self.input)
 
     def saved(self, line: Line) -> None:
-        """`line` is committed; the next line typed ahead, if any, goes now."""
+        """`line` is committed (its row is drawn with this frame: the field leaves it now);
+        the next line typed ahead, if any, goes now."""
+        self.input.settle()
         if line in self._lines:
             self._lines.remove(line)
         if self._lines:
@@ -207,10 +252,12 @@ class LogInput(Horizontal):
             return
         after = self._lines[self._lines.index(line) + 1 :]
         self._lines.clear()
-        typed = self.input.value
+        typed = self.input.typed
         self._held[:0] = [other.text for other in after] + ([typed] if typed.strip() else [])
-        self.input.value = line.text
-        self.input.cursor_position = len(line.text)
+        if not self.input.keep_shown(line.text):
+            self.input.settle()
+            self.input.value = line.text
+            self.input.cursor_position = len(line.text)
         self.kind = line.kind
         self._refused = line.text if refused else None
         self._show_held()
@@ -225,7 +272,7 @@ class LogInput(Horizontal):
         """What is typed and not on its way to the store: the input's text, the lines held
         back, and those typed ahead of the one being saved (they go no further once the war
         room closes)."""
-        typed = [self.input.value] if self.input.value.strip() else []
+        typed = [self.input.typed] if self.input.typed.strip() else []
         return [line.text for line in self._lines[1:]] + typed + self._held
 
     def restore(self, lines: Sequence[str]) -> None:
@@ -234,14 +281,18 @@ class LogInput(Horizontal):
         lines = [line for line in lines if line.strip()]
         if not lines:
             return
-        if not self.input.value.strip():
+        if not self.input.typed.strip():
+            self.input.settle()
             self.input.value = lines.pop(0)
         self._held.extend(lines)
         self._show_held()
 
     def _show_held(self) -> None:
-        label = self.query_one("#log-held", Label)
         count = len(self._held)
+        if count == self._held_shown:
+            return  # (a label updated is a layout of the screen, and a frame of its own)
+        self._held_shown = count
+        label = self.query_one("#log-held", Label)
         label.display = bool(count)
         label.update(f"+{count} held" if count else "")
         label.tooltip = "Lines not saved yet: each comes back after Enter" if count else None
