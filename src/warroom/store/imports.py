@@ -72,6 +72,7 @@ class Imports(Transactions):
                         position=position,
                         created_at=now,
                         updated_at=now,
+                        follow_up=item.follow_up,
                     )
                 )
             values = converters.postmortem_values(record.postmortem)

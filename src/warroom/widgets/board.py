@@ -26,8 +26,13 @@ COLUMNS: tuple[tuple[ActionStatus, str], ...] = (
 
 
 def item_prompt(item: ActionItem) -> Text:
-    """One card: priority and type first, so they read at a glance."""
+    """One card: what it is (a follow-up for the post-mortem, or a task of the live
+    response), priority and type first, so they read at a glance."""
     text = Text()
+    if item.follow_up:
+        text.append("follow-up ", style="italic")
+    else:
+        text.append("task ", style="dim italic")
     if item.priority is not None:
         text.append(f"{item.priority.value}", style=priority_style(item.priority))
         text.append(" ")

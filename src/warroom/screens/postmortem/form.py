@@ -204,7 +204,7 @@ class ReportForm(VerticalScroll):
     async def show_report(self, report: Report) -> None:
         """The report as read: others' changes to fields not being edited here come in."""
         self.report = report
-        self.query_one(ActionItemList).show(report.action_items)
+        self.query_one(ActionItemList).show(report.action_items, report.live_tasks)
         whys = self.query_one(FiveWhysEditor)
         whys.names = report.people
         doc = self.doc

@@ -151,7 +151,9 @@ class PostMortemScreen(WarroomScreen[None]):
         self.status = StatusMoves(
             self, incident_id, saved=self.autosave.flush, moved=self._status_moved
         )
-        self.action_items = ActionItems(self, incident_id, refresh=self._after_item_saved)
+        self.action_items = ActionItems(
+            self, incident_id, refresh=self._after_item_saved, follow_ups=True
+        )
         self.event_actions = EventActions(self, self._show_event)
 
     @property
