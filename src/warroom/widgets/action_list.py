@@ -61,8 +61,8 @@ class ActionItemList(OptionList):
             prompt.add_column(ratio=1)
             prompt.add_row(Text(_STATUS[item.status], style="dim"), item_prompt(item))
             self.add_option(Option(prompt, id=str(item.id)))
-        if items:
-            self.highlighted = min(keep or 0, self.option_count - 1)
+        if items:  # (never the note that there are no follow-ups)
+            self.highlighted = min(max(keep or 0, self._first), self.option_count - 1)
 
     @property
     def _first(self) -> int:

@@ -141,6 +141,12 @@ class ReportForm(VerticalScroll):
 
     # ---- layout ---------------------------------------------------------------------------
 
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """Restyle the form itself, not its fields: no rule styles a field by whether the form
+        has the focus, and Textual restyled all of them (some 250 widgets, about a tenth of a
+        second) each time the form took or gave up the focus, several times while opening."""
+        self.app.stylesheet.update_nodes([self], animate=True)
+
     def compose(self) -> ComposeResult:
         blink = self._blink
         yield _section("Report")
