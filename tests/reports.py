@@ -51,6 +51,7 @@ ITEM = ActionItem(
     due_date=date(2024, 3, 22),
     status=ActionStatus.OPEN,
     ticket="PLAT-1234",
+    follow_up=True,
 )
 
 TIMELINE = (

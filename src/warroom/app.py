@@ -153,10 +153,10 @@ class WarroomApp(App[int]):
 
         if self._start_incident is None:
             self.push_screen(HomeScreen(self._incidents))
+        elif self._postmortem:  # the war room is made when it is gone back to
+            self.open_postmortem(self._start_incident, room_below=False)
         else:  # straight into a war room; the list of incidents is made when it is asked for
             self.open_incident(self._start_incident, self._room)
-            if self._postmortem:
-                self.open_postmortem(self._start_incident)
 
     def show_home(self) -> None:
         """Back to the list of incidents (made now if the app opened straight into a room)."""
@@ -180,10 +180,10 @@ class WarroomApp(App[int]):
             WarRoomScreen(incident_id, preview, action_item=action_item, event_id=event_id)
         )
 
-    def open_postmortem(self, incident_id: int) -> None:
+    def open_postmortem(self, incident_id: int, *, room_below: bool = True) -> None:
         from warroom.screens.postmortem import PostMortemScreen
 
-        self.push_screen(PostMortemScreen(incident_id))
+        self.push_screen(PostMortemScreen(incident_id, room_below=room_below))
 
     # Where the screens ask to go (screens/base.py): they never call the app.
 

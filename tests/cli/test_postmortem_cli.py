@@ -227,8 +227,8 @@ def test_check_flags_blame_and_passes_systems_phrasing(run: Run, tmp_path: Path)
     code, out, _ = run("check", "INC-1")
     assert code == 1
     assert out.splitlines() == [
-        'rootCause: blame language "Dave forgot": Dave is the subject: name the system or process '
-        'instead, e.g. "the process allowed a migration without index verification"',
+        'rootCause: blame language "Dave forgot": Dave is the subject of "Dave forgot to add an '
+        'index": name the system or process',
         'rootCause: blame language "forgot to add an index": try "the process had no step to add '
         'an index"',
     ]

@@ -251,6 +251,7 @@ def test_action_items_added_listed_and_moved(
             "2024-03-14",
             "--ticket",
             "OPS-9",
+            "--follow-up",
         )
         == "AI-1\n"
     )
@@ -266,9 +267,10 @@ def test_action_items_added_listed_and_moved(
         "dueDate": "2024-03-14",
         "status": "open",
         "jiraTicket": "OPS-9",
+        "kind": "follow-up",
         "overdue": True,
     }
-    assert listed[1]["dueDate"] == "2024-03-18"
+    assert (listed[1]["dueDate"], listed[1]["kind"]) == ("2024-03-18", "task")
     code, out, _ = run("action", "list", "--overdue")
     assert code == 1  # for cron and CI
     assert out.startswith(

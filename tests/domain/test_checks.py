@@ -82,19 +82,29 @@ def test_blame_language_is_found_in_every_written_field() -> None:
         five_whys=(*READY.five_whys, Why("Why was it missing?", "Human error.")),
         items=(replace(ITEM, description="Stop making mistakes"),),
     )
+    # each suggestion speaks of the text it flags, never of the lesson's example
     assert found == [
-        'rootCause: blame language "Dave forgot": Dave is the subject: name the system or '
-        'process instead, e.g. "the process allowed a migration without index verification"',
+        'rootCause: blame language "Dave forgot": Dave is the subject of "Dave forgot to add an '
+        'index": name the system or process',
         'rootCause: blame language "forgot to add an index": try "the process had no step to add '
         'an index"',
         'contributingFactors[0]: blame language "careless": describe the conditions, not the '
-        'person, e.g. "the tooling made the risky path the easy one"',
-        'whatWentPoorly[0]: blame language "should have": hindsight: say what did happen and what '
-        'the system lacked, e.g. "the checklist had no step for index verification"',
-        'actionItems[0].description: blame language "mistakes": describe the action and what '
-        'allowed it, e.g. "the migration ran without index verification"',
-        'fiveWhys[3].answer: blame language "Human error": name what made the error possible, '
-        'e.g. "the deploy tool accepted the change without a check"',
+        'person: what made "Reviews were careless" easy to do?',
+        'whatWentPoorly[0]: blame language "should have": hindsight: say what did happen in "We '
+        'should have rolled back sooner", and what the system lacked',
+        'actionItems[0].description: blame language "mistakes": describe the action in "Stop '
+        'making mistakes" and what allowed it',
+        'fiveWhys[3].answer: blame language "Human error": name what made the error possible: '
+        'which step, check or tool let "Human error" through?',
+    ]
+    assert not any("index verification" in line for line in found)
+
+
+def test_a_named_subject_is_turned_into_the_process_with_what_was_done() -> None:
+    found = lines(root_cause="Dave deployed the cache config without a canary.")
+    assert found == [
+        'rootCause: blame language "Dave deployed": Dave is the subject: name the system or '
+        'process instead, e.g. "the process allowed the cache config without a canary"'
     ]
 
 
@@ -129,8 +139,7 @@ def test_a_blame_problem_carries_the_phrase_and_the_suggestion() -> None:
     assert [(p.phrase, p.suggestion) for p in found] == [
         (
             "Dave forgot",
-            'Dave is the subject: name the system or process instead, e.g. "the process allowed '
-            'a migration without index verification"',
+            'Dave is the subject of "Dave forgot to add an index": name the system or process',
         ),
         ("forgot to add an index", 'try "the process had no step to add an index"'),
     ]

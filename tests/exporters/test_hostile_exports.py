@@ -428,7 +428,7 @@ def test_export_to_stdout_sends_nothing_a_terminal_obeys(
         subject = store.create_incident(evil, 1, commander=evil, actor=evil)
         store.log_event(subject.id, evil, actor=evil)
         store.assign_role(subject.id, Role.SCRIBE, evil, actor=evil)
-        store.add_action_item(subject.id, evil, actor=evil, owner=evil, ticket=evil)
+        store.add_action_item(subject.id, evil, actor=evil, owner=evil, ticket=evil, follow_up=True)
         clock.advance(timedelta(minutes=30))
         store.resolve(subject.id, actor=evil)
         stored = store.postmortem(subject.id)

@@ -221,3 +221,34 @@ def test_upgrading_from_each_earlier_revision_indexes_what_is_there_and_labels_i
         logged = store.log_event(1, "ledger caught up", actor="bob")
         assert [hit.ref_id for hit in store.search("caught")] == [logged.id]
     assert database.sql("SELECT version_num FROM alembic_version") == [(HEAD,)]
+
+
+def test_upgrading_marks_typed_action_items_as_follow_ups(
+    database: Database, clock: FrozenClock
+) -> None:
+    """0008: an item stored with a type (prevent, detect, mitigate) was a follow-up; one
+    without was a task of the live response."""
+    engine = create_engine(resolve_target(database.location).url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+    engine.dispose()
+    at = "2024-03-15 14:23:00+00" if database.is_postgres else "2024-03-15 14:23:00.000000"
+    columns = "(incident_id, description, type, owner, status, ticket, position, created_at, "
+    columns += "updated_at, version)"
+    database.sql(
+        "INSERT INTO incident (title, severity, phase, created_at, version) "
+        f"VALUES ('Checkout down', 1, 'post-mortem', '{at}', 1)",
+        f"INSERT INTO milestone VALUES (1, 'detected', '{at}')",
+        f"INSERT INTO action_item {columns} "
+        f"VALUES (1, 'Restart the pool', NULL, '', 'done', '', 1, '{at}', '{at}', 1)",
+        f"INSERT INTO action_item {columns} "
+        f"VALUES (1, 'Index check in CI', 'prevent', 'Dave', 'open', '', 2, '{at}', '{at}', 1)",
+    )
+    with Store.open(database.location, clock) as store:
+        items = store.action_items(1)
+    assert [(item.description, item.follow_up) for item in items] == [
+        ("Restart the pool", False),
+        ("Index check in CI", True),
+    ]

@@ -153,7 +153,7 @@ async def pm_loaded(pilot: Pilot[object]) -> PostMortemScreen:
         return (
             isinstance(screen, PostMortemScreen)
             and screen.report is not None
-            and not screen.query_one("#pm-form").loading
+            and screen.loaded
             and not screen.checking
             and "Checks" in str(screen.query_one("KeyBar").render())  # the keys are shown too
         )

@@ -250,6 +250,22 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--priority", metavar="P", help="P0, P1 or P2")
     add.add_argument("--due", metavar="DATE", help="YYYY-MM-DD, MM-DD or +3d")
     add.add_argument("--ticket", metavar="T", help="the tracker's ticket, e.g. INC-123")
+    kind = add.add_mutually_exclusive_group()
+    kind.add_argument(
+        "--follow-up",
+        dest="follow_up",
+        action="store_const",
+        const=True,
+        help="a follow-up for the post-mortem (the default once the incident is resolved, "
+        "or with --type)",
+    )
+    kind.add_argument(
+        "--task",
+        dest="follow_up",
+        action="store_const",
+        const=False,
+        help="a task of the live response (the default while the incident goes on)",
+    )
     add.set_defaults(handler=actions.cmd_add)
     listed = action_commands.add_parser(
         "list", help="an incident's action items, or across incidents (sorted by due date)"

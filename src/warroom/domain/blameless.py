@@ -36,8 +36,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-SYSTEMS_EXAMPLE = "the process allowed a migration without index verification"
-
 Span = tuple[int, int, str]  # where a phrase starts and ends in the field, and the suggestion
 
 
@@ -64,14 +62,35 @@ def _try(template: str) -> Callable[[re.Match[str]], str]:
     def suggest(match: re.Match[str]) -> str:
         rest = _rest(match.group("rest"))
         if not rest:
-            return f'say which step or check was missing, e.g. "{template.format("…")}"'
+            return f'say which step or check was missing from "{_clause(match)}"'
         return f'try "{template.format(rest)}"'
 
     return suggest
 
 
-def _advice(text: str) -> Callable[[re.Match[str]], str]:
-    return lambda _match: text
+# A clause as the suggestion quotes it: around the phrase, up to this many characters each side
+# (read within a bounded window: the checks stay linear in the text).
+_CLAUSE_REACH = 80
+_CLAUSE_ENDS = re.compile(r"[.;:!?\n()]")
+
+
+def _clause(match: re.Match[str]) -> str:
+    """The words of the clause the phrase is in, as written (quotations left out), at most
+    ten: what a suggestion speaks of, instead of an example of its own."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[max(0, start - _CLAUSE_REACH) : start]
+    after = text[end : end + _CLAUSE_REACH]
+    cut = [m.end() for m in _CLAUSE_ENDS.finditer(before)]
+    before = before[cut[-1] :] if cut else before
+    stop = _CLAUSE_ENDS.search(after)
+    after = after[: stop.start()] if stop else after
+    words = f"{before}{match.group()}{after}".split()
+    return " ".join(words[:10]) + (" …" if len(words) > 10 else "")
+
+
+def _advice(template: str) -> Callable[[re.Match[str]], str]:
+    """A suggestion about the clause flagged (`{clause}` in `template`)."""
+    return lambda match: template.format(clause=_clause(match))
 
 
 _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -88,7 +107,7 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             r"\bforgot\b|\b(?:has|have|had|was|were|been|got|is|are|being)\s+forgotten\b",
             re.IGNORECASE,
         ),
-        _advice('say which step or check was missing, e.g. "the process had no step to …"'),
+        _advice('say which step or check was missing from "{clause}"'),
     ),
     (
         re.compile(
@@ -96,10 +115,7 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             r"|ought to have)\b",
             re.IGNORECASE,
         ),
-        _advice(
-            "hindsight: say what did happen and what the system lacked, "
-            'e.g. "the checklist had no step for index verification"'
-        ),
+        _advice('hindsight: say what did happen in "{clause}", and what the system lacked'),
     ),
     (
         re.compile(
@@ -108,24 +124,17 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             r"|clueless|inattentive|inattention)\b",
             re.IGNORECASE,
         ),
-        _advice(
-            "describe the conditions, not the person, "
-            'e.g. "the tooling made the risky path the easy one"'
-        ),
+        _advice('describe the conditions, not the person: what made "{clause}" easy to do?'),
     ),
     (
         re.compile(r"\b(?:human|operator|user|pilot|engineer|developer)\s+error\b", re.IGNORECASE),
         _advice(
-            'name what made the error possible, e.g. "the deploy tool accepted the change '
-            'without a check"'
+            'name what made the error possible: which step, check or tool let "{clause}" through?'
         ),
     ),
     (
         re.compile(r"\bmistak(?:e|es|en|enly)\b", re.IGNORECASE),
-        _advice(
-            "describe the action and what allowed it, "
-            'e.g. "the migration ran without index verification"'
-        ),
+        _advice('describe the action in "{clause}" and what allowed it'),
     ),
     (
         re.compile(
@@ -133,7 +142,7 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
             r"|(?:['’]s|s['’]) fault\b",
             re.IGNORECASE,
         ),
-        _advice(f'describe the system, not who is at fault, e.g. "{SYSTEMS_EXAMPLE}"'),
+        _advice('describe the system, not who is at fault: what let "{clause}" happen?'),
     ),
 )
 
@@ -364,8 +373,7 @@ def _failed_to(masked: str, name_words: set[str]) -> list[Span]:
             suggestion = (
                 f'try "nothing in the process made sure to {words}"'
                 if words
-                else 'say what the system did not ensure, e.g. "nothing in the process made sure'
-                ' to …"'
+                else f'say what the system did not ensure in "{_clause(verb)}"'
             )
             found.append((verb.start("verb"), rest.end(), suggestion))
     return found
@@ -386,6 +394,11 @@ def _subject(backwards: str, at: int, taken: int) -> str | None:
     return word if len(backwards) - before.end() >= taken else None
 
 
+# Words that, after the verb, show that what follows is not what was done ("Dave forgot to
+# add", "Bob should have checked"): the suggestion then quotes the clause instead.
+_NOT_AN_OBJECT = frozenset({"to", "have", "has", "had", "be", "been", "not", "that", "it"})
+
+
 def _named_subjects(masked: str, names: frozenset[str]) -> list[Span]:
     """A name followed by a verb, at the start of a clause. The name is found first; what
     opens its clause is then read backwards from it, over the spaces before it only."""
@@ -400,9 +413,15 @@ def _named_subjects(masked: str, names: frozenset[str]) -> list[Span]:
             continue
         if not _OPENS_CLAUSE.match(backwards, len(masked) - match.start()):
             continue
-        name = match.group("name")
+        after = _REST_AT.match(masked, match.end("verb"))
+        assert after is not None  # it matches nothing at worst
+        position = max(position, after.end())  # the rest of its clause is read once, here
+        name, rest = match.group("name"), _rest(after.group("rest"))
         suggestion = (
-            f'{name} is the subject: name the system or process instead, e.g. "{SYSTEMS_EXAMPLE}"'
+            f'{name} is the subject: name the system or process instead, e.g. "the process '
+            f'allowed {rest}"'
+            if rest and rest.split()[0].lower() not in _NOT_AN_OBJECT
+            else f'{name} is the subject of "{_clause(match)}": name the system or process'
         )
         found.append((match.start("name"), match.end("verb"), suggestion))
     return found

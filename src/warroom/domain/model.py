@@ -211,6 +211,14 @@ class ActionItem:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    # A follow-up from the post-mortem (what the report's checks and exports count), not a
+    # task of the live response.
+    follow_up: bool = False
+
+
+def kind_of(item: ActionItem) -> str:
+    """How an item's kind is written: `follow-up` or `task` (of the live response)."""
+    return "follow-up" if item.follow_up else "task"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ items, roles and the stored post-mortem fields) and computes what is not stored:
   response target and from how long the incident was at SEV-1 or SEV-2 against that level's
   update interval;
 - the timeline: live events that are not hidden from the report, starred ones marked;
+- the action items: the follow-ups (the live response's tasks kept apart, as `live_tasks`);
 - the metrics (`warroom.domain.metrics`).
 """
 
@@ -88,13 +89,16 @@ class Report:
     roles: tuple[RoleAssignment, ...]
     metrics: Metrics
     actors: frozenset[str]  # everyone who appears as an actor in the timeline
+    # The live response's tasks: on the board, exported beside the report (`action_items`
+    # are the follow-ups, which the checks and the report count).
+    live_tasks: tuple[ActionItem, ...] = ()
 
     @property
     def people(self) -> frozenset[str]:
         """Every name the incident knows: IC, roles, actors, authors, action item owners."""
         names = {self.commander, *self.authors, *self.actors}
         names.update(role.person for role in self.roles)
-        names.update(item.owner for item in self.action_items)
+        names.update(item.owner for item in (*self.action_items, *self.live_tasks))
         return frozenset(name for name in names if name.strip())
 
 
@@ -144,7 +148,8 @@ def build_report(
         what_went_well=stored.what_went_well,
         what_went_poorly=stored.what_went_poorly,
         lucky_breaks=stored.lucky_breaks,
-        action_items=tuple(action_items),
+        action_items=tuple(item for item in action_items if item.follow_up),
+        live_tasks=tuple(item for item in action_items if not item.follow_up),
         five_whys=stored.five_whys,
         severity_history=tuple(severity_history),
         roles=tuple(roles),

@@ -17,6 +17,8 @@ key as null. Everything else warroom keeps is under the one extra key `warroom`:
   is null, or absent in TOML);
 - `severityHistory`: `{at, from, to, actor}`, the declaration first (`from` null);
 - `roles`: `{role, person, assignedAt, releasedAt}`;
+- `liveTasks`: the tasks of the live response, as action items (`actionItems` are the
+  post-mortem's follow-ups);
 - `metrics`: computed from the rest (exported for readers; recomputed, not imported).
 """
 
@@ -27,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from warroom.domain.lifecycle import RESPONSE_MILESTONES
-from warroom.domain.model import EventKind
+from warroom.domain.model import ActionItem, EventKind
 from warroom.domain.postmortem import Report
 from warroom.domain.severity import severity_label
 
@@ -64,20 +66,21 @@ def to_document(
         "whatWentWell": list(report.what_went_well),
         "whatWentPoorly": list(report.what_went_poorly),
         "luckyBreaks": list(report.lucky_breaks),
-        "actionItems": [
-            {
-                "description": item.description,
-                "type": item.type.value if item.type else None,
-                "owner": item.owner,
-                "priority": item.priority.value if item.priority else None,
-                "dueDate": item.due_date.isoformat() if item.due_date else None,
-                "status": item.status.value,
-                "jiraTicket": item.ticket,
-            }
-            for item in report.action_items
-        ],
+        "actionItems": [_action_item(item) for item in report.action_items],
         "fiveWhys": [{"question": why.question, "answer": why.answer} for why in report.five_whys],
         WARROOM_KEY: _warroom(report),
+    }
+
+
+def _action_item(item: ActionItem) -> dict[str, Any]:
+    return {
+        "description": item.description,
+        "type": item.type.value if item.type else None,
+        "owner": item.owner,
+        "priority": item.priority.value if item.priority else None,
+        "dueDate": item.due_date.isoformat() if item.due_date else None,
+        "status": item.status.value,
+        "jiraTicket": item.ticket,
     }
 
 
@@ -119,6 +122,7 @@ def _warroom(report: Report) -> dict[str, Any]:
             }
             for role in report.roles
         ],
+        "liveTasks": [_action_item(item) for item in report.live_tasks],
         "metrics": {
             "timeToAcknowledgeSeconds": _seconds(metrics.time_to_acknowledge),
             "timeToMitigateSeconds": _seconds(metrics.time_to_mitigate),

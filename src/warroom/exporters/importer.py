@@ -174,7 +174,10 @@ def _record(parsed: PostMortemIn, problems: list[str]) -> IncidentRecord:
         severity_history=history,
         roles=roles,
         events=events,
-        action_items=tuple(_action_item(item) for item in parsed.actionItems),
+        action_items=(
+            *(_action_item(item, follow_up=True) for item in parsed.actionItems),
+            *(_action_item(item, follow_up=False) for item in _live_tasks(parsed)),
+        ),
         postmortem=PostMortem(
             incident_id=0,
             report_id=parsed.id,
@@ -339,7 +342,12 @@ def _roles(
     return roles
 
 
-def _action_item(item: ActionItemIn) -> ActionItem:
+def _live_tasks(parsed: PostMortemIn) -> list[ActionItemIn]:
+    tasks = parsed.warroom.liveTasks if parsed.warroom is not None else None
+    return tasks or []
+
+
+def _action_item(item: ActionItemIn, *, follow_up: bool) -> ActionItem:
     return ActionItem(
         id=0,
         incident_id=0,
@@ -350,4 +358,5 @@ def _action_item(item: ActionItemIn) -> ActionItem:
         due_date=item.dueDate,
         status=ActionStatus(item.status),
         ticket=item.jiraTicket,
+        follow_up=follow_up,
     )

@@ -187,6 +187,7 @@ class WarroomIn(_Strict):
     milestones: MilestonesIn | None = None
     severityHistory: list[SeverityChangeIn] | None = None
     roles: list[RoleIn] | None = None
+    liveTasks: list[ActionItemIn] | None = None  # the response's tasks, beside the follow-ups
     metrics: dict[str, Any] | None = None  # computed on export; recomputed, never imported
 
 

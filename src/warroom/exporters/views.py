@@ -10,7 +10,7 @@ from typing import Any
 
 from warroom.domain.alerts import Alert
 from warroom.domain.lifecycle import Milestone
-from warroom.domain.model import ActionItem, Event, Incident, RoleAssignment, action_key
+from warroom.domain.model import ActionItem, Event, Incident, RoleAssignment, action_key, kind_of
 from warroom.domain.severity import severity_label
 from warroom.domain.timefmt import iso_utc
 
@@ -67,6 +67,7 @@ def action_item_record(item: ActionItem, incident_key: str) -> dict[str, Any]:
         "dueDate": item.due_date.isoformat() if item.due_date else None,
         "status": item.status.value,
         "jiraTicket": item.ticket or None,
+        "kind": kind_of(item),
     }
 
 

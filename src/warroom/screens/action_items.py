@@ -59,8 +59,12 @@ class ActionItems:
         *,
         refresh: Callable[[], Awaitable[None]],
         placed: Callable[[ActionItem], None] | None = None,
+        follow_ups: bool | None = None,
     ) -> None:
+        """`follow_ups`: what `add` makes (None: as the store decides, a follow-up once the
+        incident is resolved, else a live task)."""
         self._screen = screen
+        self._follow_ups = follow_ups
         self._incident_id = incident_id
         self._refresh = refresh
         self._placed = placed
@@ -82,6 +86,7 @@ class ActionItems:
                     due_date=draft.due_date,
                     status=draft.status,
                     ticket=draft.ticket,
+                    follow_up=self._follow_ups,
                 ),
             )
             if not isinstance(added, NotDone):

@@ -1,4 +1,10 @@
-"""Action items: the follow-ups an incident leaves, on the war room's board."""
+"""Action items, on the war room's board: the live tasks of the response, and the follow-ups an
+incident leaves (from the post-mortem: what its checks and exports count).
+
+A follow-up made or changed once the incident is resolved is an edit of the post-mortem, not
+part of the incident's story: it records no event in the timeline (which would otherwise go
+on after "Incident resolved"). The change feed still tells the other screens.
+"""
 
 from __future__ import annotations
 
@@ -37,15 +43,15 @@ class ActionItems(Transactions):
         owner: str | None = None,
         limit: int | None = None,
     ) -> list[ActionItem]:
-        """Action items across incidents, soonest due first (those without a date last), but
-        a withdrawn incident's (declared by mistake: it leaves no follow-ups). `overdue_on`:
-        only those not done and due before that day; `owner`: only theirs; `limit`: the
-        first so many."""
+        """Follow-ups across incidents, soonest due first (those without a date last), but a
+        withdrawn incident's (declared by mistake: it leaves no follow-ups); the live tasks
+        stay with their incident. `overdue_on`: only those not done and due before that day;
+        `owner`: only theirs; `limit`: the first so many."""
         withdrawn = exists().where(
             col(MilestoneRow.incident_id) == col(ActionItemRow.incident_id),
             col(MilestoneRow.name) == Milestone.WITHDRAWN.value,
         )
-        statement = select(ActionItemRow).where(~withdrawn)
+        statement = select(ActionItemRow).where(col(ActionItemRow.follow_up), ~withdrawn)
         if overdue_on is not None:
             statement = statement.where(
                 col(ActionItemRow.due_date) < overdue_on,
@@ -77,7 +83,11 @@ class ActionItems(Transactions):
         due_date: date | None = None,
         status: ActionStatus = ActionStatus.OPEN,
         ticket: str = "",
+        follow_up: bool | None = None,
     ) -> ActionItem:
+        """`follow_up`: a follow-up rather than a live task; None: a follow-up once the
+        incident is resolved (or withdrawn) or when given a type (prevent, detect, mitigate:
+        the post-mortem's kinds, as migration 0008 has it), else a live task."""
         description = require_text(description, "the description")
         actor = storable(actor, "the actor")
         owner = storable(owner, "the owner").strip()
@@ -87,6 +97,8 @@ class ActionItems(Transactions):
         def write(session: Session) -> ActionItem:
             # Locked: two items added at once must not take the same position.
             self._incident_row(session, incident_id, lock=True)
+            over = self._is_over(session, incident_id)
+            is_follow_up = (over or type is not None) if follow_up is None else follow_up
             position = session.exec(
                 select(func.coalesce(func.max(ActionItemRow.position), 0)).where(
                     ActionItemRow.incident_id == incident_id
@@ -104,11 +116,13 @@ class ActionItems(Transactions):
                 position=position + 1,
                 created_at=now,
                 updated_at=now,
+                follow_up=is_follow_up,
             )
             session.add(row)
             session.flush()
-            text = f"Action item opened: {description}"
-            self._add_event(session, incident_id, EventKind.ACTION, actor, text, now)
+            if not (is_follow_up and over):
+                text = f"Action item opened: {description}"
+                self._add_event(session, incident_id, EventKind.ACTION, actor, text, now)
             self._changed(session, incident_id, "action_item", row.id)
             return converters.action_item(row)
 
@@ -157,10 +171,12 @@ class ActionItems(Transactions):
             row.due_date = saving.due_date
             row.status = saving.status.value
             row.ticket = saving.ticket
+            row.follow_up = saving.follow_up
             row.updated_at = now
             row.version += 1
             session.add(row)
-            if old_status is not saving.status:
+            post_mortem_edit = row.follow_up and self._is_over(session, row.incident_id)
+            if old_status is not saving.status and not post_mortem_edit:
                 self._add_event(
                     session,
                     row.incident_id,
@@ -173,6 +189,16 @@ class ActionItems(Transactions):
             return converters.action_item(row)
 
         return self._write(write)
+
+    def _is_over(self, session: Session, incident_id: int) -> bool:
+        """Resolved or withdrawn: what is done for it now is the post-mortem's."""
+        found = session.exec(
+            select(MilestoneRow.name).where(
+                MilestoneRow.incident_id == incident_id,
+                col(MilestoneRow.name).in_([Milestone.RESOLVED.value, Milestone.WITHDRAWN.value]),
+            )
+        ).first()
+        return found is not None
 
 
 def _status_text(status: ActionStatus, description: str) -> str:

@@ -123,6 +123,7 @@ def action_item(row: ActionItemRow) -> ActionItem:
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        follow_up=row.follow_up,
     )
 
 

@@ -74,6 +74,7 @@ class Imports(Transactions):
                         position=position,
                         created_at=now,
                         updated_at=now,
+                        follow_up=item.follow_up,
                     )
                 )
             add_labels(

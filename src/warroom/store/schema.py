@@ -3,7 +3,17 @@
 
 # Every alembic revision this warroom knows, oldest first. A test checks it against the
 # migration scripts, so the common path (schema already at HEAD) never imports alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0009")
+REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+)
 HEAD = REVISIONS[-1]
 
 # The tables each revision leaves, alembic's own included (a test checks them against the
@@ -23,6 +33,9 @@ TABLES: dict[str, frozenset[str]] = {
     | {"action_item", "change", "postmortem", "presence", "alert"}
     | {"incident_label", "search_entry"},
     "0007": _FIRST
+    | {"action_item", "change", "postmortem", "presence", "alert"}
+    | {"incident_label", "search_entry", "draft"},
+    "0008": _FIRST
     | {"action_item", "change", "postmortem", "presence", "alert"}
     | {"incident_label", "search_entry", "draft"},
     "0009": _FIRST

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Column, Index
+from sqlalchemy import JSON, BigInteger, Column, Index, false
 from sqlmodel import Field, SQLModel
 
 
@@ -104,6 +104,8 @@ class ActionItemRow(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    # A follow-up from the post-mortem, not a task of the live response (migration 0008).
+    follow_up: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class PostMortemRow(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""The post-mortem's action items, one a line, each with its status; Enter edits one."""
+"""The post-mortem's action items, one a line, each with its status: its follow-ups, then the
+live response's tasks (on the board too; not what the report counts). Enter edits one."""
 
 from __future__ import annotations
 
@@ -40,35 +41,41 @@ class ActionItemList(OptionList):
         super().__init__(id=id, classes="action-list")
         self.items: tuple[ActionItem, ...] = ()
 
-    def show(self, items: Sequence[ActionItem]) -> None:
-        items = tuple(items)
+    def show(self, follow_ups: Sequence[ActionItem], tasks: Sequence[ActionItem] = ()) -> None:
+        items = (*follow_ups, *tasks)
         if items == self.items and self.option_count:
             return
         keep = self.highlighted
         self.items = items
         self.clear_options()
-        if not items:
+        if not follow_ups:
             self.add_option(
                 Option(
-                    Text("No action items yet: a to add one (a post-mortem needs them)", "dim"),
+                    Text("No follow-ups yet: a to add one (a post-mortem needs them)", "dim"),
                     disabled=True,
                 )
             )
-            return
         for item in items:
             prompt = Table.grid()
             prompt.add_column(width=12, no_wrap=True)
             prompt.add_column(ratio=1)
             prompt.add_row(Text(_STATUS[item.status], style="dim"), item_prompt(item))
             self.add_option(Option(prompt, id=str(item.id)))
-        self.highlighted = min(keep or 0, len(items) - 1)
+        if items:  # (never the note that there are no follow-ups)
+            self.highlighted = min(max(keep or 0, self._first), self.option_count - 1)
+
+    @property
+    def _first(self) -> int:
+        """The option of the first item (after the note that there are no follow-ups)."""
+        return self.option_count - len(self.items)
 
     def select_item(self, index: int) -> None:
         if 0 <= index < len(self.items):
-            self.highlighted = index
+            self.highlighted = self._first + index
 
     def action_edit(self) -> None:
-        index = self.highlighted
+        option = self.highlighted
+        index = None if option is None else option - self._first
         if index is not None and 0 <= index < len(self.items):
             self.post_message(self.EditWanted(self, self.items[index]))
 

@@ -26,9 +26,14 @@ COLUMNS: tuple[tuple[ActionStatus, str], ...] = (
 
 
 def item_prompt(item: ActionItem) -> Text:
-    """One card: priority and type first, so they read at a glance; the owner, ticket and due
+    """One card: what it is (a follow-up for the post-mortem, or a task of the live
+    response), priority and type first, so they read at a glance; the owner, ticket and due
     date on a line of their own (wrapped after the description, they read as part of it)."""
     text = Text()
+    if item.follow_up:
+        text.append("follow-up ", style="italic")
+    else:
+        text.append("task ", style="dim italic")
     if item.priority is not None:
         text.append(f"{item.priority.value}", style=priority_style(item.priority))
         text.append(" ")

@@ -18,6 +18,7 @@ from warroom.domain.model import (
     Priority,
     action_key,
     incident_key,
+    kind_of,
     parse_action_ref,
     parse_incident_ref,
 )
@@ -55,6 +56,7 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
             priority=priority,
             due_date=due,
             ticket=args.ticket or "",
+            follow_up=args.follow_up,
         )
     out(action_key(item.id))
     return EXIT_OK
@@ -110,6 +112,7 @@ def _line(item: ActionItem, today: date) -> str:
     details = ", ".join(
         part
         for part in (
+            kind_of(item),
             item.priority.value if item.priority else "",
             item.type.value if item.type else "",
             one_line(item.owner) if item.owner else "no owner",

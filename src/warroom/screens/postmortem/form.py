@@ -141,6 +141,12 @@ class ReportForm(VerticalScroll):
 
     # ---- layout ---------------------------------------------------------------------------
 
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """Restyle the form itself, not its fields: no rule styles a field by whether the form
+        has the focus, and Textual restyled all of them (some 250 widgets, about a tenth of a
+        second) each time the form took or gave up the focus, several times while opening."""
+        self.app.stylesheet.update_nodes([self], animate=True)
+
     def compose(self) -> ComposeResult:
         blink = self._blink
         yield _section("Report")
@@ -204,7 +210,7 @@ class ReportForm(VerticalScroll):
     async def show_report(self, report: Report) -> None:
         """The report as read: others' changes to fields not being edited here come in."""
         self.report = report
-        self.query_one(ActionItemList).show(report.action_items)
+        self.query_one(ActionItemList).show(report.action_items, report.live_tasks)
         whys = self.query_one(FiveWhysEditor)
         whys.names = report.people
         doc = self.doc

@@ -26,7 +26,7 @@ from warroom.domain.postmortem import Report, with_fields
 from warroom.domain.report_draft import ReportDraft
 from warroom.domain.room import FIRST_PAGE
 from warroom.screens.action_items import ActionItems
-from warroom.screens.base import WarroomScreen
+from warroom.screens.base import OpenIncident, WarroomScreen
 from warroom.screens.event_actions import EventActions
 from warroom.screens.live import Live
 from warroom.screens.postmortem.autosave import Autosave
@@ -124,9 +124,12 @@ class PostMortemScreen(WarroomScreen[None]):
         ),
     ]
 
-    def __init__(self, incident_id: int) -> None:
+    def __init__(self, incident_id: int, *, room_below: bool = True) -> None:
+        """`room_below`: the war room is the screen under this one (else, opened straight from
+        the command line, it is made when Escape goes back to it: opening is quicker)."""
         super().__init__()
         self.incident_id = incident_id
+        self._room_below = room_below
         self.report: Report | None = None  # as last read (checks and metrics come from it)
         self.doc: ReportDraft | None = None  # the report as stored and as typed
         self._problems: tuple[Problem, ...] = ()
@@ -135,6 +138,7 @@ class PostMortemScreen(WarroomScreen[None]):
         self._check_again = False
         self._reloading = False
         self._reload_again = False
+        self.loaded = False  # the report is on screen
         self.wide = False  # the checks beside the form (else the one or the other)
         self.showing_checks = False  # (narrow) the checks instead of the form
         self.live = Live(self, self._apply_changes)
@@ -151,7 +155,9 @@ class PostMortemScreen(WarroomScreen[None]):
         self.status = StatusMoves(
             self, incident_id, saved=self.autosave.flush, moved=self._status_moved
         )
-        self.action_items = ActionItems(self, incident_id, refresh=self._after_item_saved)
+        self.action_items = ActionItems(
+            self, incident_id, refresh=self._after_item_saved, follow_ups=True
+        )
         self.event_actions = EventActions(self, self._show_event)
 
     @property
@@ -192,7 +198,10 @@ class PostMortemScreen(WarroomScreen[None]):
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        self.form.loading = True
+        # Said in the header, not with a loading indicator over the form: its animation drew
+        # the screen sixteen times a second while the store opened on its thread, and slowed
+        # that opening by a third.
+        self.query_one(ReportHeader).show_save("reading…", busy=True)
         self._fit(self.size.width)
         self.run_worker(self._load(), group="pm-load")
 
@@ -244,13 +253,16 @@ class PostMortemScreen(WarroomScreen[None]):
         if not self.alive:
             return
         self.doc = self.form.doc = self.autosave.doc = ReportDraft.of(report.stored, report.title)
-        await self._show_report(report)
-        await self.form.show_all()
-        self.query_one(ReportTimeline).show(
-            events, has_older=len(events) == FIRST_PAGE, has_newer=False
-        )
+        # Laid out once, when all is shown: field by field, each list's new rows asked for a
+        # layout of the whole form (some thirty of them while opening).
+        with self.app.batch_update():
+            await self._show_report(report)
+            await self.form.show_all()
+            self.query_one(ReportTimeline).show(
+                events, has_older=len(events) == FIRST_PAGE, has_newer=False
+            )
         form = self.form
-        form.loading = False
+        self.loaded = True
         self.set_focus(form)
         self._show_save_state()
         self._refresh_checks()
@@ -531,7 +543,12 @@ class PostMortemScreen(WarroomScreen[None]):
         self._leave(self.app.exit)
 
     def _back_to_room(self) -> None:
-        self._leave(self.app.pop_screen)
+        self._leave(self.app.pop_screen if self._room_below else self._to_new_room)
+
+    def _to_new_room(self) -> None:
+        app = self.app
+        app.pop_screen()
+        app.post_message(OpenIncident(self.incident_id))
 
     def _leave(self, then: Callable[[], object]) -> None:
         leave = self.autosave.leave(then, self.form.invalid)
