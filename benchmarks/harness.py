@@ -128,7 +128,12 @@ class Terminal:
         deadline = time.perf_counter() + timeout
         while not wanted.search(self.output, since):
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"{pattern!r} never appeared: {bytes(self.output[-300:])!r}")
+                screen = subprocess.run(
+                    ["tmux", "-L", self.socket, "capture-pane", "-p", "-t", "%0"],
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                raise TimeoutError(f"{pattern!r} never appeared; the screen:\n{screen}")
             self.read(0.05)
 
     def settle(self, quiet: float = 0.03, timeout: float = 5.0) -> None:

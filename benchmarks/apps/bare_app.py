@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 class Bare(App[None]):
     BINDINGS = [("l", "log", "Log"), ("q", "quit", "Quit")]
+    CSS = "DataTable { height: 1fr; }"  # the rows scroll; the input stays on the screen
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)  # the clock ticks every second

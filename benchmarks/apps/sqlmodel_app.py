@@ -23,6 +23,7 @@ class BenchLine(SQLModel, table=True):
 
 class Straightforward(App[None]):
     BINDINGS = [("l", "log", "Log"), ("q", "quit", "Quit")]
+    CSS = "DataTable { height: 1fr; }"  # the rows scroll; the input stays on the screen
 
     def __init__(self, database: str) -> None:
         super().__init__()
