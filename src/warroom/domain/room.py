@@ -20,7 +20,7 @@ from warroom.domain.model import (
 FIRST_PAGE = 60  # events the timeline opens with, the newest: more than a tall terminal shows
 # Past incidents the home screen lists at first, after the active ones; more as the cursor
 # nears the end (10,000 rows in one table took seconds to lay out).
-HOME_PAST_PAGE = 200
+HOME_PAST_PAGE = 100
 # More changed events than this in one batch of news (an alert flood): the timeline reads its
 # newest window again rather than each event.
 EVENTS_ONE_BY_ONE = 100
