@@ -85,7 +85,9 @@ def test_overdue_action_items_and_resolved_incidents_in_metrics(
     incident = _incident(store)
     from datetime import date
 
-    store.add_action_item(incident, "Add index checks", actor="bob", due_date=date(2024, 3, 14))
+    store.add_action_item(
+        incident, "Add index checks", actor="bob", follow_up=True, due_date=date(2024, 3, 14)
+    )
     store.resolve(incident, actor="bob")
     lines = server.get("/metrics").text.splitlines()
     assert "warroom_action_items_overdue 1.0" in lines

@@ -115,8 +115,12 @@ def test_follow_ups_leave_out_withdrawn_incidents_and_take_a_limit(
     kept = store.create_incident("Checkout down", 1, commander="Bob", actor="bob")
     mistaken = store.create_incident("Declared by mistake", 3, commander="Bob", actor="bob")
     for day in (3, 1, 2):
-        store.add_action_item(kept.id, f"day {day}", actor="bob", due_date=date(2024, 3, day))
-    store.add_action_item(mistaken.id, "never", actor="bob", due_date=date(2024, 3, 1))
+        store.add_action_item(
+            kept.id, f"day {day}", actor="bob", follow_up=True, due_date=date(2024, 3, day)
+        )
+    store.add_action_item(
+        mistaken.id, "never", actor="bob", follow_up=True, due_date=date(2024, 3, 1)
+    )
     store.withdraw(mistaken.id, "a test page", actor="bob")
     overdue = store.follow_ups(overdue_on=TODAY)
     assert [item.description for item in overdue] == ["day 1", "day 2", "day 3"]

@@ -30,20 +30,25 @@ def follow_ups(store: Store) -> tuple[int, int]:
     checkout = store.create_incident("Checkout down", 1, commander="Bob", actor="bob")
     search = store.create_incident("Search slow", 3, commander="Alice", actor="alice")
     mistaken = store.create_incident("Paged by mistake", 2, commander="Bob", actor="bob")
-    store.add_action_item(checkout.id, "Write the runbook", actor="bob", due_date=YESTERDAY)
+    store.add_action_item(
+        checkout.id, "Write the runbook", actor="bob", follow_up=True, due_date=YESTERDAY
+    )
     store.add_action_item(
         search.id,
         "Tune the [b]search[/b] cache",
         actor="alice",
+        follow_up=True,
         owner="Erin",
         priority=Priority.P1,
         due_date=date(2024, 3, 1),
     )
-    done = store.add_action_item(checkout.id, "Done already", actor="bob", due_date=YESTERDAY)
+    done = store.add_action_item(
+        checkout.id, "Done already", actor="bob", follow_up=True, due_date=YESTERDAY
+    )
     store.update_action_item(replace(done, status=ActionStatus.DONE), actor="bob")
-    store.add_action_item(checkout.id, "Due today", actor="bob", due_date=T0.date())
-    store.add_action_item(checkout.id, "No date", actor="bob")
-    store.add_action_item(mistaken.id, "Never", actor="bob", due_date=YESTERDAY)
+    store.add_action_item(checkout.id, "Due today", actor="bob", follow_up=True, due_date=T0.date())
+    store.add_action_item(checkout.id, "No date", actor="bob", follow_up=True)
+    store.add_action_item(mistaken.id, "Never", actor="bob", follow_up=True, due_date=YESTERDAY)
     store.withdraw(mistaken.id, "a test page", actor="bob")
     return checkout.id, search.id
 
@@ -107,7 +112,9 @@ async def test_the_pane_follows_changes_and_hides_when_none_is_left(
         pane = app.screen.query_one(OverduePane)
         await until(pilot, lambda: app.screen.query_one(DataTable).row_count == 1, "the list")
         assert not pane.display
-        late = store.add_action_item(incident.id, "Late", actor="bob", due_date=YESTERDAY)
+        late = store.add_action_item(
+            incident.id, "Late", actor="bob", follow_up=True, due_date=YESTERDAY
+        )
         await until(pilot, lambda: pane.display and len(pane.items) == 1, "the new item")
         store.update_action_item(replace(late, status=ActionStatus.DONE), actor="bob")
         await until(pilot, lambda: not pane.display, "the pane to go")
@@ -117,7 +124,7 @@ async def test_an_item_becomes_overdue_at_midnight(
     make_app: AppFactory, store: Store, clock: FrozenClock
 ) -> None:
     incident = store.create_incident("Checkout down", 1, commander="Bob", actor="bob")
-    store.add_action_item(incident.id, "Due today", actor="bob", due_date=T0.date())
+    store.add_action_item(incident.id, "Due today", actor="bob", follow_up=True, due_date=T0.date())
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen

@@ -109,7 +109,7 @@ def room(location: str, incident_id: int) -> RoomPreview | None:
                     _action_item(row)
                     for row in connection.execute(
                         "SELECT id, incident_id, description, type, owner, priority, due_date, "
-                        "status, ticket, created_at, updated_at, version FROM action_item "
+                        "status, ticket, created_at, updated_at, version, follow_up FROM action_item "
                         "WHERE incident_id = ? ORDER BY position, id",
                         (incident_id,),
                     )
@@ -277,6 +277,7 @@ def _action_item(row: tuple[object, ...]) -> ActionItem:
         created,
         updated,
         version,
+        follow_up,
     ) = row
     return ActionItem(
         id=int(str(id_)),
@@ -291,4 +292,5 @@ def _action_item(row: tuple[object, ...]) -> ActionItem:
         created_at=_time(str(created)),
         updated_at=_time(str(updated)),
         version=int(str(version)),
+        follow_up=bool(follow_up),
     )
