@@ -55,7 +55,9 @@ def test_home_search_results(
     clock.advance(timedelta(minutes=5))
 
     async def run_before(pilot: Pilot[object]) -> None:
-        await until(pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == 3, "list")
+        await until(
+            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == 2, "list"
+        )  # not the withdrawn
         await pilot.press("slash")
         await _typed_into_search(pilot, "index")
 
