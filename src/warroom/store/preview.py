@@ -109,7 +109,8 @@ def room(location: str, incident_id: int) -> RoomPreview | None:
                     _action_item(row)
                     for row in connection.execute(
                         "SELECT id, incident_id, description, type, owner, priority, due_date, "
-                        "status, ticket, created_at, updated_at, version, follow_up FROM action_item "
+                        "status, ticket, created_at, updated_at, version, follow_up "
+                        "FROM action_item "
                         "WHERE incident_id = ? ORDER BY position, id",
                         (incident_id,),
                     )
