@@ -45,6 +45,8 @@ class WarroomApp(App[int]):
     BINDINGS = [
         Binding("question_mark", "help", "Keys", id="help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit: everything is already saved"),
+        # Textual's own ctrl+q quits at once; in a war room, what is unsent is said first.
+        Binding("ctrl+q", "quit_anywhere", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -157,6 +159,16 @@ class WarroomApp(App[int]):
             self.open_postmortem(self._start_incident, room_below=False)
         else:  # straight into a war room; the list of incidents is made when it is asked for
             self.open_incident(self._start_incident, self._room)
+
+    async def action_quit_anywhere(self) -> None:
+        """ctrl+q, even while typing: a war room with a line or an update not sent keeps it as
+        a draft and says so; the next ctrl+q (or q) quits."""
+        from warroom.screens.war_room import WarRoomScreen
+
+        if isinstance(self.screen, WarRoomScreen):
+            await self.screen.action_quit()
+        else:
+            await self.action_quit()
 
     def show_home(self) -> None:
         """Back to the list of incidents (made now if the app opened straight into a room)."""

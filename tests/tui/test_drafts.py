@@ -51,6 +51,22 @@ async def test_q_with_a_half_typed_line_keeps_it_says_so_and_q_again_quits(
     assert store.draft(incident_id, again.config.user, DraftKind.LOG) is None
 
 
+async def test_ctrl_q_while_typing_keeps_the_line_says_so_and_again_quits(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    notes = Notes()
+    app = make_app(incident_id)
+    async with app.run_test(size=(80, 24), message_hook=notes.hook) as pilot:
+        await loaded(pilot)
+        await pilot.press("l", *"rollback half typed", "ctrl+q")
+        await until(pilot, lambda: notes, "the notice")
+        assert notes[-1].title == "Not sent yet"
+        assert app.is_running
+        assert store.draft(incident_id, app.config.user, DraftKind.LOG) == "rollback half typed"
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: not app.is_running, "the quit")
+
+
 async def test_a_line_left_unsent_going_home_comes_back_with_the_war_room(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:
