@@ -11,11 +11,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from warroom.domain.model import ActionItem, ActionStatus
 from warroom.domain.text import cell_line
+from warroom.widgets.item_list import ActionItemList
 from warroom.widgets.palette import priority_style
 
 COLUMNS: tuple[tuple[ActionStatus, str], ...] = (
@@ -48,7 +48,7 @@ def item_prompt(item: ActionItem) -> Text:
     return text
 
 
-class BoardColumn(OptionList):
+class BoardColumn(ActionItemList):
     """One column of cards."""
 
     BINDINGS = [
@@ -87,21 +87,8 @@ class BoardColumn(OptionList):
         self.border_subtitle = ""
 
     def show(self, items: Sequence[ActionItem]) -> None:
-        keep = self.highlighted_item
-        self.items = list(items)
-        self.clear_options()
-        self.add_options(Option(item_prompt(item), id=str(item.id)) for item in self.items)
+        self.list_items(items, (Option(item_prompt(item), id=str(item.id)) for item in items))
         self.border_title = f"{self.title} ({len(self.items)})"
-        if self.items:
-            ids = [item.id for item in self.items]
-            self.highlighted = ids.index(keep.id) if keep and keep.id in ids else 0
-
-    @property
-    def highlighted_item(self) -> ActionItem | None:
-        index = self.highlighted
-        if index is None or not 0 <= index < len(self.items):
-            return None
-        return self.items[index]
 
     def action_move(self, step: int) -> None:
         # A step, not a column: the screen takes it from where the item is when it saves (a

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from warroom.domain.model import ActionItem, action_key, incident_key
 from warroom.domain.text import one_line
+from warroom.widgets.item_list import ActionItemList
 from warroom.widgets.palette import priority_style
 
 
@@ -36,7 +37,7 @@ def overdue_prompt(item: ActionItem, today: date) -> Text:
     return text
 
 
-class OverduePane(OptionList):
+class OverduePane(ActionItemList):
     """The overdue action items; the screen sets them with `show`."""
 
     @dataclass
@@ -57,25 +58,12 @@ class OverduePane(OptionList):
 
     def show(self, items: Sequence[ActionItem], today: date, *, more: bool = False) -> None:
         """`more`: there are others past these (the pane shows the soonest due)."""
-        keep = self.highlighted_item
-        self.items = list(items)
-        self.clear_options()
-        self.add_options(
-            Option(overdue_prompt(item, today), id=action_key(item.id)) for item in self.items
+        self.list_items(
+            items, (Option(overdue_prompt(item, today), id=action_key(item.id)) for item in items)
         )
         count = f"{len(self.items)}+" if more else str(len(self.items))
         self.border_title = f"Overdue follow-ups ({count})"
         self.border_subtitle = "Enter: open on the board"
-        if self.items:
-            ids = [item.id for item in self.items]
-            self.highlighted = ids.index(keep.id) if keep and keep.id in ids else 0
-
-    @property
-    def highlighted_item(self) -> ActionItem | None:
-        index = self.highlighted
-        if index is None or not 0 <= index < len(self.items):
-            return None
-        return self.items[index]
 
     @on(OptionList.OptionSelected)
     def _opened(self, event: OptionList.OptionSelected) -> None:
