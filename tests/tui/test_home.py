@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
 from tests.tui.conftest import AppFactory, loaded, until
 from warroom.domain.clock import FrozenClock
@@ -133,3 +133,82 @@ async def test_past_incidents_are_listed_a_page_at_a_time(
         await pilot.press(*["down"] * 10)  # on to the end
         await until(pilot, lambda: table.row_count == 15, "the last page")
         assert str(table.get_row_at(14)[1]) == "INC-1"
+
+
+async def test_filter_by_severity_and_service(
+    make_app: AppFactory, store: Store, clock: FrozenClock
+) -> None:
+    """`f` takes words that all must match; an empty filter lists every incident again; a bad
+    word changes nothing and says what is accepted."""
+    checkout = store.create_incident("Checkout down", 1, commander="Bob", actor="bob")
+    store.create_incident("Search slow", 3, commander="Alice", actor="alice")
+    ledger = store.create_incident("Ledger lag", 1, commander="Erin", actor="erin")
+    store.set_labels(checkout.id, services=["Payments"])
+    store.set_labels(ledger.id, services=["ledger"])
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        shown = app.screen.query_one("#home-filter", Label)
+
+        def listed() -> list[str]:
+            return [str(table.get_row_at(row)[1]) for row in range(table.row_count)]
+
+        await until(pilot, lambda: table.row_count == 3, "the list")
+        await pilot.press("f")
+        field = app.screen.query_one("#home-filter-field", Input)
+        assert field.has_focus
+        await pilot.press(*"sev:1", "enter")
+        await until(pilot, lambda: listed() == ["INC-3", "INC-1"], "the SEV-1 incidents")
+        assert shown.display
+        assert "filter: sev:1" in str(shown.render())
+        assert table.has_focus
+        assert not field.display
+
+        await pilot.press("f", "space", *"service:payments", "enter")
+        await until(pilot, lambda: listed() == ["INC-1"], "SEV-1 and payments")
+        assert "filter: sev:1 service:payments" in str(shown.render())
+
+        await pilot.press("f", "space", *"owner:bob", "enter")
+        await until(pilot, lambda: app._notifications, "the notice")
+        notice = next(iter(app._notifications)).message
+        assert "cannot filter by 'owner:bob'" in notice
+        assert "status:active|resolved" in notice
+        assert listed() == ["INC-1"]
+        assert field.display
+        await pilot.press("escape")
+        assert not field.display
+        assert table.has_focus
+        assert listed() == ["INC-1"]
+
+        await pilot.press("f", "ctrl+u", "enter")  # empty: every incident again
+        await until(pilot, lambda: table.row_count == 3, "the whole list")
+        assert not shown.display
+
+        await pilot.press("f", *"tag:nothing", "enter")
+        await until(pilot, lambda: table.row_count == 0, "no incident")
+        assert "matches the filter" in str(app.screen.query_one("#home-empty", Label).render())
+
+
+async def test_a_filter_pages_what_it_lets_through(
+    make_app: AppFactory, store: Store, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warroom.screens import home
+
+    monkeypatch.setattr(home, "HOME_PAST_PAGE", 6)
+    past = [
+        store.create_incident(f"Old {n}", 2 if n % 2 else 4, commander="Erin", actor="erin")
+        for n in range(28)
+    ]
+    clock.advance(timedelta(minutes=5))
+    for incident in past:
+        store.resolve(incident.id, actor="erin")
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 6, "a page")
+        await pilot.press("f", *"sev:2 status:resolved", "enter")
+        await until(pilot, lambda: str(table.get_row_at(0)[1]) == "INC-28", "the SEV-2 ones")
+        assert table.row_count == 6
+        await pilot.press(*["down"] * 13)
+        await until(pilot, lambda: table.row_count == 14, "every SEV-2, paged")
+        assert all(str(table.get_row_at(row)[0]).strip() == "SEV-2" for row in range(14))

@@ -255,3 +255,23 @@ def test_home_screen_empty(snap_compare: SnapCompare, make_app: AppFactory) -> N
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_home_screen_filtered(
+    snap_compare: SnapCompare, make_app: AppFactory, store: Store, clock: FrozenClock
+) -> None:
+    """A filter on: the line above the list says which; only what it lets through is listed."""
+    busy_incident(store, clock)
+    store.create_incident("Footer link broken", 4, commander="Erin", actor="erin")
+    slow = store.create_incident("Search returning slow results", 3, commander="Alice", actor="a")
+    store.set_labels(slow.id, services=["search"], tags=["elastic"])
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        from textual.widgets import DataTable
+
+        table = pilot.app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 3, "list")
+        await pilot.press("f", *"sev:3,4 status:active", "enter")
+        await until(pilot, lambda: table.row_count == 2, "the filtered list")
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Input, Label
 
 from warroom.domain.errors import BadInput, StorageError
+from warroom.domain.incident_filter import ACCEPTED, IncidentFilter, parse_filter
 from warroom.domain.model import ActionItem, Incident
 from warroom.domain.room import HOME_PAST_PAGE
 from warroom.domain.severity import SEVERITIES
@@ -22,6 +23,7 @@ from warroom.domain.timefmt import date_time, duration
 from warroom.screens import across
 from warroom.screens.base import NotDone, OpenIncident, OpenReport, WarroomScreen
 from warroom.screens.live import Live
+from warroom.widgets.fields import TextField
 from warroom.widgets.follow_ups import OverduePane
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
@@ -52,12 +54,17 @@ MIN_TITLE = 16  # cut with … to fit the columns after it, but never narrower
 
 
 HELP_NOTES = """\
-Incidents:  ↑/↓ choose · Enter opens its war room
-Search:     / searches titles, timelines, action items and post-mortems; t edits the
-            selected incident's services and tags
-Overdue:    action items past their due date and not done, across incidents, soonest
-            due first; Tab or o goes there, Enter opens the incident's board on the item
-Report:     r shows trends across incidents (warroom report on the command line)
+Incidents:  ↑/↓ choose · Enter opens its war room · n a new one
+Filter:     f lists only those matching words such as sev:1,2
+            status:active service:payments tag:kafka (all must
+            match); an empty filter lists them all
+Search:     / searches titles, timelines, action items and
+            post-mortems; t edits the selected incident's
+            services and tags
+Overdue:    action items past due and not done, across
+            incidents, soonest first; Tab or o goes there, Enter
+            opens the incident's board on the item
+Report:     r shows trends across incidents (warroom report)
 """
 
 
@@ -68,6 +75,20 @@ def labels_text(incident: Incident) -> Text:
         text.append(" " if text else "")
         text.append(f"#{one_line(tag)}", style="dim")
     return text
+
+
+class FilterField(TextField):
+    """The filter being typed: Enter applies it, Escape leaves it as it was."""
+
+    BINDINGS = [Binding("escape", "leave", "Leave", show=False)]
+
+    def action_leave(self) -> None:
+        self.put_away()
+
+    def put_away(self) -> None:
+        self.display = False
+        self.disabled = True
+        self.screen.query_one("#incidents", DataTable).focus()
 
 
 class HomeScreen(WarroomScreen[None]):
@@ -94,6 +115,14 @@ class HomeScreen(WarroomScreen[None]):
         ),
         Binding("r", "report", "Report", id="report", tooltip="Trends across incidents"),
         Binding(
+            "f",
+            "filter",
+            "Filter",
+            id="filter",
+            show=False,  # the key bar is full at 80 columns: in the key help and the palette
+            tooltip="List only the incidents of some severities, status, services or tags",
+        ),
+        Binding(
             "slash",
             "search",
             "Search",
@@ -109,20 +138,31 @@ class HomeScreen(WarroomScreen[None]):
             tooltip="Edit the selected incident's services and tags",
         ),
     ]
-    # The key help's notes for this screen (not the war room's log-line syntax).
-    HELP_NOTES = "Incidents:  ↑/↓ choose · Enter opens its war room · n declares a new one\n"
 
     def __init__(self, incidents: list[Incident] | None = None) -> None:
         super().__init__()
         self._first = incidents
         self._shown: dict[int, Incident] = {}  # every incident known, listed or not yet
         self._past = HOME_PAST_PAGE  # past incidents listed, after every active one
+        self._filter = IncidentFilter()
+        self._matching = 0  # incidents the filter lets through, listed or not yet
         self._width = 0  # of the screen the list was laid out for
         self._live: Live | None = None  # while the screen is shown
         self._overdue_on: date | None = None  # the day the overdue pane was read for
 
     def compose(self) -> ComposeResult:
         yield Label(" warroom · incidents", id="home-title")
+        field = FilterField(id="home-filter-field", placeholder=ACCEPTED)
+        field.compact = True
+        field.select_on_focus = False  # f again: to add a word to the filter on, or edit it
+        field.cursor_blink = self.host.blink
+        # Until f: hidden is not enough, the screen's first focus would go to it.
+        field.display = False
+        field.disabled = True
+        yield field
+        shown = Label("", id="home-filter")
+        shown.display = False  # until a filter is on
+        yield shown
         yield DataTable(id="incidents", cursor_type="row")
         empty = Label("No incidents yet. Press n to declare one.", id="home-empty")
         empty.display = False  # until a read says so
@@ -251,8 +291,11 @@ class HomeScreen(WarroomScreen[None]):
             key=lambda incident: (not incident.is_active, -incident.id),
         )
         self._shown = {incident.id: incident for incident in everything}
-        active = sum(1 for incident in everything if incident.is_active)
-        incidents = everything[: active + self._past]
+        # Every incident is read; the filter picks among them before the list is paged.
+        matching = [incident for incident in everything if self._filter.matches(incident)]
+        self._matching = len(matching)
+        active = sum(1 for incident in matching if incident.is_active)
+        incidents = matching[: active + self._past]
         self._width = self.size.width
         table = self.query_one(DataTable)
         selected = table.cursor_row
@@ -304,7 +347,13 @@ class HomeScreen(WarroomScreen[None]):
         for incident, row in zip(incidents, rows, strict=True):
             table.add_row(*row[:shown], key=str(incident.id))
         empty = table.row_count == 0
-        self.query_one("#home-empty", Label).display = empty
+        blank = self.query_one("#home-empty", Label)
+        blank.update(
+            "No incident matches the filter. Press f to change it."
+            if self._shown
+            else "No incidents yet. Press n to declare one."
+        )
+        blank.display = empty
         self.refresh_bindings()  # Withdraw: only with an incident to withdraw
         if not empty:
             # The cursor stays on its incident when others' incidents come and go around it.
@@ -320,7 +369,7 @@ class HomeScreen(WarroomScreen[None]):
     def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
         """Near the end of the list: the next page of past incidents."""
         table = message.data_table
-        if message.cursor_row >= table.row_count - 5 and table.row_count < len(self._shown):
+        if message.cursor_row >= table.row_count - 5 and table.row_count < self._matching:
             self._past += HOME_PAST_PAGE
             self.show(self._shown.values())
 
@@ -369,6 +418,34 @@ class HomeScreen(WarroomScreen[None]):
             NewIncidentDialog(app.config.user, blink=app.blink, save=declare), declared
         )
 
+    def action_filter(self) -> None:
+        field = self.query_one(FilterField)
+        field.value = self._filter.text
+        field.cursor_position = len(field.value)
+        field.display = True
+        field.disabled = False
+        field.focus()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        if not isinstance(message.input, FilterField):
+            return
+        message.stop()
+        try:
+            wanted = parse_filter(message.value)
+        except BadInput as error:  # the filter on stays on, and what was typed stays
+            self.notify(str(error), title="Not a filter", severity="error", markup=False)
+            return
+        self._filter = wanted
+        self.query_one(FilterField).put_away()
+        shown = self.query_one("#home-filter", Label)
+        shown.update(
+            Text(f" filter: {wanted.text} · f changes it; empty, lists them all", style="bold")
+        )
+        shown.display = wanted.is_on
+        self._past = HOME_PAST_PAGE
+        self.show(self._shown.values())
+        self.query_one(DataTable).focus()
+
     def action_search(self) -> None:
         across.search_everywhere(self)
 
@@ -409,6 +486,9 @@ class HomeScreen(WarroomScreen[None]):
             "Overdue follow-ups", "Action items overdue across incidents", self.action_overdue
         )
         yield SystemCommand("Report", "Trends across incidents", self.action_report)
+        yield SystemCommand(
+            "Filter the list", "By severity, status, service or tag", self.action_filter
+        )
         yield SystemCommand(
             "Search", "Titles, timelines, action items and post-mortems", self.action_search
         )
