@@ -173,7 +173,8 @@ async def tour(db: Path, env: dict[str, str], shots: Shots) -> Screen:
             lambda: shown_in_timeline(screen, "tester", cell_line(TYPED)), "the typed event", 20
         )
         await close("esc Leave")  # out of the log line, which keeps the keys after Enter
-        await view("home", "g", r"(?s)warroom · incidents.*INC-1")
+        # The list, and the overdue pane (read after it) with the board's overdue item.
+        await view("home", "g", r"(?s)warroom · incidents.*INC-1.*Overdue follow-ups")
         terminal.type("q")
         assert await terminal.wait(20) == 0
     return screen
