@@ -34,8 +34,16 @@ async def test_the_first_start_asks_the_name_and_keeps_it(
         await terminal.wait_for_text("SEV-1", timeout=30)
         terminal.type("l")
         terminal.type("db cpu 95%\r")
-        await terminal.wait_for_text("db cpu 95%", timeout=30)
-        terminal.type("\x1bq")
+        await terminal.wait_for(  # its row in the timeline, by Bob Chen: saved
+            lambda: any(
+                "db cpu 95%" in line and "Bob Chen" in line for line in terminal.screen.lines
+            ),
+            "the row",
+            30,
+        )
+        terminal.type("\x1b")
+        await terminal.wait_for_text("Quit", timeout=30)
+        terminal.type("q")
         await terminal.wait(timeout=30)
     assert load_config(config_path()).user == "Bob Chen"
     with Store.open(str(db), FrozenClock(T0)) as store:
