@@ -143,7 +143,6 @@ def _run_app(
     # No quick writer (store/quick_log.py) for now: while it commits, the store opening on its
     # own thread reads the file's header, and closing that descriptor drops every POSIX lock
     # this process holds on the file, the quick writer's included. A war-room soak lost a line.
-    quick_log = None
     app = WarroomApp(
         ctx.config,
         ctx.clock,
@@ -152,7 +151,6 @@ def _run_app(
         room=room,
         incidents=incidents,
         postmortem=postmortem,
-        quick_log=quick_log,
     )
     result = app.run()
     if app.failed is not None:
