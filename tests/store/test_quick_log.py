@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -103,3 +105,37 @@ def test_a_busy_file_writes_nothing_and_leaves_it_to_the_store(
         other.execute("ROLLBACK")
         other.close()
     assert store.count_events(incident.id) == 1
+
+
+def test_the_store_reads_the_file_only_once_the_quick_writer_is_done(
+    db_path: Path, store: Store, clock: FrozenClock
+) -> None:
+    """Closing any descriptor on the file drops this process's SQLite locks on it: the store's
+    header check must not read the file while the quick writer's connection is open."""
+    from warroom.store.descriptors import RAW_FILE_ACCESS
+
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # keeps the quick writer waiting inside its connection
+    quick = QuickLog(str(db_path), clock, busy_timeout=30)
+    logged: list[object] = []
+    writer = threading.Thread(
+        target=lambda: logged.append(
+            quick.log_event(incident.id, "first line", actor="Alice", kind=EventKind.NOTE)
+        )
+    )
+    writer.start()
+    while not RAW_FILE_ACCESS.locked():
+        time.sleep(0.001)
+    opening = threading.Thread(target=lambda: Store.open(str(db_path), clock).close())
+    opening.start()
+    opening.join(timeout=0.3)
+    still_waiting = opening.is_alive()
+    other.execute("ROLLBACK")
+    other.close()
+    writer.join()
+    opening.join()
+    assert still_waiting, "the store read the file beside the quick writer's open connection"
+    assert logged
+    assert logged[0] is not None
+    assert store.count_events(incident.id) == 2

@@ -140,9 +140,11 @@ def _run_app(
 
     from warroom.app import WarroomApp
 
-    # No quick writer (store/quick_log.py) for now: while it commits, the store opening on its
-    # own thread reads the file's header, and closing that descriptor drops every POSIX lock
-    # this process holds on the file, the quick writer's included. A war-room soak lost a line.
+    quick_log = None
+    if room is not None:  # a file the quick read vouched for: the first lines need no store
+        from warroom.store.quick_log import QuickLog
+
+        quick_log = QuickLog(ctx.location, ctx.clock)
     app = WarroomApp(
         ctx.config,
         ctx.clock,
@@ -151,6 +153,7 @@ def _run_app(
         room=room,
         incidents=incidents,
         postmortem=postmortem,
+        quick_log=quick_log,
     )
     result = app.run()
     if app.failed is not None:

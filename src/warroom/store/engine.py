@@ -31,6 +31,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, ProgrammingError
 
 from warroom.domain.errors import BadInput, DatabaseError, StorageError
 from warroom.paths import make_private_dir
+from warroom.store.descriptors import RAW_FILE_ACCESS
 from warroom.store.failures import database_failures, failure, reason
 from warroom.store.schema import CORE_TABLES, HEAD, REVISIONS, TABLES, tables_of
 from warroom.store.target import Target
@@ -87,7 +88,7 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
             raise DatabaseError(f"cannot create {path}: {error.strerror}") from None
         return
     try:
-        with path.open("rb") as handle:
+        with RAW_FILE_ACCESS, path.open("rb") as handle:
             header = handle.read(SQLITE_HEADER_SIZE)
     except OSError as error:
         raise DatabaseError(f"cannot read {path}: {error.strerror}") from None

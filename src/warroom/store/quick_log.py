@@ -22,6 +22,7 @@ from pathlib import Path
 from warroom.domain.clock import Clock
 from warroom.domain.errors import UnknownIncident
 from warroom.domain.model import Event, EventKind, incident_key
+from warroom.store.descriptors import RAW_FILE_ACCESS
 from warroom.store.text_rules import require_text
 
 
@@ -41,10 +42,10 @@ class QuickLog:
         at = self._clock.now().astimezone(UTC)
         stamp = _stored(at)
         try:
-            connection = sqlite3.connect(
-                self._path, timeout=self._busy_timeout, isolation_level=None
-            )
-            with closing(connection):
+            # Held until the connection is closed: see descriptors.py.
+            with RAW_FILE_ACCESS, closing(
+                sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None)
+            ) as connection:
                 connection.execute("PRAGMA foreign_keys = ON")
                 connection.execute("PRAGMA synchronous = FULL")
                 connection.execute("BEGIN IMMEDIATE")
