@@ -209,7 +209,8 @@ def test_check_exit_codes(run: Run, tmp_path: Path, clock: FrozenClock) -> None:
         "incident: INC-2 is not resolved yet (Detection): publish once it is",
         "summary: empty: say what happened, to whom, and why, in a few sentences",
         "impact.duration: empty: how long were users affected?",
-        "impact.usersAffected: not filled: how many users were affected (0: none)?",
+        "impact.usersAffected: not filled: how many users were affected "
+        '(0: none; "unknown" if nobody can count)?',
         'impact.revenueImpact: empty: estimate it, or write "none"',
         "impact.slaBreached: not set: was the SLA breached?",
         "rootCause: empty: what in the system let this happen?",

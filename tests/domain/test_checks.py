@@ -144,3 +144,9 @@ def test_a_blame_problem_carries_the_phrase_and_the_suggestion() -> None:
         ("forgot to add an index", 'try "the process had no step to add an index"'),
     ]
     assert all(p.blocking for p in found)
+
+
+def test_users_affected_unknown_is_an_answer() -> None:
+    from warroom.domain.model import UNKNOWN
+
+    assert lines(users_affected=UNKNOWN) == []

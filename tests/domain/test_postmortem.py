@@ -8,6 +8,7 @@ import pytest
 from tests.reports import DETECTED, READY, RESOLVED, TIMELINE, incident, make_report
 from warroom.domain.errors import BadInput
 from warroom.domain.lifecycle import Milestone
+from warroom.domain.model import UNKNOWN
 from warroom.domain.postmortem import (
     derive_report_id,
     outage_duration,
@@ -159,8 +160,13 @@ def test_users_affected_as_typed(text: str, count: int | None) -> None:
 
 @pytest.mark.parametrize("text", ["-3", "12k", "1.5", "many", "٣"])
 def test_users_affected_refused(text: str) -> None:
-    with pytest.raises(BadInput, match="whole number"):
+    with pytest.raises(BadInput, match=r'whole number, e\.g\. 12500, or "unknown"'):
         parse_users_affected(text)
+
+
+@pytest.mark.parametrize("text", ["unknown", " Unknown ", "UNKNOWN"])
+def test_users_affected_may_be_unknown(text: str) -> None:
+    assert parse_users_affected(text) is UNKNOWN
 
 
 def test_report_date_as_typed() -> None:

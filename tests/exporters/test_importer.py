@@ -415,3 +415,17 @@ def test_a_bad_service_or_tag_is_a_problem_by_its_path() -> None:
     ]
     document["warroom"] = {"services": [""]}
     assert problems(document) == ['warroom.services[0]: must not be empty (not "")']
+
+
+def test_users_affected_unknown_is_imported_and_never_beside_a_count() -> None:
+    from warroom.domain.model import UNKNOWN
+
+    document = lesson()
+    document["impact"]["usersAffected"] = None
+    document["warroom"] = {"usersAffectedUnknown": True}
+    record = parse_postmortem(json.dumps(document).encode(), "pm.json")
+    assert record.postmortem.users_affected is UNKNOWN
+    document["impact"]["usersAffected"] = 12500
+    assert problems(document) == [
+        "warroom.usersAffectedUnknown: true, yet impact.usersAffected is 12500: one or the other"
+    ]

@@ -179,3 +179,12 @@ def test_a_multi_line_cell_has_no_html_a_wiki_would_show_as_typed() -> None:
     assert "- paged fast ⏎ runbook helped\n" in document
     tokens = PARSER.parse(document)
     assert not [t for t in tokens if t.type.startswith("html")]
+
+
+def test_users_affected_unknown_reads_as_an_answer() -> None:
+    from warroom.domain.model import UNKNOWN
+    from warroom.exporters.html_page import to_html
+
+    report = make_report(users_affected=UNKNOWN)
+    assert "**Users affected:** unknown (they could not be counted)" in to_markdown(report)
+    assert "unknown (they could not be counted)" in to_html(report)

@@ -99,6 +99,8 @@ def postmortems(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
                 st.lists(categories, min_size=len(factors), max_size=len(factors))
             )
         }
+    if document["impact"]["usersAffected"] is None and draw(st.booleans()):
+        document.setdefault("warroom", {})["usersAffectedUnknown"] = True
     return document, times
 
 
@@ -134,8 +136,10 @@ def test_any_valid_postmortem_survives_a_round_trip(
         "timeline": [{**e, "time": t} for e, t in zip(document["timeline"], times, strict=True)],
     }
     assert interface(first) == interface(expected)
-    if "warroom" in document:
-        assert first["warroom"]["factorCategories"] == document["warroom"]["factorCategories"]
+    extra = document.get("warroom", {})
+    if "factorCategories" in extra:
+        assert first["warroom"]["factorCategories"] == extra["factorCategories"]
+    assert first["warroom"]["usersAffectedUnknown"] is extra.get("usersAffectedUnknown", False)
     again = json.loads(exported(shared_store, json.dumps(first).encode(), ".json"))
     toml = exported(shared_store, json.dumps(first).encode(), ".json", as_format="toml")
     through_toml = json.loads(exported(shared_store, toml.encode(), ".toml"))

@@ -12,6 +12,7 @@ from warroom.domain.errors import BadInput, Conflict
 from warroom.domain.incident_record import IncidentRecord
 from warroom.domain.lifecycle import Milestone, Phase
 from warroom.domain.model import (
+    UNKNOWN,
     ActionItem,
     ActionType,
     Event,
@@ -110,6 +111,16 @@ def test_users_affected_beyond_32_bits_are_kept(store: Store) -> None:
         record(postmortem=PostMortem(0, report_id="PM-1", users_affected=many))
     )
     assert store.postmortem(incident.id).users_affected == many
+
+
+def test_users_affected_unknown_is_kept_apart_from_not_answered(store: Store) -> None:
+    incident = store.import_incident(
+        record(postmortem=PostMortem(0, report_id="PM-1", users_affected=UNKNOWN))
+    )
+    stored = store.postmortem(incident.id)
+    assert stored.users_affected is UNKNOWN
+    store.save_postmortem(replace(stored, users_affected=None))
+    assert store.postmortem(incident.id).users_affected is None
 
 
 def test_import_is_all_or_nothing(store: Store) -> None:

@@ -220,6 +220,27 @@ async def test_bad_numbers_and_dates_keep_the_text_and_save_nothing(
         assert "NOT SAVED: Date" in save_state(screen)
 
 
+async def test_users_affected_may_be_answered_unknown(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    from warroom.domain.model import UNKNOWN
+
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await pm_loaded(pilot)
+        users = screen.query_one("#users", Input)
+        screen.set_focus(users)
+        users.value = "Unknown"
+        await until(pilot, lambda: stored(store, incident_id).users_affected is UNKNOWN, "save")
+        assert str(screen.query_one("#users-hint").render()) == ""
+        panel = screen.query_one(ChecksPanel)
+        await until(
+            pilot,
+            lambda: all(p.where != "impact.usersAffected" for p in panel.problems),
+            "the check answered",
+        )
+
+
 async def test_a_complaint_stays_while_others_changes_arrive(
     make_app: AppFactory, store: Store, incident_id: int
 ) -> None:

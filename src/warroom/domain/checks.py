@@ -61,7 +61,10 @@ def _completeness(report: Report) -> Iterator[Problem]:
     if not impact.duration.strip():
         yield Problem("impact.duration", "empty: how long were users affected?")
     if impact.users_affected is None:
-        yield Problem("impact.usersAffected", "not filled: how many users were affected (0: none)?")
+        yield Problem(
+            "impact.usersAffected",
+            'not filled: how many users were affected (0: none; "unknown" if nobody can count)?',
+        )
     if not impact.revenue_impact.strip():
         yield Problem("impact.revenueImpact", 'empty: estimate it, or write "none"')
     if impact.sla_breached is None:

@@ -252,6 +252,16 @@ class Why:
     answer: str
 
 
+class Unknown(Enum):
+    """An answer that says it cannot be known (users affected: nobody can count them), which is
+    not the same as no answer yet (None)."""
+
+    UNKNOWN = "unknown"
+
+
+UNKNOWN = Unknown.UNKNOWN
+
+
 @dataclass(frozen=True, slots=True)
 class PostMortem:
     """The post-mortem fields warroom keeps beside the incident (one per incident)."""
@@ -263,7 +273,7 @@ class PostMortem:
     status: ReportStatus = ReportStatus.DRAFT
     summary: str = ""
     impact_duration: str = ""  # empty: computed from the milestones
-    users_affected: int | None = None
+    users_affected: int | Unknown | None = None  # None: not answered yet
     revenue_impact: str = ""
     sla_breached: bool | None = None
     root_cause: str = ""

@@ -30,6 +30,7 @@ from warroom.domain.cadence import UpdateSchedule
 from warroom.domain.errors import BadInput
 from warroom.domain.metrics import Metrics, compute_metrics
 from warroom.domain.model import (
+    UNKNOWN,
     ActionItem,
     ContributingFactor,
     EventKind,
@@ -38,6 +39,7 @@ from warroom.domain.model import (
     ReportStatus,
     RoleAssignment,
     SeverityChange,
+    Unknown,
     Why,
 )
 from warroom.domain.severity import SEVERITIES, format_interval
@@ -57,7 +59,7 @@ class TimelineEntry(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class Impact:
     duration: str
-    users_affected: int | None  # None: not known yet
+    users_affected: int | Unknown | None  # None: not answered yet
     revenue_impact: str
     sla_breached: bool | None  # None: not stored and nothing to suggest it from
     duration_computed: bool = False  # the duration came from the milestones
@@ -194,15 +196,19 @@ def parse_report_date(text: str) -> date | None:
         raise BadInput(f"bad date {text!r}: use YYYY-MM-DD, e.g. 2024-03-15") from None
 
 
-def parse_users_affected(text: str) -> int | None:
-    """A count of users as typed: `12500`, `12,500`, `12 500` or `12_500`; empty means not
-    known yet. Never negative."""
+def parse_users_affected(text: str) -> int | Unknown | None:
+    """A count of users as typed: `12500`, `12,500`, `12 500` or `12_500`; `unknown` when
+    nobody can count them; empty means not answered yet. Never negative."""
     stripped = text.strip()
     if not stripped:
         return None
+    if stripped.casefold() == UNKNOWN.value:
+        return UNKNOWN
     digits = stripped.replace(",", "").replace("_", "").replace(" ", "").replace("\u202f", "")
     if not digits.isascii() or not digits.isdigit():
-        raise BadInput(f"users affected must be a whole number, e.g. 12500 (not {text!r})")
+        raise BadInput(
+            f'users affected must be a whole number, e.g. 12500, or "unknown" (not {text!r})'
+        )
     if len(digits) > 15:
         raise BadInput("users affected: that is more users than there are people")
     return int(digits)

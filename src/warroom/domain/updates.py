@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from warroom.domain.model import ActionItem, ActionType, Event, EventKind, Incident
+from warroom.domain.model import ActionItem, ActionType, Event, EventKind, Incident, Unknown
 from warroom.domain.severity import SEVERITIES, severity_label
 from warroom.domain.text import printable
 from warroom.domain.timefmt import clock_time_on, date_time, duration
@@ -54,7 +54,7 @@ class UpdateContext:
     action_items: Sequence[ActionItem]
     next_due: datetime  # when the update after this one will be due
     now: datetime
-    users_affected: int | None = None  # as the post-mortem records them so far, if it does
+    users_affected: int | Unknown | None = None  # as the post-mortem records them, if it does
     revenue_impact: str = ""
 
 
@@ -69,7 +69,7 @@ def compose_update(context: UpdateContext, tz: tzinfo) -> str:
         impact = f"ongoing for {duration(now - detected)} (since {since})"
     else:
         impact = f"lasted {duration(incident.resolved_at - detected)} (from {since})"
-    if context.users_affected is not None:
+    if isinstance(context.users_affected, int):
         impact += f"; {context.users_affected:,} users affected"
     if context.revenue_impact.strip():
         impact += f"; revenue: {_one_line(context.revenue_impact)}"

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from warroom.domain.lifecycle import RESPONSE_MILESTONES
-from warroom.domain.model import ActionItem, EventKind
+from warroom.domain.model import UNKNOWN, ActionItem, EventKind
 from warroom.domain.postmortem import Report
 from warroom.domain.severity import severity_label
 
@@ -53,7 +53,7 @@ def to_document(
         "summary": report.summary,
         "impact": {
             "duration": impact.duration,
-            "usersAffected": impact.users_affected,
+            "usersAffected": None if impact.users_affected is UNKNOWN else impact.users_affected,
             "revenueImpact": impact.revenue_impact,
             "slaBreached": impact.sla_breached,
         },
@@ -123,6 +123,8 @@ def _warroom(report: Report) -> dict[str, Any]:
             for role in report.roles
         ],
         "liveTasks": [_action_item(item) for item in report.live_tasks],
+        # The interface's usersAffected is a number: null there, and this says why.
+        "usersAffectedUnknown": report.impact.users_affected is UNKNOWN,
         "metrics": {
             "timeToAcknowledgeSeconds": _seconds(metrics.time_to_acknowledge),
             "timeToMitigateSeconds": _seconds(metrics.time_to_mitigate),

@@ -30,6 +30,7 @@ from warroom.domain.incident_record import IncidentRecord
 from warroom.domain.labels import LabelKind, check_label, labels
 from warroom.domain.lifecycle import Milestone
 from warroom.domain.model import (
+    UNKNOWN,
     ActionItem,
     ActionStatus,
     ActionType,
@@ -147,6 +148,12 @@ def _record(parsed: PostMortemIn, problems: list[str]) -> IncidentRecord:
             f"warroom.factorCategories: {len(categories)} categories for "
             f"{len(parsed.contributingFactors)} contributing factors"
         )
+    users_unknown = extra is not None and extra.usersAffectedUnknown
+    if users_unknown and parsed.impact.usersAffected is not None:
+        problems.append(
+            "warroom.usersAffectedUnknown: true, yet impact.usersAffected is "
+            f"{parsed.impact.usersAffected}: one or the other"
+        )
     severity = parse_severity(parsed.severity)
     milestones = _milestones(parsed, times, problems)
     detected = milestones[Milestone.DETECTED]
@@ -186,7 +193,7 @@ def _record(parsed: PostMortemIn, problems: list[str]) -> IncidentRecord:
             status=ReportStatus(parsed.status),
             summary=parsed.summary,
             impact_duration=parsed.impact.duration,
-            users_affected=parsed.impact.usersAffected,
+            users_affected=UNKNOWN if users_unknown else parsed.impact.usersAffected,
             revenue_impact=parsed.impact.revenueImpact,
             sla_breached=parsed.impact.slaBreached,
             root_cause=parsed.rootCause,

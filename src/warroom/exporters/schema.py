@@ -188,6 +188,7 @@ class WarroomIn(_Strict):
     severityHistory: list[SeverityChangeIn] | None = None
     roles: list[RoleIn] | None = None
     liveTasks: list[ActionItemIn] | None = None  # the response's tasks, beside the follow-ups
+    usersAffectedUnknown: bool = False  # answered "unknown" (usersAffected is then null)
     metrics: dict[str, Any] | None = None  # computed on export; recomputed, never imported
 
 

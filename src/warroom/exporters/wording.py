@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from warroom.domain.model import ReportStatus
+from warroom.domain.model import ReportStatus, Unknown
 from warroom.domain.postmortem import Report
 from warroom.domain.severity import SEVERITIES, severity_label
 from warroom.domain.timefmt import duration
@@ -20,7 +20,9 @@ def yes_no(value: bool | None) -> str:
     return "not set" if value is None else ("Yes" if value else "No")
 
 
-def users(count: int | None) -> str:
+def users(count: int | Unknown | None) -> str:
+    if isinstance(count, Unknown):
+        return "unknown (they could not be counted)"
     return "not known" if count is None else f"{count:,}"
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from warroom.domain.labels import LabelKind
 from warroom.domain.lifecycle import Milestone, Phase
 from warroom.domain.model import (
+    UNKNOWN,
     ActionItem,
     ActionStatus,
     ActionType,
@@ -136,7 +137,7 @@ def postmortem(row: PostMortemRow) -> PostMortem:
         status=ReportStatus(row.status),
         summary=row.summary,
         impact_duration=row.impact_duration,
-        users_affected=row.users_affected,
+        users_affected=UNKNOWN if row.users_affected_unknown else row.users_affected,
         revenue_impact=row.revenue_impact,
         sla_breached=row.sla_breached,
         root_cause=row.root_cause,
@@ -164,7 +165,8 @@ def postmortem_values(report: PostMortem) -> dict[str, Any]:
         "status": report.status.value,
         "summary": report.summary,
         "impact_duration": report.impact_duration,
-        "users_affected": report.users_affected,
+        "users_affected": None if report.users_affected is UNKNOWN else report.users_affected,
+        "users_affected_unknown": report.users_affected is UNKNOWN,
         "revenue_impact": report.revenue_impact,
         "sla_breached": report.sla_breached,
         "root_cause": report.root_cause,

@@ -43,9 +43,12 @@ class QuickLog:
         stamp = _stored(at)
         try:
             # Held until the connection is closed: see descriptors.py.
-            with RAW_FILE_ACCESS, closing(
-                sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None)
-            ) as connection:
+            with (
+                RAW_FILE_ACCESS,
+                closing(
+                    sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None)
+                ) as connection,
+            ):
                 connection.execute("PRAGMA foreign_keys = ON")
                 connection.execute("PRAGMA synchronous = FULL")
                 connection.execute("BEGIN IMMEDIATE")

@@ -13,6 +13,7 @@ REVISIONS: tuple[str, ...] = (
     "0007",
     "0008",
     "0009",
+    "0010",
 )
 HEAD = REVISIONS[-1]
 
@@ -39,6 +40,9 @@ TABLES: dict[str, frozenset[str]] = {
     | {"action_item", "change", "postmortem", "presence", "alert"}
     | {"incident_label", "search_entry", "draft"},
     "0009": _FIRST
+    | {"action_item", "change", "postmortem", "presence", "alert"}
+    | {"incident_label", "search_entry", "draft"},
+    "0010": _FIRST
     | {"action_item", "change", "postmortem", "presence", "alert"}
     | {"incident_label", "search_entry", "draft"},
 }

@@ -120,6 +120,9 @@ class PostMortemRow(SQLModel, table=True):
     impact_duration: str = ""
     # 64-bit: an import may carry more than PostgreSQL's INTEGER holds.
     users_affected: int | None = Field(default=None, sa_column=Column(BigInteger))
+    users_affected_unknown: bool = Field(
+        default=False, sa_column_kwargs={"server_default": false()}
+    )
     revenue_impact: str = ""
     sla_breached: bool | None = None
     root_cause: str = ""

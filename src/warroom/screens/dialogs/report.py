@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from warroom.domain.checks import Problem
-from warroom.domain.model import ContributingFactor, ReportStatus, Why
+from warroom.domain.model import ContributingFactor, ReportStatus, Unknown, Why
 from warroom.domain.text import printable
 from warroom.widgets.text_box import TextBox
 
@@ -51,8 +51,8 @@ def describe(name: str, value: object) -> str:
         }.get(name, "(empty)")
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, ReportStatus):
-        return value.value
+    if isinstance(value, ReportStatus | Unknown):
+        return str(value.value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, TextArea
 
 from warroom.domain.errors import BadInput
-from warroom.domain.model import ContributingFactor, FishboneCategory, PostMortem
+from warroom.domain.model import ContributingFactor, FishboneCategory, PostMortem, Unknown
 from warroom.domain.postmortem import (
     Report,
     outage_duration,
@@ -164,7 +164,9 @@ class ReportForm(VerticalScroll):
         yield _field(
             "Duration", TextField(id="duration", placeholder="e.g. 47 minutes"), "duration"
         )
-        yield _field("Users affected", TextField(id="users", placeholder="e.g. 12500"), "users")
+        yield _field(
+            "Users affected", TextField(id="users", placeholder='e.g. 12500, or "unknown"'), "users"
+        )
         yield _field(
             "Revenue impact", TextField(id="revenue", placeholder='an estimate, or "none"')
         )
@@ -448,10 +450,17 @@ _SHOWN: dict[str, tuple[str, Callable[[ReportForm, PostMortem], str]]] = {
     ),
     "users_affected": (
         "users",
-        lambda _form, draft: "" if draft.users_affected is None else str(draft.users_affected),
+        lambda _form, draft: _users(draft.users_affected),
     ),
     "revenue_impact": ("revenue", lambda _form, draft: draft.revenue_impact),
 }
+
+
+def _users(count: int | Unknown | None) -> str:
+    if isinstance(count, Unknown):
+        return count.value
+    return "" if count is None else str(count)
+
 
 # The plain lists (not the factors, which carry a category): widget id -> field.
 _LIST_OF = {widget_id: name for name, widget_id in LISTS.items() if widget_id != "factors"}
