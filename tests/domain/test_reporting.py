@@ -105,12 +105,14 @@ def test_a_forced_publish_is_recorded(store: Store, clock: FrozenClock) -> None:
         store, incident_id, ReportStatus.PUBLISHED, SETTINGS, actor="Alice Kim", force=True
     )
     assert published.status is ReportStatus.PUBLISHED
-    event = store.last_event_of_kind(incident_id, EventKind.DECISION)
-    assert event is not None
-    assert event.actor == "Alice Kim"
-    assert event.text.startswith("Post-mortem published by Alice Kim despite 2 problems: ")
-    assert 'rootCause: blame language "Dave forgot"' in event.text
-    assert 'rootCause: blame language "forgot to add an index"' in event.text
+    [note] = store.postmortem_notes(incident_id)
+    assert note.actor == "Alice Kim"
+    assert note.text.startswith("Post-mortem published by Alice Kim despite 2 problems: ")
+    assert 'rootCause: blame language "Dave forgot"' in note.text
+    assert 'rootCause: blame language "forgot to add an index"' in note.text
+    # The report's history, not the incident's: the timeline ends where the incident did.
+    assert store.last_event_of_kind(incident_id, EventKind.DECISION) is None
+    assert load_report(store, incident_id, SETTINGS).notes == (note,)
 
 
 def test_overdue_alone_does_not_block_publishing(store: Store, clock: FrozenClock) -> None:

@@ -188,3 +188,25 @@ def test_users_affected_unknown_reads_as_an_answer() -> None:
     report = make_report(users_affected=UNKNOWN)
     assert "**Users affected:** unknown (they could not be counted)" in to_markdown(report)
     assert "unknown (they could not be counted)" in to_html(report)
+
+
+def test_the_reports_own_history_is_on_the_record_in_every_format() -> None:
+    import json
+
+    from tests.reports import RESOLVED
+    from warroom.domain.model import ReportNote
+    from warroom.exporters.document import to_document
+    from warroom.exporters.html_page import to_html
+
+    note = ReportNote(RESOLVED, "Ann <b>", "Post-mortem published by Ann despite 1 problem: *x*")
+    report = replace(make_report(), notes=(note,))
+    markdown = to_markdown(report)
+    assert markdown.endswith(
+        "## Post-mortem History\n\n- 2024-03-15 15:10 UTC, Ann \\<b>: Post-mortem published by "
+        "Ann despite 1 problem: \\*x\\*\n\n"
+    )
+    assert "Ann &lt;b&gt;: Post-mortem published by Ann despite 1 problem: *x*" in to_html(report)
+    assert json.loads(json.dumps(to_document(report)))["warroom"]["postmortemNotes"] == [
+        {"at": "2024-03-15T15:10:00Z", "actor": "Ann <b>", "text": note.text}
+    ]
+    assert "Post-mortem History" not in to_markdown(make_report())

@@ -101,6 +101,10 @@ def postmortems(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
         }
     if document["impact"]["usersAffected"] is None and draw(st.booleans()):
         document.setdefault("warroom", {})["usersAffectedUnknown"] = True
+    if draw(st.booleans()):
+        document.setdefault("warroom", {})["postmortemNotes"] = [
+            {"at": f"{day.isoformat()}T23:59:00Z", "actor": draw(name), "text": draw(name)}
+        ]
     return document, times
 
 
@@ -140,6 +144,7 @@ def test_any_valid_postmortem_survives_a_round_trip(
     if "factorCategories" in extra:
         assert first["warroom"]["factorCategories"] == extra["factorCategories"]
     assert first["warroom"]["usersAffectedUnknown"] is extra.get("usersAffectedUnknown", False)
+    assert first["warroom"]["postmortemNotes"] == extra.get("postmortemNotes", [])
     again = json.loads(exported(shared_store, json.dumps(first).encode(), ".json"))
     toml = exported(shared_store, json.dumps(first).encode(), ".json", as_format="toml")
     through_toml = json.loads(exported(shared_store, toml.encode(), ".toml"))

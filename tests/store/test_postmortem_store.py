@@ -175,9 +175,13 @@ def test_status_change_with_a_note_is_one_transaction(store: Store) -> None:
         note="Published despite 1 problem",
     )
     assert published.version == 2
-    event = store.last_event_of_kind(incident.id, EventKind.DECISION)
-    assert event is not None
-    assert (event.text, event.actor) == ("Published despite 1 problem", "bob")
+    [note] = store.postmortem_notes(incident.id)
+    assert (note.text, note.actor, note.at) == (
+        "Published despite 1 problem",
+        "bob",
+        store.clock.now(),
+    )
+    assert store.last_event_of_kind(incident.id, EventKind.DECISION) is None  # not the incident's
     with pytest.raises(Conflict):
         store.set_postmortem_status(incident.id, ReportStatus.DRAFT, version=1, actor="bob")
     assert store.postmortem(incident.id).status is ReportStatus.PUBLISHED

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from tests.faults import failing_writes
 from tests.tui.conftest import LESSON, AppFactory, Notes, burst, loaded, pm_loaded, until
@@ -433,13 +433,14 @@ async def test_publishing_is_refused_then_forced_on_the_record(
         await until(
             pilot, lambda: stored(store, incident_id).status is ReportStatus.PUBLISHED, "forced"
         )
-        decision = store.last_event_of_kind(incident_id, EventKind.DECISION)
-        assert decision is not None
-        assert decision.text.startswith("Post-mortem published by tester despite")
-        assert "summary: empty" in decision.text
-        timeline = screen.query_one(ReportTimeline)
-        await until(
-            pilot, lambda: timeline.events[-1].id == decision.id, "the record in the timeline"
+        [note] = store.postmortem_notes(incident_id)
+        assert note.text.startswith("Post-mortem published by tester despite")
+        assert "summary: empty" in note.text
+        assert store.last_event_of_kind(incident_id, EventKind.DECISION) is None
+        history = screen.query_one("#pm-history", Label)
+        await until(pilot, lambda: history.display, "the record in the header")
+        assert "On the record (1 note, in the export), last: tester: Post-mortem published" in (
+            str(history.render())
         )
 
 

@@ -182,6 +182,29 @@ def test_force_publish_dialog(
     )
 
 
+def test_forced_publish_on_the_record(
+    snap_compare: SnapCompare, make_app: AppFactory, store: Store, clock: FrozenClock
+) -> None:
+    """Published past its checks: the header says so, and where the whole record is."""
+    incident_id = draft_with_problems(store, clock)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await pm_loaded(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: "in review" in _status(pilot), "in review")
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ForcePublishDialog), "refusal")
+        await pilot.press("y")
+        await until(pilot, lambda: "▶ published" in _status(pilot), "published")
+        history = pilot.app.screen.query_one("#pm-history")
+        await until(pilot, lambda: history.display, "the note")
+        await pilot.pause()
+
+    assert snap_compare(
+        make_app(incident_id, postmortem=True), terminal_size=(100, 30), run_before=run_before
+    )
+
+
 def test_conflict_dialog(
     snap_compare: SnapCompare,
     make_app: AppFactory,

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from warroom.domain.lifecycle import Milestone, Phase
-from warroom.domain.model import ActionItem, Event, PostMortem, RoleAssignment, SeverityChange
+from warroom.domain.model import (
+    ActionItem,
+    Event,
+    PostMortem,
+    ReportNote,
+    RoleAssignment,
+    SeverityChange,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +32,7 @@ class IncidentRecord:
     postmortem: PostMortem
     services: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    postmortem_notes: tuple[ReportNote, ...] = ()
 
     @property
     def phase(self) -> Phase:

@@ -285,6 +285,16 @@ class PostMortem:
     version: int = 0  # 0: never saved
 
 
+@dataclass(frozen=True, slots=True)
+class ReportNote:
+    """A record of what happened to the post-mortem itself (forced past its checks, back in
+    review after an edit): the report's history, kept out of the incident's timeline."""
+
+    at: datetime
+    actor: str
+    text: str
+
+
 class DraftKind(Enum):
     """What a person typed in a war room and did not send, kept for them (store/drafts.py)."""
 

@@ -36,6 +36,7 @@ from warroom.domain.model import (
     EventKind,
     Incident,
     PostMortem,
+    ReportNote,
     ReportStatus,
     RoleAssignment,
     SeverityChange,
@@ -94,6 +95,7 @@ class Report:
     # The live response's tasks: on the board, exported beside the report (`action_items`
     # are the follow-ups, which the checks and the report count).
     live_tasks: tuple[ActionItem, ...] = ()
+    notes: tuple[ReportNote, ...] = ()  # the report's own history (a forced publish, ...)
 
     @property
     def people(self) -> frozenset[str]:
@@ -119,6 +121,7 @@ def build_report(
     schedule: UpdateSchedule,
     tz: tzinfo,
     now: datetime,
+    notes: Sequence[ReportNote] = (),
 ) -> Report:
     """The report. `timeline` is consumed once (it may stream from the database)."""
     entries: list[TimelineEntry] = []
@@ -157,6 +160,7 @@ def build_report(
         roles=tuple(roles),
         metrics=metrics,
         actors=frozenset(actors),
+        notes=tuple(notes),
     )
 
 

@@ -125,6 +125,9 @@ def _warroom(report: Report) -> dict[str, Any]:
         "liveTasks": [_action_item(item) for item in report.live_tasks],
         # The interface's usersAffected is a number: null there, and this says why.
         "usersAffectedUnknown": report.impact.users_affected is UNKNOWN,
+        "postmortemNotes": [
+            {"at": _iso(note.at), "actor": note.actor, "text": note.text} for note in report.notes
+        ],
         "metrics": {
             "timeToAcknowledgeSeconds": _seconds(metrics.time_to_acknowledge),
             "timeToMitigateSeconds": _seconds(metrics.time_to_mitigate),

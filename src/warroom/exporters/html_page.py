@@ -16,7 +16,7 @@ from warroom.domain.postmortem import Report
 from warroom.domain.severity import SEVERITIES
 from warroom.domain.text import printable
 from warroom.exporters.markdown import clock
-from warroom.exporters.wording import STATUS_TITLES, metric_rows, users, yes_no
+from warroom.exporters.wording import STATUS_TITLES, metric_rows, noted_at, users, yes_no
 
 _STYLE = """
 :root { color-scheme: light; --ink: #1d2329; --muted: #5b6670; --rule: #d5dbe0; }
@@ -93,6 +93,14 @@ def _page(report: Report) -> Iterator[str]:
     yield from _action_items(report)
     yield from _five_whys(report)
     yield from _metrics(report)
+    if report.notes:  # on the record: a publish forced past the checks, an edit after it
+        yield _section(
+            "Post-mortem History",
+            _list(
+                f"{noted_at(note.at)}, {text(note.actor)}: {text(note.text)}"
+                for note in report.notes
+            ),
+        )
     yield "</body>\n</html>\n"
 
 

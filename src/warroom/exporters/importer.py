@@ -40,6 +40,7 @@ from warroom.domain.model import (
     FishboneCategory,
     PostMortem,
     Priority,
+    ReportNote,
     ReportStatus,
     Role,
     RoleAssignment,
@@ -212,6 +213,10 @@ def _record(parsed: PostMortemIn, problems: list[str]) -> IncidentRecord:
             five_whys=tuple(Why(why.question, why.answer) for why in parsed.fiveWhys),
         ),
         services=services,
+        postmortem_notes=tuple(
+            ReportNote(note.at, note.actor, note.text)
+            for note in (extra.postmortemNotes if extra else [])
+        ),
         tags=tags,
     )
 

@@ -23,7 +23,7 @@ from warroom.domain.model import Role
 from warroom.domain.postmortem import Report
 from warroom.domain.severity import SEVERITIES
 from warroom.domain.text import printable
-from warroom.exporters.wording import STATUS_TITLES, metric_rows, users, yes_no
+from warroom.exporters.wording import STATUS_TITLES, metric_rows, noted_at, users, yes_no
 
 NEWLINE = " ⏎ "  # a line break where Markdown allows none (see the module's docstring)
 _PUNCTUATION = str.maketrans({char: "\\" + char for char in "\\`*[]<|~"})  # always escaped
@@ -135,6 +135,12 @@ def _document(report: Report) -> Iterator[str]:
     yield from _action_items(report)
     yield from _five_whys(report)
     yield from _metrics(report)
+    if report.notes:  # on the record: a publish forced past the checks, an edit after it
+        yield "## Post-mortem History\n\n"
+        yield _bullets(
+            f"{noted_at(note.at)}, {inline(note.actor)}: {inline(note.text)}"
+            for note in report.notes
+        )
 
 
 _NONE = "*None.*\n\n"

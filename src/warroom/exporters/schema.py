@@ -162,6 +162,12 @@ class MilestonesIn(_Strict):
     resolved: Instant | None = None
 
 
+class ReportNoteIn(_Strict):
+    at: Instant
+    actor: Name
+    text: Name
+
+
 class SeverityChangeIn(_Strict):
     model_config = ConfigDict(populate_by_name=False)
 
@@ -189,6 +195,7 @@ class WarroomIn(_Strict):
     roles: list[RoleIn] | None = None
     liveTasks: list[ActionItemIn] | None = None  # the response's tasks, beside the follow-ups
     usersAffectedUnknown: bool = False  # answered "unknown" (usersAffected is then null)
+    postmortemNotes: list[ReportNoteIn] = []  # the report's own history
     metrics: dict[str, Any] | None = None  # computed on export; recomputed, never imported
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from warroom.domain.model import ReportStatus, Unknown
 from warroom.domain.postmortem import Report
@@ -18,6 +18,11 @@ STATUS_TITLES = {
 
 def yes_no(value: bool | None) -> str:
     return "not set" if value is None else ("Yes" if value else "No")
+
+
+def noted_at(at: datetime) -> str:
+    """When a note of the report's history was made: UTC, to the minute."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def users(count: int | Unknown | None) -> str:

@@ -3,7 +3,8 @@
 Status moves draft → in-review → published, one step forward at a time; it can always go back
 to draft (or from published back to in-review) to be reworked. Publishing is refused while
 blocking problems remain (`checks.py`) unless forced; a forced publish is recorded in the
-timeline, naming who overrode which problems, in the same transaction as the status change.
+report's own history (not the incident's timeline), naming who overrode which problems, in
+the same transaction as the status change.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def load_report(store: Store, incident_id: int, settings: ReportSettings) -> Rep
         severity_history=store.severity_changes(incident_id),
         action_items=store.action_items(incident_id),
         roles=store.roles(incident_id, include_released=True),
+        notes=store.postmortem_notes(incident_id),
         schedule=settings.schedule,
         tz=settings.tz,
         now=store.clock.now(),

@@ -1,5 +1,6 @@
 """The post-mortem: saving the report (merging concurrent edits field by field), its review
-status, and the timeline a report is written from."""
+status and its own history (never the incident's timeline), and the timeline a report is
+written from."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from sqlmodel import Session, col, select
 
 from warroom.domain.errors import Conflict
 from warroom.domain.merge import merge
-from warroom.domain.model import EventKind, PostMortem, ReportStatus
+from warroom.domain.model import EventKind, PostMortem, ReportNote, ReportStatus
 from warroom.domain.postmortem import TimelineEntry
 from warroom.store import converters
 from warroom.store.session import Transactions, require_text, storable
-from warroom.store.tables import EventRow, PostMortemRow
+from warroom.store.tables import EventRow, PostMortemNoteRow, PostMortemRow
 
 # What a field-by-field merge of two edits leaves alone: the store keeps these.
 _POSTMORTEM_KEYS = frozenset({"incident_id", "version"})
@@ -29,6 +30,17 @@ class PostMortems(Transactions):
             self._incident_row(session, incident_id)
             row = session.get(PostMortemRow, incident_id)
             return converters.postmortem(row) if row else PostMortem(incident_id=incident_id)
+
+    def postmortem_notes(self, incident_id: int) -> list[ReportNote]:
+        """The post-mortem's own history, oldest first."""
+        with self._read() as session:
+            self._incident_row(session, incident_id)
+            rows = session.exec(
+                select(PostMortemNoteRow)
+                .where(PostMortemNoteRow.incident_id == incident_id)
+                .order_by(col(PostMortemNoteRow.at), col(PostMortemNoteRow.id))
+            ).all()
+            return [ReportNote(row.at, row.actor, row.text) for row in rows]
 
     def save_postmortem(self, report: PostMortem, *, base: PostMortem | None = None) -> PostMortem:
         """Save a post-mortem. `report.version` is the version it was edited from (0: new).
@@ -80,18 +92,18 @@ class PostMortems(Transactions):
         self, session: Session, row: PostMortemRow, saving: PostMortem, now: datetime
     ) -> PostMortem:
         """A published report that is edited is no longer the one that was published: it goes
-        back to review, recorded in the timeline."""
+        back to review, noted in the report's own history."""
         published = converters.postmortem(row)
         edited = replace(saving, status=published.status, version=published.version)
         if edited == published:
             return saving
-        self._add_event(
-            session,
-            row.incident_id,
-            EventKind.DECISION,
-            "warroom",
-            "Post-mortem edited after publishing: back in review",
-            now,
+        session.add(
+            PostMortemNoteRow(
+                incident_id=row.incident_id,
+                at=now,
+                actor="warroom",
+                text="Edited after publishing: back in review",
+            )
         )
         return replace(saving, status=ReportStatus.IN_REVIEW)
 
@@ -106,7 +118,8 @@ class PostMortems(Transactions):
     ) -> PostMortem:
         """Change the report's status. `version` is the version the decision was made on (0:
         never saved): if someone saved in between, nothing is written and Conflict carries what
-        they saved. `note`, when given, is recorded in the timeline in the same transaction."""
+        they saved. `note`, when given, goes into the report's own history, in the same
+        transaction."""
         now = self._clock.now()
 
         def write(session: Session) -> PostMortem:
@@ -130,13 +143,13 @@ class PostMortems(Transactions):
             session.add(row)
             session.flush()
             if note is not None:
-                self._add_event(
-                    session,
-                    incident_id,
-                    EventKind.DECISION,
-                    actor,
-                    require_text(note, "the note"),
-                    now,
+                session.add(
+                    PostMortemNoteRow(
+                        incident_id=incident_id,
+                        at=now,
+                        actor=actor,
+                        text=require_text(note, "the note"),
+                    )
                 )
             self._changed(session, incident_id, "postmortem", incident_id)
             return converters.postmortem(row)

@@ -14,6 +14,7 @@ REVISIONS: tuple[str, ...] = (
     "0008",
     "0009",
     "0010",
+    "0011",
 )
 HEAD = REVISIONS[-1]
 
@@ -45,6 +46,9 @@ TABLES: dict[str, frozenset[str]] = {
     "0010": _FIRST
     | {"action_item", "change", "postmortem", "presence", "alert"}
     | {"incident_label", "search_entry", "draft"},
+    "0011": _FIRST
+    | {"action_item", "change", "postmortem", "presence", "alert"}
+    | {"incident_label", "search_entry", "draft", "postmortem_note"},
 }
 # SQLite's full-text index is a virtual table, which keeps its index in tables of its own
 # (FTS5's shadow tables); PostgreSQL's is a column and an index of `search_entry`.

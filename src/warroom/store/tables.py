@@ -141,6 +141,18 @@ class PostMortemRow(SQLModel, table=True):
     version: int = 1
 
 
+class PostMortemNoteRow(SQLModel, table=True):
+    """The post-mortem's own history: kept apart from the incident's timeline."""
+
+    __tablename__: ClassVar[str] = "postmortem_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    at: datetime
+    actor: str
+    text: str
+
+
 class ChangeRow(SQLModel, table=True):
     """The change feed: one row per write, in commit order; readers poll for seq > last seen."""
 

@@ -1,5 +1,6 @@
 """The post-mortem's header: which report, how severe, whose; its status, whether everything
-typed is saved, and whether anything stands in the way of publishing."""
+typed is saved, whether anything stands in the way of publishing, and the last note of the
+report's own history (a publish forced past the checks)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,10 @@ class ReportHeader(Vertical):
             yield Label("", id="pm-status")
             yield Label("", id="pm-save")
             yield Label("", id="pm-ready")
+        # The report's own history, when it has one (a forced publish): on the record, here.
+        history = Label("", id="pm-history")
+        history.display = False
+        yield history
 
     def show(self, report: Report) -> None:
         level = SEVERITIES[report.severity]
@@ -60,6 +65,17 @@ class ReportHeader(Vertical):
             Text(f"IC {one_line(report.commander or 'unassigned')} ")
         )
         self.query_one("#pm-status", Label).update(status_track(report.status))
+        history = self.query_one("#pm-history", Label)
+        history.display = bool(report.notes)
+        if report.notes:
+            last = report.notes[-1]
+            count = len(report.notes)
+            history.update(
+                Text(
+                    f" On the record ({count} note{'' if count == 1 else 's'}, in the export), "
+                    f"last: {one_line(last.actor)}: {one_line(last.text)}"
+                )
+            )
 
     def show_save(self, text: str, *, failed: bool = False, busy: bool = False) -> None:
         label = self.query_one("#pm-save", Label)

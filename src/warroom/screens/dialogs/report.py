@@ -203,7 +203,7 @@ class ForcePublishDialog(ModalScreen[bool]):
                     line.append(f": {printable(problem.message)}")
                     yield Static(line, classes="force-problem")
             yield Label(
-                "The override is recorded in the timeline, naming you and these problems.",
+                "The override goes on the report's record, naming you and these problems.",
                 classes="dialog-help",
             )
             yield Label("y publish anyway · n / Escape cancel and fix them", classes="dialog-help")

@@ -1,6 +1,6 @@
 """Moving the report on (draft → in review → published) or back a step. What is typed is saved
 first. Publishing is refused while a problem blocks it, with the problems listed; the user may
-publish anyway, and the override is recorded in the timeline."""
+publish anyway, and the override is on the record in the report's own history."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ class StatusMoves:
         await self._moved(stored)
         if force:
             screen.notify(
-                "Published despite the checks; the override is recorded in the timeline.",
+                "Published despite the checks; the override is on the report's record.",
                 severity="warning",
             )
         else:
