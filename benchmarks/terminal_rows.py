@@ -34,6 +34,8 @@ def startup(
         "bare": (bare(), b"bare app ready"),
         "empty": (warroom("--db", str(empty), "open", "INC-1"), b"Incident declared"),
         "big": (warroom("--db", str(big), "open", "INC-1"), newest),
+        # The editor's first full screen: the report read, laid out and checked.
+        "postmortem": (warroom("--db", str(empty), "postmortem", "INC-1"), b"block publishing"),
     }
     runs = _in_turns(commands, env, work, repeat)
     size = f"{events // 1000}k" if events >= 1000 else str(events)
@@ -46,6 +48,12 @@ def startup(
             1.5,
         ),
         compared(f"open a {size}-event incident vs an empty one", runs["big"], runs["empty"], 1.2),
+        compared(
+            "post-mortem editor: launch to its first full screen, vs the war room's",
+            runs["postmortem"],
+            runs["empty"],
+            1.1,
+        ),
         Row.judged(
             f"peak RSS of the war room with {size} events",
             f"{rss_mb:.0f} MB",
@@ -56,14 +64,24 @@ def startup(
 
 
 def startup_without(
-    work: Path, env: dict[str, str], empty: Path, repeat: int, mechanism: str
+    work: Path,
+    env: dict[str, str],
+    empty: Path,
+    repeat: int,
+    mechanism: str,
+    *,
+    editor: bool = False,
 ) -> tuple[list[Screenful], list[Screenful]]:
-    """Start-up with and without a mechanism, in turns."""
+    """Start-up of the war room (or, `editor`, the post-mortem editor) with and without a
+    mechanism, in turns."""
+    command, screenful = (
+        ("postmortem", b"block publishing") if editor else ("open", b"Incident declared")
+    )
     commands = {
-        "with": (warroom("--db", str(empty), "open", "INC-1"), b"Incident declared"),
+        "with": (warroom("--db", str(empty), command, "INC-1"), screenful),
         "without": (
-            warroom("--db", str(empty), "open", "INC-1", without=mechanism),
-            b"Incident declared",
+            warroom("--db", str(empty), command, "INC-1", without=mechanism),
+            screenful,
         ),
     }
     runs = _in_turns(commands, env, work, repeat)

@@ -14,8 +14,9 @@ def no_preview() -> None:
     """The first screen waits for the store: no quick read of the file to draw it from."""
     from warroom.store import preview
 
-    preview.room = lambda *_: None
-    preview.incidents = lambda *_: None
+    preview.room = lambda *_, **__: None
+    preview.incidents = lambda *_, **__: None
+    preview.postmortem = lambda *_, **__: None
 
 
 def no_gc_pacing() -> None:

@@ -29,6 +29,7 @@ from warroom.screens.base import OpenIncident, OpenPostmortem, OpenReport, ShowH
 
 if TYPE_CHECKING:
     from warroom.domain.model import Event, EventKind, Incident
+    from warroom.domain.postmortem import PostmortemPreview
     from warroom.domain.room import RoomPreview
     from warroom.store import Store
     from warroom.store.quick_log import QuickLog
@@ -60,11 +61,12 @@ class WarroomApp(App[int]):
         incidents: list[Incident] | None = None,
         blink: bool = True,
         postmortem: bool = False,
+        report: PostmortemPreview | None = None,
         quick_log: QuickLog | None = None,
     ) -> None:
         """`open_store` runs on the store thread; `room` and `incidents` (quick reads) let the
         first screen show before it has. `postmortem`: open the incident's post-mortem (over
-        its war room)."""
+        its war room), drawn first from `report` (a quick read) when given."""
         super().__init__()
         self.config = config
         self.clock = clock
@@ -75,6 +77,7 @@ class WarroomApp(App[int]):
         self._room = room
         self._incidents = incidents
         self._postmortem = postmortem
+        self._report = report
         self._quick_log = quick_log  # the first lines, while the store is still opening
         self.failed: BadInput | StorageError | None = None  # why the store could not open
         # Every store call runs on this one thread, in the order it was asked for: writes
@@ -156,7 +159,7 @@ class WarroomApp(App[int]):
         if self._start_incident is None:
             self.push_screen(HomeScreen(self._incidents))
         elif self._postmortem:  # the war room is made when it is gone back to
-            self.open_postmortem(self._start_incident, room_below=False)
+            self.open_postmortem(self._start_incident, room_below=False, preview=self._report)
         else:  # straight into a war room; the list of incidents is made when it is asked for
             self.open_incident(self._start_incident, self._room)
 
@@ -192,10 +195,16 @@ class WarroomApp(App[int]):
             WarRoomScreen(incident_id, preview, action_item=action_item, event_id=event_id)
         )
 
-    def open_postmortem(self, incident_id: int, *, room_below: bool = True) -> None:
+    def open_postmortem(
+        self,
+        incident_id: int,
+        *,
+        room_below: bool = True,
+        preview: PostmortemPreview | None = None,
+    ) -> None:
         from warroom.screens.postmortem import PostMortemScreen
 
-        self.push_screen(PostMortemScreen(incident_id, room_below=room_below))
+        self.push_screen(PostMortemScreen(incident_id, room_below=room_below, preview=preview))
 
     # Where the screens ask to go (screens/base.py): they never call the app.
 

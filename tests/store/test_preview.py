@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import T0
+from warroom.domain.cadence import UpdateSchedule
 from warroom.domain.clock import FrozenClock
 from warroom.domain.model import ActionStatus, ActionType, EventKind, Priority, Role
 from warroom.domain.room import FIRST_PAGE
@@ -65,6 +66,63 @@ def test_the_room_reads_as_the_store_does(db_path: Path, store: Store, clock: Fr
     assert quick is not None
     assert quick.state == read_state(store, incident_id)
     assert list(quick.newest_events) == store.events_before(incident_id, None, limit=FIRST_PAGE)
+
+
+def test_the_postmortem_reads_as_the_store_does(
+    db_path: Path, store: Store, clock: FrozenClock
+) -> None:
+    from dataclasses import replace
+
+    from warroom.config import Config
+    from warroom.domain.model import (
+        UNKNOWN,
+        ContributingFactor,
+        FishboneCategory,
+        ReportStatus,
+        Why,
+    )
+    from warroom.services.reporting import ReportSettings, load_report
+
+    incident_id = busy(store, clock)
+    store.flag_event(store.log_event(incident_id, "noise", actor="Bob").id, hidden=True)
+    store.resolve(incident_id, actor="Alice")
+    store.save_postmortem(
+        replace(
+            store.postmortem(incident_id),
+            authors=("Alice", "Bob"),
+            summary="Checkout failed.",
+            users_affected=UNKNOWN,
+            sla_breached=True,
+            report_date=date(2024, 3, 16),
+            contributing_factors=(
+                ContributingFactor("No index check", FishboneCategory.PROCESS),
+                ContributingFactor("Load"),
+            ),
+            what_went_well=("fast rollback",),
+            five_whys=(Why("Why down?", "No index."),),
+        )
+    )
+    store.set_postmortem_status(
+        incident_id,
+        ReportStatus.IN_REVIEW,
+        version=store.postmortem(incident_id).version,
+        actor="Bob",
+        note="moved on",
+    )
+    config = Config(user="bob", timezone_name="UTC")
+    settings = ReportSettings(config.schedule, config.tz)
+    quick = preview.postmortem(
+        str(db_path), incident_id, schedule=settings.schedule, tz=settings.tz, now=clock.now()
+    )
+    assert quick is not None
+    assert quick.report == load_report(store, incident_id, settings)
+    assert quick.newest_events == store.events_before(incident_id, None, limit=FIRST_PAGE)
+    fresh = store.create_incident("Fresh", 3, commander="Erin", actor="Erin").id
+    unwritten = preview.postmortem(
+        str(db_path), fresh, schedule=settings.schedule, tz=settings.tz, now=clock.now()
+    )
+    assert unwritten is not None
+    assert unwritten.report == load_report(store, fresh, settings)
 
 
 def test_the_incident_list_reads_as_the_store_does(
@@ -129,6 +187,7 @@ def test_reading_writes_nothing(db_path: Path, store: Store, clock: FrozenClock)
     before = db_path.read_bytes()
     assert preview.incidents(str(db_path))
     assert preview.room(str(db_path), 1)
+    assert preview.postmortem(str(db_path), 1, schedule=UpdateSchedule(), tz=UTC, now=clock.now())
     assert db_path.read_bytes() == before
 
 
@@ -143,6 +202,10 @@ def test_no_sqlalchemy_for_the_first_screen(
         "import sys\n"
         "from warroom.store import preview\n"
         f"assert preview.room({str(db_path)!r}, 1) is not None\n"
+        "from datetime import UTC, datetime\n"
+        "from warroom.domain.cadence import UpdateSchedule\n"
+        f"assert preview.postmortem({str(db_path)!r}, 1, schedule=UpdateSchedule(), tz=UTC, "
+        "now=datetime.now(UTC)) is not None\n"
         "loaded = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel')]\n"
         "assert not loaded, loaded\n"
     )

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -13,6 +14,7 @@ from textual.widgets import Input, Label, Select, TextArea
 
 from tests.faults import failing_writes
 from tests.tui.conftest import LESSON, AppFactory, Notes, burst, loaded, pm_loaded, until
+from warroom.config import Config
 from warroom.domain.clock import FrozenClock
 from warroom.domain.model import (
     ActionType,
@@ -910,3 +912,46 @@ async def test_a_title_changed_by_both_asks_which(
         await until(pilot, lambda: title.value == "Checkout outage (theirs)", "theirs shown")
         await until(pilot, lambda: "saved ✓" in save_state(screen), "nothing left to save")
         assert store.get_incident(incident_id).title == "Checkout outage (theirs)"
+
+
+async def test_the_editor_is_drawn_before_the_store_is_open(
+    store: Store, incident_id: int, config: Config, clock: FrozenClock, db_path: Path
+) -> None:
+    """Drawn from the quick read; what is typed meanwhile is saved once the store is up."""
+    import threading
+
+    from warroom.app import WarroomApp
+    from warroom.store import preview
+
+    store.save_postmortem(replace(store.postmortem(incident_id), summary="Written before."))
+    quick = preview.postmortem(
+        str(db_path), incident_id, schedule=config.schedule, tz=config.tz, now=clock.now()
+    )
+    assert quick is not None
+    release = threading.Event()
+
+    def open_store() -> Store:
+        release.wait(timeout=30)
+        return store
+
+    app = WarroomApp(
+        config,
+        clock,
+        open_store=open_store,
+        incident_id=incident_id,
+        postmortem=True,
+        report=quick,
+        blink=False,
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await pm_loaded(pilot)
+        assert screen.query_one("#summary", TextArea).text == "Written before."
+        assert "problems block publishing" in str(screen.query_one("#pm-ready").render())
+        revenue = screen.query_one("#revenue", Input)
+        screen.set_focus(revenue)
+        revenue.value = "none"
+        await pilot.press("ctrl+s")
+        assert stored(store, incident_id).revenue_impact == ""  # the store is not up yet
+        release.set()
+        await until(pilot, lambda: stored(store, incident_id).revenue_impact == "none", "saved")
+        assert stored(store, incident_id).summary == "Written before."

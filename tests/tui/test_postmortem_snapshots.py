@@ -146,7 +146,7 @@ def test_checks_with_problems_80x24(
         await pilot.press("c")
         panel = screen.query_one("#checks")
         # down to the blame findings: the quoted phrase and the systems phrasing
-        index = next(i for i, p in enumerate(screen._problems) if p.phrase)
+        index = next(i for i, p in enumerate(screen.checks.problems) if p.phrase)
         panel.highlighted = index  # type: ignore[attr-defined]
         await pilot.pause()
 

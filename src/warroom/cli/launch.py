@@ -117,16 +117,25 @@ def _run_app(
 ) -> int:
     from warroom.store import preview
 
-    room = incidents = None
+    room = incidents = report = None
     if store is None:
         try:
             if incident_id is None:
                 incidents = preview.incidents(ctx.location, past=HOME_PAST_PAGE)
+            elif postmortem:
+                config = ctx.config
+                report = preview.postmortem(
+                    ctx.location,
+                    incident_id,
+                    schedule=config.schedule,
+                    tz=config.tz,
+                    now=ctx.clock.now(),
+                )
             else:
                 room = preview.room(ctx.location, incident_id)
         except preview.NotFound:
             raise UnknownIncident(incident_key(incident_id or 0)) from None
-        if room is None and incidents is None:
+        if room is None and incidents is None and report is None:
             # The home screen makes the default database on first use; a database named by
             # --db or $WARROOM_DB must be there already (`new` makes one).
             store = ctx.open_store(create=incident_id is None and not ctx.chosen_database)
@@ -153,6 +162,7 @@ def _run_app(
         room=room,
         incidents=incidents,
         postmortem=postmortem,
+        report=report,
         quick_log=quick_log,
     )
     result = app.run()

@@ -33,6 +33,7 @@ from warroom.domain.model import (
     UNKNOWN,
     ActionItem,
     ContributingFactor,
+    Event,
     EventKind,
     Incident,
     PostMortem,
@@ -104,6 +105,14 @@ class Report:
         names.update(role.person for role in self.roles)
         names.update(item.owner for item in (*self.action_items, *self.live_tasks))
         return frozenset(name for name in names if name.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class PostmortemPreview:
+    """Everything the post-mortem editor's first screen needs (store/preview.py reads it)."""
+
+    report: Report
+    newest_events: list[Event]  # the timeline's newest page, in timeline order
 
 
 def derive_report_id(incident_id: int, report_date: date) -> str:

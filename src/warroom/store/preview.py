@@ -14,23 +14,32 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
+from warroom.domain.cadence import UpdateSchedule
 from warroom.domain.labels import LabelKind
 from warroom.domain.lifecycle import Milestone, Phase
 from warroom.domain.model import (
+    UNKNOWN,
     ActionItem,
     ActionStatus,
     ActionType,
+    ContributingFactor,
     Event,
     EventKind,
+    FishboneCategory,
     Incident,
+    PostMortem,
     Priority,
+    ReportNote,
+    ReportStatus,
     Role,
     RoleAssignment,
     SeverityChange,
+    Why,
 )
+from warroom.domain.postmortem import PostmortemPreview, TimelineEntry, build_report
 from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
 from warroom.store.schema import HEAD, tables_of
 
@@ -84,11 +93,6 @@ def room(location: str, incident_id: int) -> RoomPreview | None:
             incident = _incident(connection, incident_id)
             if incident is None:
                 raise NotFound(incident_id)
-            newest = connection.execute(
-                f"SELECT {_EVENT} FROM event WHERE incident_id = ? AND deleted_at IS NULL "
-                "ORDER BY occurred_at DESC, id DESC LIMIT ?",
-                (incident_id, FIRST_PAGE),
-            ).fetchall()
             last_update = connection.execute(
                 f"SELECT {_EVENT} FROM event WHERE incident_id = ? AND kind = ? "
                 "AND deleted_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT 1",
@@ -96,25 +100,9 @@ def room(location: str, incident_id: int) -> RoomPreview | None:
             ).fetchone()
             state = RoomState(
                 incident=incident,
-                severity_changes=tuple(
-                    SeverityChange(incident_id, old, new, _time(at), actor)
-                    for old, new, at, actor in connection.execute(
-                        "SELECT old, new, at, actor FROM severity_change WHERE incident_id = ? "
-                        "ORDER BY at, id",
-                        (incident_id,),
-                    )
-                ),
+                severity_changes=_severity_changes(connection, incident_id),
                 last_update=_event(last_update) if last_update else None,
-                action_items=tuple(
-                    _action_item(row)
-                    for row in connection.execute(
-                        "SELECT id, incident_id, description, type, owner, priority, due_date, "
-                        "status, ticket, created_at, updated_at, version, follow_up "
-                        "FROM action_item "
-                        "WHERE incident_id = ? ORDER BY position, id",
-                        (incident_id,),
-                    )
-                ),
+                action_items=_action_items(connection, incident_id),
                 roles=tuple(
                     RoleAssignment(id_, incident_id, Role(role), person, _time(assigned), None)
                     for id_, role, person, assigned in connection.execute(
@@ -124,9 +112,103 @@ def room(location: str, incident_id: int) -> RoomPreview | None:
                     )
                 ),
             )
-            return RoomPreview(state, [_event(row) for row in reversed(newest)])
+            return RoomPreview(state, _newest_events(connection, incident_id))
     except sqlite3.Error:
         return None  # busy, damaged, changed under us: the store will say what is wrong
+
+
+def postmortem(
+    location: str, incident_id: int, *, schedule: UpdateSchedule, tz: tzinfo, now: datetime
+) -> PostmortemPreview | None:
+    """The post-mortem editor's first screen, as `load_report` reads it; None when the store
+    should be opened instead. Raises NotFound for an incident the (fine) database lacks."""
+    try:
+        with _reading(location) as connection:
+            if connection is None:
+                return None
+            incident = _incident(connection, incident_id)
+            if incident is None:
+                raise NotFound(incident_id)
+            timeline = (
+                TimelineEntry(_time(at), text, actor, EventKind(kind), bool(starred))
+                for at, text, actor, kind, starred in connection.execute(
+                    "SELECT occurred_at, text, actor, kind, starred FROM event "
+                    "WHERE incident_id = ? AND deleted_at IS NULL AND NOT hidden "
+                    "ORDER BY occurred_at, id",
+                    (incident_id,),
+                )
+            )
+            report = build_report(
+                incident,
+                _stored_postmortem(connection, incident_id),
+                timeline,
+                severity_history=_severity_changes(connection, incident_id),
+                action_items=_action_items(connection, incident_id),
+                roles=[
+                    RoleAssignment(
+                        id_, incident_id, Role(role), person, _time(at), _maybe_time(out)
+                    )
+                    for id_, role, person, at, out in connection.execute(
+                        "SELECT id, role, person, assigned_at, released_at FROM role_assignment "
+                        "WHERE incident_id = ? ORDER BY id",
+                        (incident_id,),
+                    )
+                ],
+                schedule=schedule,
+                tz=tz,
+                now=now,
+                notes=[
+                    ReportNote(_time(at), actor, text)
+                    for at, actor, text in connection.execute(
+                        "SELECT at, actor, text FROM postmortem_note WHERE incident_id = ? "
+                        "ORDER BY at, id",
+                        (incident_id,),
+                    )
+                ],
+            )
+            return PostmortemPreview(report, _newest_events(connection, incident_id))
+    except sqlite3.Error:
+        return None  # busy, damaged, changed under us: the store will say what is wrong
+
+
+def _stored_postmortem(connection: sqlite3.Connection, incident_id: int) -> PostMortem:
+    row = connection.execute(
+        "SELECT report_id, report_date, authors, status, summary, impact_duration, "
+        "users_affected, users_affected_unknown, revenue_impact, sla_breached, root_cause, "
+        "contributing_factors, what_went_well, what_went_poorly, lucky_breaks, five_whys, "
+        "version FROM postmortem WHERE incident_id = ?",
+        (incident_id,),
+    ).fetchone()
+    if row is None:
+        return PostMortem(incident_id=incident_id)
+    (report_id, report_date, authors, status, summary, duration, users, unknown, revenue, sla) = (
+        row[:10]
+    )
+    (root_cause, factors, well, poorly, lucky, whys, version) = row[10:]
+    return PostMortem(
+        incident_id=incident_id,
+        report_id=report_id,
+        report_date=date.fromisoformat(report_date) if report_date else None,
+        authors=tuple(json.loads(authors)),
+        status=ReportStatus(status),
+        summary=summary,
+        impact_duration=duration,
+        users_affected=UNKNOWN if unknown else users,
+        revenue_impact=revenue,
+        sla_breached=None if sla is None else bool(sla),
+        root_cause=root_cause,
+        contributing_factors=tuple(
+            ContributingFactor(
+                item["text"], FishboneCategory(item["category"]) if item.get("category") else None
+            )
+            for item in json.loads(factors)
+        ),
+        what_went_well=tuple(json.loads(well)),
+        what_went_poorly=tuple(json.loads(poorly)),
+        lucky_breaks=tuple(json.loads(lucky)),
+        five_whys=tuple(Why(item["question"], item["answer"]) for item in json.loads(whys)),
+        version=version,
+    )
 
 
 def incidents(location: str, *, past: int | None = None) -> list[Incident] | None:
@@ -197,6 +279,40 @@ _EVENT = (
     "id, incident_id, kind, actor, text, occurred_at, recorded_at, edited_at, deleted_at, "
     "starred, hidden"
 )
+
+
+def _newest_events(connection: sqlite3.Connection, incident_id: int) -> list[Event]:
+    """The timeline's newest page, in timeline order."""
+    newest = connection.execute(
+        f"SELECT {_EVENT} FROM event WHERE incident_id = ? AND deleted_at IS NULL "
+        "ORDER BY occurred_at DESC, id DESC LIMIT ?",
+        (incident_id, FIRST_PAGE),
+    ).fetchall()
+    return [_event(row) for row in reversed(newest)]
+
+
+def _severity_changes(
+    connection: sqlite3.Connection, incident_id: int
+) -> tuple[SeverityChange, ...]:
+    return tuple(
+        SeverityChange(incident_id, old, new, _time(at), actor)
+        for old, new, at, actor in connection.execute(
+            "SELECT old, new, at, actor FROM severity_change WHERE incident_id = ? ORDER BY at, id",
+            (incident_id,),
+        )
+    )
+
+
+def _action_items(connection: sqlite3.Connection, incident_id: int) -> tuple[ActionItem, ...]:
+    return tuple(
+        _action_item(row)
+        for row in connection.execute(
+            "SELECT id, incident_id, description, type, owner, priority, due_date, status, "
+            "ticket, created_at, updated_at, version, follow_up FROM action_item "
+            "WHERE incident_id = ? ORDER BY position, id",
+            (incident_id,),
+        )
+    )
 
 
 def _time(value: str) -> datetime:

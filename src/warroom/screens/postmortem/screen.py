@@ -16,13 +16,11 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Input, Select, TextArea
 
-from warroom.domain.checks import Problem, blocking, check_report
 from warroom.domain.errors import BadInput, Conflict, StorageError, first_line
 from warroom.domain.model import Event, PostMortem
-from warroom.domain.postmortem import Report, with_fields
+from warroom.domain.postmortem import PostmortemPreview, Report, with_fields
 from warroom.domain.report_draft import ReportDraft
 from warroom.domain.room import FIRST_PAGE
 from warroom.screens.action_items import ActionItems
@@ -30,6 +28,7 @@ from warroom.screens.base import OpenIncident, WarroomScreen
 from warroom.screens.event_actions import EventActions
 from warroom.screens.live import Live
 from warroom.screens.postmortem.autosave import Autosave
+from warroom.screens.postmortem.checking import LiveChecks
 from warroom.screens.postmortem.conflicts import SaveConflicts
 from warroom.screens.postmortem.form import SECTIONS, ReportForm, place_of
 from warroom.screens.postmortem.status import StatusMoves
@@ -124,18 +123,23 @@ class PostMortemScreen(WarroomScreen[None]):
         ),
     ]
 
-    def __init__(self, incident_id: int, *, room_below: bool = True) -> None:
+    def __init__(
+        self,
+        incident_id: int,
+        *,
+        room_below: bool = True,
+        preview: PostmortemPreview | None = None,
+    ) -> None:
         """`room_below`: the war room is the screen under this one (else, opened straight from
-        the command line, it is made when Escape goes back to it: opening is quicker)."""
+        the command line, it is made when Escape goes back to it: opening is quicker).
+        `preview`: the report from a quick read, shown while the store opens."""
         super().__init__()
         self.incident_id = incident_id
         self._room_below = room_below
+        self._preview = preview
         self.report: Report | None = None  # as last read (checks and metrics come from it)
         self.doc: ReportDraft | None = None  # the report as stored and as typed
-        self._problems: tuple[Problem, ...] = ()
-        self._checks_timer: Timer | None = None
-        self._checking = False  # the checks are running (off the UI thread)
-        self._check_again = False
+        self.checks = LiveChecks(self, self._report_as_typed)
         self._reloading = False
         self._reload_again = False
         self.loaded = False  # the report is on screen
@@ -178,7 +182,7 @@ class PostMortemScreen(WarroomScreen[None]):
     @property
     def checking(self) -> bool:
         """The checks are due or running: the panel shows what they last found."""
-        return self._checking or self._checks_timer is not None
+        return self.checks.pending
 
     @property
     def dirty(self) -> bool:
@@ -234,6 +238,10 @@ class PostMortemScreen(WarroomScreen[None]):
             report = load_report(store, incident_id, settings)
             return report, store.events_before(incident_id, None, limit=FIRST_PAGE)
 
+        preview, self._preview = self._preview, None
+        if preview is not None:  # drawn at once; the store's read below brings any news
+            await self._show_first(preview.report, preview.newest_events)
+            await self._drawn_and_checked()  # before the store loads beside it, on its thread
         await self.live.open()  # first: whatever is committed after the read is news
         try:
             report, events = await host.call(read)
@@ -252,6 +260,22 @@ class PostMortemScreen(WarroomScreen[None]):
             return
         if not self.alive:
             return
+        if preview is None:
+            await self._show_first(report, events)
+        else:  # as others' changes are: fields being edited keep what is typed
+            await self._show_report(report)
+            self.query_one(ReportTimeline).show(
+                events, has_older=len(events) == FIRST_PAGE, has_newer=False
+            )
+        await self.live.start()
+
+    async def _drawn_and_checked(self) -> None:
+        await self.checks.done()
+        drawn = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(drawn.set_result, None)
+        await drawn
+
+    async def _show_first(self, report: Report, events: list[Event]) -> None:
         self.doc = self.form.doc = self.autosave.doc = ReportDraft.of(report.stored, report.title)
         # Laid out once, when all is shown: field by field, each list's new rows asked for a
         # layout of the whole form (some thirty of them while opening).
@@ -261,12 +285,10 @@ class PostMortemScreen(WarroomScreen[None]):
             self.query_one(ReportTimeline).show(
                 events, has_older=len(events) == FIRST_PAGE, has_newer=False
             )
-        form = self.form
         self.loaded = True
-        self.set_focus(form)
+        self.set_focus(self.form)
         self._show_save_state()
-        self._refresh_checks()
-        await self.live.start()
+        self.checks.now()
 
     def on_live_changed(self, _message: Live.Changed) -> None:
         self.live.wake()
@@ -334,7 +356,7 @@ class PostMortemScreen(WarroomScreen[None]):
         self.report = report
         await self.form.show_report(report)
         self.query_one(MetricsPanel).show(report.metrics, self.host.config.tz)
-        self._refresh_checks()
+        self.checks.now()
 
     async def _show_newest_events(self) -> None:
         events = await self.host.call(
@@ -350,7 +372,7 @@ class PostMortemScreen(WarroomScreen[None]):
     def on_report_form_changed(self, message: ReportForm.Changed) -> None:
         if message.typed:
             self.autosave.typed()
-            self._schedule_checks()
+            self.checks.typed()
         self._show_save_state()
 
     def on_descendant_blur(self) -> None:
@@ -361,7 +383,7 @@ class PostMortemScreen(WarroomScreen[None]):
         for name in names:
             await self.form.show_field(name)
         if names:
-            self._refresh_checks()
+            self.checks.now()
 
     def _show_save_state(self) -> None:
         if self.alive:
@@ -382,56 +404,17 @@ class PostMortemScreen(WarroomScreen[None]):
     async def _after_decision(self, names: Iterable[str]) -> None:
         for name in names:
             await self.form.show_field(name)
-        self._refresh_checks()
+        self.checks.now()
         self._show_save_state()
         self.autosave.start()
 
     # ---- checks ---------------------------------------------------------------------------
-
-    def _schedule_checks(self) -> None:
-        if self._checks_timer is not None:
-            self._checks_timer.stop()
-        self._checks_timer = self.set_timer(0.15, self._refresh_checks)
-
-    def _refresh_checks(self) -> None:
-        """Check the report as it stands. The checks run on a thread of their own (a pasted
-        megabyte of root cause takes them a second: typing goes on meanwhile); asked for again
-        while they run, they run once more when done, on the report as it is then."""
-        self._checks_timer = None
-        if self._checking:
-            self._check_again = True
-            return
-        report = self._report_as_typed()
-        if report is None:
-            return
-        self.query_one(ReportHeader).show(report)
-        self._checking = True
-        self.run_worker(self._check(report), group="pm-checks")
 
     def _report_as_typed(self) -> Report | None:
         report, doc = self.report, self.doc
         if report is None or doc is None or not self.alive:
             return None
         return with_fields(report, doc.draft, title=doc.title)
-
-    async def _check(self, report: Report) -> None:
-        try:
-            while True:
-                self._check_again = False
-                now = self.host.clock.now()
-                problems = tuple(await asyncio.to_thread(check_report, report, now))
-                if not self.alive:
-                    return
-                if not self._check_again:
-                    break
-                report = self._report_as_typed() or report
-        finally:
-            self._checking = False
-        self._problems = problems
-        self.query_one(ChecksPanel).show(problems)
-        header = self.query_one(ReportHeader)
-        header.show(report)
-        header.show_readiness(len(blocking(problems)))
 
     def on_checks_panel_jump_wanted(self, message: ChecksPanel.JumpWanted) -> None:
         self.go_to(message.where)
