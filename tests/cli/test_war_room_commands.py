@@ -282,6 +282,11 @@ def test_action_items_added_listed_and_moved(
         == "AI-1 is already done: nothing changed\n"
     )
     assert run("action", "list", "--overdue") == (0, "", "")
+    shown = run.ok("show", "INC-1").splitlines()
+    assert "  AI-1   done        Add index verification  (follow-up, P0, prevent, Dave, due " in (
+        "\n".join(shown)
+    )
+    assert "  AI-2   open        Write the runbook  (task, due 2024-03-18)" in shown
     with Store.open(database.location, clock) as store:
         assert [item.status for item in store.action_items(1)] == [
             ActionStatus.DONE,

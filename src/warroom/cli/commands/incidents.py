@@ -12,7 +12,15 @@ from warroom.cli.output import out, out_json, warn
 from warroom.domain.cadence import Standup, response_status
 from warroom.domain.errors import BadInput
 from warroom.domain.lifecycle import MILESTONE_ON_ENTER, PHASES, Milestone, Phase, postmortem_due
-from warroom.domain.model import ActionStatus, Event, Incident, Role, action_key, parse_incident_ref
+from warroom.domain.model import (
+    ActionStatus,
+    Event,
+    Incident,
+    Role,
+    action_key,
+    kind_of,
+    parse_incident_ref,
+)
 from warroom.domain.room import RoomState, deadline
 from warroom.domain.severity import SEVERITIES, parse_severity, severity_label
 from warroom.domain.text import one_line
@@ -197,6 +205,7 @@ def _room_text(view: RoomView) -> list[str]:
         details = [
             value
             for value in (
+                kind_of(item),  # as `action list` says it
                 item.priority.value if item.priority else "",
                 item.type.value if item.type else "",
                 one_line(item.owner),
@@ -206,7 +215,7 @@ def _room_text(view: RoomView) -> list[str]:
         ]
         lines.append(
             f"  {action_key(item.id):<6} {item.status.value:<11} {one_line(item.description)}"
-            + (f"  ({', '.join(details)})" if details else "")
+            f"  ({', '.join(details)})"
         )
     return lines
 
