@@ -955,3 +955,24 @@ async def test_the_editor_is_drawn_before_the_store_is_open(
         release.set()
         await until(pilot, lambda: stored(store, incident_id).revenue_impact == "none", "saved")
         assert stored(store, incident_id).summary == "Written before."
+
+
+async def test_lines_pasted_into_a_one_line_field_are_joined_not_cut(
+    make_app: AppFactory, store: Store, incident_id: int
+) -> None:
+    from textual import events
+
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await pm_loaded(pilot)
+        revenue = screen.query_one("#revenue", Input)
+        screen.set_focus(revenue)
+        revenue.post_message(events.Paste("about $40k\r\n  in lost orders\n\nrefunds pending\n"))
+        await until(pilot, lambda: revenue.value != "", "the paste")
+        assert revenue.value == "about $40k in lost orders refunds pending"
+        await pilot.press("ctrl+s")
+        await until(
+            pilot,
+            lambda: stored(store, incident_id).revenue_impact == revenue.value,
+            "saved whole",
+        )

@@ -7,6 +7,7 @@ imported before a screen needs one.)
   that the cursor stays where it is in the text. The text itself is kept as it is.
 - A zero-width joiner typed inside an emoji sequence (👩‍💻) is kept, in its place.
 - Keys are applied in the order they came, bound ones (Enter, Backspace) included.
+- Lines pasted into a one-line field are joined with a space, never cut to the first.
 """
 
 from __future__ import annotations
@@ -61,3 +62,17 @@ class TextField(LayoutFreeInput):
                 self.replace(joiner, *self.selection)
         elif not event.is_printable and await run_binding_now(self, event) and event.key == "enter":
             leave_the_cursor(event)  # Enter saves a line: its row is not to wait for a frame
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Lines pasted into one line are joined with a space: Textual's Input keeps only the
+        first, and the rest of a pasted description or title was lost without a word."""
+        event.stop()
+        event.prevent_default()
+        lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        text = " ".join(line.strip() for line in lines if line.strip())
+        if not text:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
