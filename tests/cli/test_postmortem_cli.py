@@ -82,6 +82,17 @@ def test_an_invalid_file_lists_every_problem_and_writes_nothing(
     assert not db_path.exists()
 
 
+def test_a_problem_with_a_line_separator_in_it_stays_on_its_line(run: Run, tmp_path: Path) -> None:
+    """U+2028 ends a line for whatever reads the error (a fuzzed import found it)."""
+    source = write_json(tmp_path / "pm.json", {**lesson(), "title": "\u2028"})
+    code, out, err = run("import", str(source))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"error: {source} is not a valid post-mortem (1 problem)",
+        '  title: must not be empty (not "\\u2028")',
+    ]
+
+
 def test_an_invalid_file_changes_an_existing_database_not_at_all(
     run: Run, tmp_path: Path, db_path: Path
 ) -> None:

@@ -15,6 +15,8 @@ from warroom.domain.text import one_line, printable
         ("nul\x00byte", "nul\\x00byte"),
         ("\x9bC1", "\\x9bC1"),
         ("日本語 👩‍💻 e\u0301", "日本語 👩‍💻 e\u0301"),
+        # Not for the terminal, but a line's end for whatever reads what warroom prints.
+        ("one\u2028two\u2029", "one\\u2028two\\u2029"),
     ],
 )
 def test_printable_escapes_what_could_act_on_a_terminal(text: str, shown: str) -> None:

@@ -24,9 +24,11 @@ def _escape(char: str) -> str:
 
 def is_control(char: str) -> bool:
     """Whether a terminal would obey `char` rather than show it: a control character (C0, C1,
-    DEL), a bidi control or another format character (but the joiners), a lone surrogate."""
+    DEL), a bidi control or another format character (but the joiners), a lone surrogate; or
+    the line and paragraph separators (U+2028, U+2029), which end a line for the tools that
+    read what warroom prints (Python's splitlines, JavaScript) though not for the terminal."""
     return char in _BIDI_CONTROLS or (
-        unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in JOINERS
+        unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") and char not in JOINERS
     )
 
 
