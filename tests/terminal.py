@@ -302,6 +302,8 @@ class Terminal:
             self.kill()
             await self._exited
         await self._closed
+        if self.returncode is not None:  # another wait() got here first and reaped it
+            return self.returncode
         loop = asyncio.get_running_loop()
         loop.remove_reader(self._pidfd)
         os.close(self._pidfd)
