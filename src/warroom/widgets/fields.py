@@ -56,10 +56,7 @@ class TextField(LayoutFreeInput):
         if joiner is not None:
             event.stop()
             event.prevent_default()
-            if self.selection.is_empty:
-                self.insert_text_at_cursor(joiner)
-            else:
-                self.replace(joiner, *self.selection)
+            self.put(joiner)
         elif not event.is_printable and await run_binding_now(self, event) and event.key == "enter":
             leave_the_cursor(event)  # Enter saves a line: its row is not to wait for a frame
 
@@ -70,8 +67,11 @@ class TextField(LayoutFreeInput):
         event.prevent_default()
         lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         text = " ".join(line.strip() for line in lines if line.strip())
-        if not text:
-            return
+        if text:
+            self.put(text)
+
+    def put(self, text: str) -> None:
+        """`text` at the cursor, or in place of the selection."""
         if self.selection.is_empty:
             self.insert_text_at_cursor(text)
         else:

@@ -127,12 +127,8 @@ class LogField(TextField):
 
     def _insert(self, text: str) -> None:
         self.settle()
-        if not text:
-            return
-        if self.selection.is_empty:
-            self.insert_text_at_cursor(text)
-        else:
-            self.replace(text, *self.selection)
+        if text:
+            self.put(text)
 
 
 class LogInput(Horizontal):
