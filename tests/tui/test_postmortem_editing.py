@@ -19,7 +19,7 @@ from warroom.domain.clock import FrozenClock
 from warroom.domain.postmortem import Report
 from warroom.exporters.importer import read_postmortem
 from warroom.screens.postmortem import PostMortemScreen
-from warroom.screens.postmortem import screen as screen_module
+from warroom.screens.postmortem import checking as checking_module
 from warroom.store import Store
 from warroom.widgets.checks_panel import ChecksPanel
 from warroom.widgets.five_whys import FiveWhysEditor
@@ -210,7 +210,7 @@ async def test_the_checks_run_off_the_ui_thread(
             typed_meanwhile.wait(10)
         return check_report(report, now)
 
-    monkeypatch.setattr(screen_module, "check_report", held_check)
+    monkeypatch.setattr(checking_module, "check_report", held_check)
     app = make_app(incident_id, postmortem=True)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await pm_loaded(pilot)
