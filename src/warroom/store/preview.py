@@ -90,9 +90,7 @@ def room(location: str, incident_id: int) -> RoomPreview | None:
         with _reading(location) as connection:
             if connection is None:
                 return None
-            incident = _incident(connection, incident_id)
-            if incident is None:
-                raise NotFound(incident_id)
+            incident = _known_incident(connection, incident_id)
             last_update = connection.execute(
                 f"SELECT {_EVENT} FROM event WHERE incident_id = ? AND kind = ? "
                 "AND deleted_at IS NULL ORDER BY occurred_at DESC, id DESC LIMIT 1",
@@ -126,9 +124,7 @@ def postmortem(
         with _reading(location) as connection:
             if connection is None:
                 return None
-            incident = _incident(connection, incident_id)
-            if incident is None:
-                raise NotFound(incident_id)
+            incident = _known_incident(connection, incident_id)
             timeline = (
                 TimelineEntry(_time(at), text, actor, EventKind(kind), bool(starred))
                 for at, text, actor, kind, starred in connection.execute(
@@ -322,6 +318,13 @@ def _time(value: str) -> datetime:
 
 def _maybe_time(value: str | None) -> datetime | None:
     return _time(value) if value is not None else None
+
+
+def _known_incident(connection: sqlite3.Connection, incident_id: int) -> Incident:
+    incident = _incident(connection, incident_id)
+    if incident is None:
+        raise NotFound(incident_id)
+    return incident
 
 
 def _incident(connection: sqlite3.Connection, incident_id: int) -> Incident | None:
