@@ -170,11 +170,7 @@ def test_force_publish_dialog(
     incident_id = draft_with_problems(store, clock)
 
     async def run_before(pilot: Pilot[object]) -> None:
-        await pm_loaded(pilot)
-        await pilot.press("p")
-        await until(pilot, lambda: "in review" in _status(pilot), "in review")
-        await pilot.press("p")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ForcePublishDialog), "refusal")
+        await _refused_publishing(pilot)
         await pilot.pause()
 
     assert snap_compare(
@@ -189,11 +185,7 @@ def test_forced_publish_on_the_record(
     incident_id = draft_with_problems(store, clock)
 
     async def run_before(pilot: Pilot[object]) -> None:
-        await pm_loaded(pilot)
-        await pilot.press("p")
-        await until(pilot, lambda: "in review" in _status(pilot), "in review")
-        await pilot.press("p")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ForcePublishDialog), "refusal")
+        await _refused_publishing(pilot)
         await pilot.press("y")
         await until(pilot, lambda: "▶ published" in _status(pilot), "published")
         history = pilot.app.screen.query_one("#pm-history")
@@ -232,6 +224,15 @@ def test_conflict_dialog(
     assert snap_compare(
         make_app(incident_id, postmortem=True), terminal_size=(100, 30), run_before=run_before
     )
+
+
+async def _refused_publishing(pilot: Pilot[object]) -> None:
+    """In review, then `p` again: the dialog that lists the problems and asks to force it."""
+    await pm_loaded(pilot)
+    await pilot.press("p")
+    await until(pilot, lambda: "in review" in _status(pilot), "in review")
+    await pilot.press("p")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ForcePublishDialog), "refusal")
 
 
 def _status(pilot: Pilot[object]) -> str:
