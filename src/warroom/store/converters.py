@@ -20,6 +20,7 @@ from warroom.domain.model import (
     Incident,
     PostMortem,
     Priority,
+    ReportNote,
     ReportStatus,
     Role,
     RoleAssignment,
@@ -33,6 +34,7 @@ from warroom.store.tables import (
     IncidentLabelRow,
     IncidentRow,
     MilestoneRow,
+    PostMortemNoteRow,
     PostMortemRow,
     RoleRow,
     SeverityChangeRow,
@@ -91,6 +93,10 @@ def revision(row: EventRevisionRow) -> EventRevision:
         replaced_at=row.replaced_at,
         replaced_by=row.replaced_by,
     )
+
+
+def report_note(row: PostMortemNoteRow) -> ReportNote:
+    return ReportNote(row.at, row.actor, row.text)
 
 
 def severity_change(row: SeverityChangeRow) -> SeverityChange:

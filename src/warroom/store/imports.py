@@ -16,7 +16,6 @@ from warroom.store.tables import (
     EventRow,
     IncidentRow,
     MilestoneRow,
-    PostMortemNoteRow,
     PostMortemRow,
     RoleRow,
     SeverityChangeRow,
@@ -89,14 +88,7 @@ class Imports(Transactions):
             values = converters.postmortem_values(record.postmortem)
             session.add(PostMortemRow(incident_id=incident_id, updated_at=now, **values))
             for note in record.postmortem_notes:
-                session.add(
-                    PostMortemNoteRow(
-                        incident_id=incident_id,
-                        at=note.at,
-                        actor=require_text(note.actor, "the actor"),
-                        text=require_text(note.text, "the note"),
-                    )
-                )
+                self._add_note(session, incident_id, note)
             if record.events:  # Core executemany: no ORM bookkeeping per row
                 session.connection().execute(
                     insert(EventRow),

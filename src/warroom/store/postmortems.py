@@ -17,7 +17,7 @@ from warroom.domain.merge import merge
 from warroom.domain.model import EventKind, PostMortem, ReportNote, ReportStatus
 from warroom.domain.postmortem import TimelineEntry
 from warroom.store import converters
-from warroom.store.session import Transactions, require_text, storable
+from warroom.store.session import Transactions, storable
 from warroom.store.tables import EventRow, PostMortemNoteRow, PostMortemRow
 
 # What a field-by-field merge of two edits leaves alone: the store keeps these.
@@ -40,7 +40,7 @@ class PostMortems(Transactions):
                 .where(PostMortemNoteRow.incident_id == incident_id)
                 .order_by(col(PostMortemNoteRow.at), col(PostMortemNoteRow.id))
             ).all()
-            return [ReportNote(row.at, row.actor, row.text) for row in rows]
+            return [converters.report_note(row) for row in rows]
 
     def save_postmortem(self, report: PostMortem, *, base: PostMortem | None = None) -> PostMortem:
         """Save a post-mortem. `report.version` is the version it was edited from (0: new).
@@ -97,13 +97,10 @@ class PostMortems(Transactions):
         edited = replace(saving, status=published.status, version=published.version)
         if edited == published:
             return saving
-        session.add(
-            PostMortemNoteRow(
-                incident_id=row.incident_id,
-                at=now,
-                actor="warroom",
-                text="Edited after publishing: back in review",
-            )
+        self._add_note(
+            session,
+            row.incident_id,
+            ReportNote(now, "warroom", "Edited after publishing: back in review"),
         )
         return replace(saving, status=ReportStatus.IN_REVIEW)
 
@@ -143,14 +140,7 @@ class PostMortems(Transactions):
             session.add(row)
             session.flush()
             if note is not None:
-                session.add(
-                    PostMortemNoteRow(
-                        incident_id=incident_id,
-                        at=now,
-                        actor=actor,
-                        text=require_text(note, "the note"),
-                    )
-                )
+                self._add_note(session, incident_id, ReportNote(now, actor, note))
             self._changed(session, incident_id, "postmortem", incident_id)
             return converters.postmortem(row)
 

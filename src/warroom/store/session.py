@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from warroom.domain.clock import Clock
 from warroom.domain.errors import BadInput, DatabaseBusy, UnknownIncident
-from warroom.domain.model import EventKind, Incident, Role, incident_key
+from warroom.domain.model import EventKind, Incident, ReportNote, Role, incident_key
 from warroom.domain.severity import SEVERITIES
 from warroom.store import converters
 from warroom.store.failures import database_failures
@@ -38,6 +38,7 @@ from warroom.store.tables import (
     IncidentLabelRow,
     IncidentRow,
     MilestoneRow,
+    PostMortemNoteRow,
     RoleRow,
 )
 from warroom.store.target import Target
@@ -214,6 +215,17 @@ class Transactions:
         session.flush()
         self._changed(session, incident_id, "event", row.id)
         return row
+
+    def _add_note(self, session: Session, incident_id: int, note: ReportNote) -> None:
+        """A note of the post-mortem's own history (never an event of the incident's)."""
+        session.add(
+            PostMortemNoteRow(
+                incident_id=incident_id,
+                at=note.at,
+                actor=require_text(note.actor, "the actor"),
+                text=require_text(note.text, "the note"),
+            )
+        )
 
 
 def _transient(error: DBAPIError) -> bool:

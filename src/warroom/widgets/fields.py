@@ -27,6 +27,11 @@ from warroom.widgets.workarounds import (
 )
 
 
+def pasted_lines(text: str) -> list[str]:
+    """A paste's lines; the last is what follows the last line break (maybe empty)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 class ControlPictures(Highlighter):
     """Shows the text with control characters as visible symbols; styles stay in place."""
 
@@ -65,8 +70,7 @@ class TextField(LayoutFreeInput):
         first, and the rest of a pasted description or title was lost without a word."""
         event.stop()
         event.prevent_default()
-        lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        text = " ".join(line.strip() for line in lines if line.strip())
+        text = " ".join(line.strip() for line in pasted_lines(event.text) if line.strip())
         if text:
             self.put(text)
 

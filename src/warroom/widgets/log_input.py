@@ -23,7 +23,7 @@ from textual.widgets import Label
 
 from warroom.domain.logline import next_kind
 from warroom.domain.model import EventKind
-from warroom.widgets.fields import TextField
+from warroom.widgets.fields import TextField, pasted_lines
 
 # A line taken by Enter stays on show until its row is drawn, this long at most.
 SHOWN_AT_MOST = 0.25  # seconds
@@ -39,11 +39,6 @@ class Line:
     text: str
     kind: EventKind
     as_typed: bool = False
-
-
-def pasted_lines(text: str) -> list[str]:
-    """A paste's lines; the last is what follows the last line break (maybe empty)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 class LogField(TextField):
