@@ -43,7 +43,10 @@ class LiveChecks:
             self._timer.stop()
         self._timer = self._screen.set_timer(TYPING_PAUSE, self.now)
 
-    def now(self) -> None:
+    def now(self, *, at_once: bool = False) -> None:
+        """`at_once`: here, not on the thread, for the first screen to show what they find
+        (the hop to the thread and back took a frame or more; the checks of a report as
+        opened take about a millisecond)."""
         self._timer = None
         if self._running:
             self._again = True
@@ -52,6 +55,9 @@ class LiveChecks:
         if report is None:
             return
         self._screen.query_one(ReportHeader).show(report)
+        if at_once:
+            self._show(report, tuple(check_report(report, self._screen.host.clock.now())))
+            return
         self._running = True
         self._worker = self._screen.run_worker(self._check(report), group="pm-checks")
 
@@ -74,8 +80,11 @@ class LiveChecks:
                 report = self._as_typed() or report
         finally:
             self._running = False
+        self._show(report, problems)
+
+    def _show(self, report: Report, problems: tuple[Problem, ...]) -> None:
         self.problems = problems
-        screen.query_one(ChecksPanel).show(problems)
-        header = screen.query_one(ReportHeader)
+        self._screen.query_one(ChecksPanel).show(problems)
+        header = self._screen.query_one(ReportHeader)
         header.show(report)
         header.show_readiness(len(blocking(problems)))

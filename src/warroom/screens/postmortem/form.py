@@ -60,6 +60,15 @@ LISTS = {
     "lucky_breaks": "lucky-breaks",
 }
 _TEXTS = {"summary": "summary", "root_cause": "root-cause"}  # many lines: field -> widget id
+# The fields of the sections mounted after the first screen.
+_BELOW = (
+    "root_cause",
+    "contributing_factors",
+    "five_whys",
+    "what_went_well",
+    "what_went_poorly",
+    "lucky_breaks",
+)
 
 # The sections, in the order of the form, with the place (a problem's path) each begins at.
 SECTIONS = (
@@ -138,6 +147,7 @@ class ReportForm(VerticalScroll):
         self.report: Report | None = None
         self.invalid: dict[str, str] = {}  # field label -> why what it holds cannot be saved
         self._error_hints: set[str] = set()  # hints saying why a field cannot be saved
+        self.complete = False  # every section mounted: `show_rest`
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -175,33 +185,57 @@ class ReportForm(VerticalScroll):
             Select(SLA_OPTIONS, id="sla", allow_blank=False, value="auto", compact=True),
             "sla",
         )
-        yield _section("Root cause")
-        yield TextBox(id="root-cause", soft_wrap=True, classes="long-text")
-        yield _section("Contributing factors")
-        yield ListEditor(
-            placeholder="+ a factor (ctrl+t: its category)",
-            tags=[category.value for category in FishboneCategory],
-            id="factors",
-            blink=blink,
-        )
-        yield _section("Five whys")
-        yield FiveWhysEditor(id="whys", blink=blink)
-        yield _section("What went well")
-        yield ListEditor(placeholder="+ what went well", id="went-well", blink=blink)
-        yield _section("What went poorly")
-        yield ListEditor(placeholder="+ what went poorly", id="went-poorly", blink=blink)
-        yield _section("Lucky breaks")
-        yield ListEditor(placeholder="+ a lucky break", id="lucky-breaks", blink=blink)
-        yield _section("Action items")
-        yield ActionItemList(id="actions")
-        yield ReportTimeline(self._tz, id="timeline")
+        # The sections below: `show_rest`, once the first screen is drawn.
+
+    def _rest(self) -> list[Widget]:
+        blink = self._blink
+        return [
+            _section("Root cause"),
+            TextBox(id="root-cause", soft_wrap=True, classes="long-text"),
+            _section("Contributing factors"),
+            ListEditor(
+                placeholder="+ a factor (ctrl+t: its category)",
+                tags=[category.value for category in FishboneCategory],
+                id="factors",
+                blink=blink,
+            ),
+            _section("Five whys"),
+            FiveWhysEditor(id="whys", blink=blink),
+            _section("What went well"),
+            ListEditor(placeholder="+ what went well", id="went-well", blink=blink),
+            _section("What went poorly"),
+            ListEditor(placeholder="+ what went poorly", id="went-poorly", blink=blink),
+            _section("Lucky breaks"),
+            ListEditor(placeholder="+ a lucky break", id="lucky-breaks", blink=blink),
+            _section("Action items"),
+            ActionItemList(id="actions"),
+            ReportTimeline(self._tz, id="timeline"),
+        ]
 
     def on_mount(self) -> None:
+        self._set_up_fields()
+
+    def _set_up_fields(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = self._blink
             field.compact = True
         for area in self.query(TextArea):
             area.cursor_blink = self._blink
+
+    async def show_rest(self) -> None:
+        """Mount the sections below the first screenful and show them from the draft. The
+        first screen is drawn without them: they were most of the editor's opening time."""
+        if self.complete:
+            return
+        await self.mount_all(self._rest())
+        self.complete = True
+        self._set_up_fields()
+        if self.report is not None:
+            self._show_report_below(self.report)
+        if self.doc is not None:
+            self.query_one(FiveWhysEditor).set_title(self.doc.title)
+            for name in _BELOW:
+                await self.show_field(name)
 
     # ---- what the screen calls ------------------------------------------------------------
 
@@ -212,27 +246,33 @@ class ReportForm(VerticalScroll):
     async def show_report(self, report: Report) -> None:
         """The report as read: others' changes to fields not being edited here come in."""
         self.report = report
-        self.query_one(ActionItemList).show(report.action_items, report.live_tasks)
-        whys = self.query_one(FiveWhysEditor)
-        whys.names = report.people
+        if self.complete:
+            self._show_report_below(report)
         doc = self.doc
         if doc is not None:
             for name in doc.arrived(report.stored) or ():
                 await self.show_field(name)
             if doc.title_arrived(report.title):
                 await self.show_field("title")
-            whys.set_title(doc.title)
+            if self.complete:
+                self.query_one(FiveWhysEditor).set_title(doc.title)
         level = SEVERITIES[report.severity]
         severity = f"{level.label} ({level.name}): {level.definition}"
         self.query_one("#severity", Label).update(Text(severity))
         self.query_one("#commander", Label).update(Text(printable(report.commander or "—")))
         self.show_hints()
 
+    def _show_report_below(self, report: Report) -> None:
+        self.query_one(ActionItemList).show(report.action_items, report.live_tasks)
+        self.query_one(FiveWhysEditor).names = report.people
+
     async def show_field(self, name: str) -> None:
         """Show field `name` of the draft as it is now ("title": the incident's title)."""
         doc = self.doc
         if doc is None or not (self.is_attached and self.screen.display):
             return  # (the screen is being taken down: popped, or the app quitting)
+        if name in _BELOW and not self.complete:
+            return  # shown once mounted
         draft = doc.draft
         if name in _SHOWN:
             widget_id, shown = _SHOWN[name]
@@ -243,7 +283,8 @@ class ReportForm(VerticalScroll):
             await self.query_one(f"#{LISTS[name]}", ListEditor).show(_entries(draft, name))
         elif name == "title":
             _set_input(self.query_one("#title", Input), doc.title)
-            self.query_one(FiveWhysEditor).set_title(doc.title)  # its first question's subject
+            if self.complete:  # the subject of the whys' first question
+                self.query_one(FiveWhysEditor).set_title(doc.title)
         elif name == "sla_breached":
             select: Select[str] = self.query_one("#sla", Select)
             if select.value != _SLA_OPTION[draft.sla_breached]:
@@ -257,9 +298,10 @@ class ReportForm(VerticalScroll):
 
     def focus_place(self, place: Place) -> None:
         """Focus the field a problem is about (its item, for a list)."""
-        if place.widget_id is None:
-            return
-        widget = self.query_one(f"#{place.widget_id}")
+        found = self.query(f"#{place.widget_id}") if place.widget_id else None
+        if not found:
+            return  # (not a field, or below the first screen and not mounted yet)
+        widget = found.first()
         if isinstance(widget, FiveWhysEditor):
             widget.focus_level(place.index, answer=place.part != "question")
         elif isinstance(widget, ListEditor):
@@ -332,7 +374,8 @@ class ReportForm(VerticalScroll):
         if not value:
             self.notify("The title must not be empty: the last one is kept.", severity="warning")
         elif self.doc.retitle(value):
-            self.query_one(FiveWhysEditor).set_title(value)
+            if self.complete:
+                self.query_one(FiveWhysEditor).set_title(value)
             self.post_message(self.Changed(self, typed=True))
 
     @on(Input.Changed, "#report-id")

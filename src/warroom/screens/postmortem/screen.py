@@ -142,7 +142,7 @@ class PostMortemScreen(WarroomScreen[None]):
         self.checks = LiveChecks(self, self._report_as_typed)
         self._reloading = False
         self._reload_again = False
-        self.loaded = False  # the report is on screen
+        self.loaded = False  # the whole report is on screen, every section
         self.wide = False  # the checks beside the form (else the one or the other)
         self.showing_checks = False  # (narrow) the checks instead of the form
         self.live = Live(self, self._apply_changes)
@@ -241,7 +241,6 @@ class PostMortemScreen(WarroomScreen[None]):
         preview, self._preview = self._preview, None
         if preview is not None:  # drawn at once; the store's read below brings any news
             await self._show_first(preview.report, preview.newest_events)
-            await self._drawn_and_checked()  # before the store loads beside it, on its thread
         await self.live.open()  # first: whatever is committed after the read is news
         try:
             report, events = await host.call(read)
@@ -276,19 +275,22 @@ class PostMortemScreen(WarroomScreen[None]):
         await drawn
 
     async def _show_first(self, report: Report, events: list[Event]) -> None:
+        """The first screenful, drawn and checked; then the sections below it."""
         self.doc = self.form.doc = self.autosave.doc = ReportDraft.of(report.stored, report.title)
         # Laid out once, when all is shown: field by field, each list's new rows asked for a
         # layout of the whole form (some thirty of them while opening).
         with self.app.batch_update():
-            await self._show_report(report)
+            await self._show_report(report, check_at_once=True)
             await self.form.show_all()
+        self.set_focus(self.form)
+        self._show_save_state()
+        await self._drawn_and_checked()  # before the store loads beside it, on its thread
+        with self.app.batch_update():
+            await self.form.show_rest()
             self.query_one(ReportTimeline).show(
                 events, has_older=len(events) == FIRST_PAGE, has_newer=False
             )
         self.loaded = True
-        self.set_focus(self.form)
-        self._show_save_state()
-        self.checks.now()
 
     def on_live_changed(self, _message: Live.Changed) -> None:
         self.live.wake()
@@ -349,14 +351,14 @@ class PostMortemScreen(WarroomScreen[None]):
     async def show_stored(self) -> None:
         await self._reload_quietly()
 
-    async def _show_report(self, report: Report) -> None:
+    async def _show_report(self, report: Report, *, check_at_once: bool = False) -> None:
         """Show what was read; others' changes to fields not being edited here come in."""
         if not self.alive:
             return
         self.report = report
         await self.form.show_report(report)
         self.query_one(MetricsPanel).show(report.metrics, self.host.config.tz)
-        self.checks.now()
+        self.checks.now(at_once=check_at_once)
 
     async def _show_newest_events(self) -> None:
         events = await self.host.call(
@@ -572,5 +574,6 @@ class PostMortemScreen(WarroomScreen[None]):
         return lambda: self.go_to(where)
 
     def _to_timeline(self) -> None:
-        self._show_checks(False)
-        self.set_focus(self.query_one(ReportTimeline))
+        if self.loaded:  # (its section is mounted)
+            self._show_checks(False)
+            self.set_focus(self.query_one(ReportTimeline))
