@@ -23,18 +23,19 @@ def rows(work: Path, env: dict[str, str], empty: Path, repeat: int, samples: int
                 "-",
             )
         )
-    with_it, without = terminal_rows.startup_without(
-        work, env, empty, repeat, "preview", editor=True
-    )
-    ratio = paired_ratio([r.wall for r in without], [r.wall for r in with_it])
-    found.append(
-        Row(
-            "post-mortem editor start-up without preview",
-            f"{shown(without)} vs {shown(with_it)} with it: {ratio:.2f}x paired",
-            "",
-            "-",
+    for mechanism in ("preview", "rest-later"):
+        with_it, without = terminal_rows.startup_without(
+            work, env, empty, repeat, mechanism, editor=True
         )
-    )
+        ratio = paired_ratio([r.wall for r in without], [r.wall for r in with_it])
+        found.append(
+            Row(
+                f"post-mortem editor start-up without {mechanism}",
+                f"{shown(without)} vs {shown(with_it)} with it: {ratio:.2f}x paired",
+                "",
+                "-",
+            )
+        )
     for mechanism in ("preview", "quick-log"):
         with_it, without = terminal_rows.first_line(work, env, empty, repeat, without=mechanism)
         ratio = paired_ratio([r.wall for r in without], [r.wall for r in with_it])

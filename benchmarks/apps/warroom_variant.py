@@ -43,11 +43,30 @@ def no_quick_log() -> None:
     QuickLog.log_event = lambda *_, **__: None
 
 
+def no_rest_later() -> None:
+    """The post-mortem editor mounts every section before its first screen."""
+    from collections.abc import Iterator
+
+    from textual.widget import Widget
+
+    from warroom.screens.postmortem.form import ReportForm
+
+    compose = ReportForm.compose
+
+    def everything(self: ReportForm) -> Iterator[Widget]:
+        yield from compose(self)
+        yield from self._rest()
+        self.complete = True
+
+    ReportForm.compose = everything  # type: ignore[assignment, method-assign]
+
+
 VARIANTS = {
     "quick-log": no_quick_log,
     "preview": no_preview,
     "gc-pacing": no_gc_pacing,
     "clock-hold": no_clock_hold,
+    "rest-later": no_rest_later,
 }
 
 if __name__ == "__main__":
