@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from warroom.domain.errors import BadInput
+from warroom.domain.incident_filter import parse_filter
 from warroom.store import Store
 
 
@@ -75,3 +76,49 @@ def test_active_incidents_by_service_leave_out_resolved_and_withdrawn_ones(
     other = _declare(store, "Payments errors", services=["payments"])
     assert store.active_incidents_by_service(["payments"]) == {"payments": [checkout, other]}
     assert store.active_incidents_by_service([]) == {}
+
+
+# The home screen's list: filtered and paged by the store, as the domain's filter says.
+HOME_FILTERS = (
+    "",
+    "sev:1",
+    "sev:1,3 status:active",
+    "status:resolved",
+    "service:PAYMENTS",
+    "tag:db status:active",
+    "service:ledger,payments tag:kafka",
+    "tag:nothing",
+)
+
+
+@pytest.mark.parametrize("text", HOME_FILTERS)
+def test_the_home_list_is_what_the_filter_lets_through_active_first_then_a_page(
+    store: Store, text: str
+) -> None:
+    labels = [(["Payments"], ["db"]), (["ledger"], ["kafka"]), ([], []), (["payments"], ["kafka"])]
+    for n in range(16):
+        services, tags = labels[n % 4]
+        incident = store.create_incident(
+            f"Incident {n}",
+            1 + n % 4,
+            commander="Bob Chen",
+            actor="bob",
+            services=services,
+            tags=tags,
+        )
+        if n % 3 == 0:
+            store.resolve(incident.id, actor="bob")
+        if n == 7:
+            store.withdraw(incident.id, "declared twice", actor="bob")
+    wanted = parse_filter(text)
+    every = [incident for incident in store.list_incidents() if not incident.withdrawn]
+    matching = [incident for incident in every if wanted.matches(incident)]
+    active = [incident.id for incident in matching if incident.is_active]
+    ended = [incident.id for incident in matching if not incident.is_active]
+
+    page = store.home_incidents(wanted, past=2)
+
+    assert [incident.id for incident in page.incidents] == active + ended[:2]
+    assert (page.matching, page.total) == (len(matching), len(every))
+    listed = {incident.id: incident for incident in every}
+    assert all(incident == listed[incident.id] for incident in page.incidents)  # read whole

@@ -38,6 +38,17 @@ class IncidentFilter:
         return not self.tags or bool(self.tags & {t.lower() for t in incident.tags})
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentPage:
+    """What the home screen lists: the active incidents a filter lets through, then a page of
+    past ones, newest first; how many it lets through in all (`matching`), and how many
+    incidents there are (`total`: none yet, or none matching)."""
+
+    incidents: tuple[Incident, ...]
+    matching: int
+    total: int
+
+
 def parse_filter(text: str) -> IncidentFilter:
     """Words like `sev:1,2`; a value list is `,` or `|` separated. Empty: no filter."""
     parts: dict[str, set[str]] = {}

@@ -9,12 +9,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Label
 
 from warroom.domain.errors import BadInput, StorageError
-from warroom.domain.incident_filter import ACCEPTED, IncidentFilter, parse_filter
+from warroom.domain.incident_filter import ACCEPTED, IncidentFilter, IncidentPage, parse_filter
 from warroom.domain.model import ActionItem, Incident
 from warroom.domain.room import HOME_PAST_PAGE
 from warroom.domain.severity import SEVERITIES
@@ -27,6 +28,7 @@ from warroom.widgets.fields import TextField
 from warroom.widgets.follow_ups import OverduePane
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
+from warroom.widgets.workarounds import resend_if_moved
 
 if TYPE_CHECKING:
     from warroom.store import Change
@@ -91,6 +93,21 @@ class FilterField(TextField):
         self.screen.query_one("#incidents", DataTable).focus()
 
 
+class IncidentList(DataTable[Text]):
+    """The list of incidents, where the filter's key moves the focus as it arrives: what is
+    typed after `f` in one burst (over a slow link) is the filter's, not keys for the list
+    (where Enter opened the incident under the cursor)."""
+
+    async def on_key(self, event: events.Key) -> None:
+        if resend_if_moved(self, event):
+            return
+        active = self.screen.active_bindings.get(event.key)
+        if active is not None and active.binding.action == "filter" and active.enabled:
+            event.stop()
+            event.prevent_default()
+            await self.app.run_action("filter", self.screen)
+
+
 class HomeScreen(WarroomScreen[None]):
     """Active incidents first, then past ones. `incidents`: a quick read to show at once."""
 
@@ -142,10 +159,11 @@ class HomeScreen(WarroomScreen[None]):
     def __init__(self, incidents: list[Incident] | None = None) -> None:
         super().__init__()
         self._first = incidents
-        self._shown: dict[int, Incident] = {}  # every incident known, listed or not yet
+        self._page = IncidentPage((), 0, 0)  # as last read
+        self._shown: dict[int, Incident] = {}  # those listed
         self._past = HOME_PAST_PAGE  # past incidents listed, after every active one
+        self._paging = False  # the next page is being read
         self._filter = IncidentFilter()
-        self._matching = 0  # incidents the filter lets through, listed or not yet
         self._width = 0  # of the screen the list was laid out for
         self._live: Live | None = None  # while the screen is shown
         self._overdue_on: date | None = None  # the day the overdue pane was read for
@@ -163,7 +181,7 @@ class HomeScreen(WarroomScreen[None]):
         shown = Label("", id="home-filter")
         shown.display = False  # until a filter is on
         yield shown
-        yield DataTable(id="incidents", cursor_type="row")
+        yield IncidentList(id="incidents", cursor_type="row")
         empty = Label("No incidents yet. Press n to declare one.", id="home-empty")
         empty.display = False  # until a read says so
         yield empty
@@ -173,8 +191,9 @@ class HomeScreen(WarroomScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if self._first is not None:
-            self.show(self._first)
+        if self._first is not None:  # (no filter yet; how many in all comes with the store)
+            first = tuple(self._first)
+            self.show(IncidentPage(first, len(first), len(first)))
         self.set_interval(60, self._on_a_new_day)
 
     def on_screen_resume(self) -> None:
@@ -212,31 +231,33 @@ class HomeScreen(WarroomScreen[None]):
             self._live.wake()
 
     async def _apply_changes(self, changes: Sequence[Change] | None) -> None:
-        """Read again the incidents the changes name, and only those."""
+        """Read the list again when the changes are to incidents (an event logged is not)."""
         if changes is None:
             await self.reload()
             return
+        if any(change.entity in _LISTED for change in changes):
+            await self.reload_list()
         if any(change.entity in _FOLLOWED_UP for change in changes):
             await self.reload_overdue()
-        ids = sorted(
-            {c.incident_id for c in changes if c.entity in _LISTED and c.incident_id is not None}
-        )
-        if not ids:
-            return
-        fresh = await self.host.call(lambda store: [store.get_incident(i) for i in ids])
-        self.show([*{**self._shown, **{incident.id: incident for incident in fresh}}.values()])
 
     async def reload(self) -> None:
+        await self.reload_list()
+        await self.reload_overdue()
+
+    async def reload_list(self) -> None:
+        """What the list shows, as the filter and the page ask: filtered and paged by the
+        store (reading all 10,000 incidents to list a hundred took a second of CPU)."""
+        wanted, past = self._filter, self._past
         try:
-            incidents = await self.host.call(lambda store: store.list_incidents())
+            page = await self.host.call(lambda store: store.home_incidents(wanted, past=past))
         except (BadInput, StorageError) as error:
             if self.host.failed is None:  # (when the store could not open, the app ends)
                 self.notify(
                     str(error), title="Could not read the incidents", severity="error", markup=False
                 )
             return
-        self.show(incidents)
-        await self.reload_overdue()
+        if wanted == self._filter:  # (else a read for the new filter follows)
+            self.show(page)
 
     # ---- overdue follow-ups ----------------------------------------------------------------
 
@@ -285,17 +306,13 @@ class HomeScreen(WarroomScreen[None]):
     def action_report(self) -> None:
         self.go(OpenReport())
 
-    def show(self, incidents: Iterable[Incident]) -> None:
-        everything = sorted(
-            (incident for incident in incidents if not incident.withdrawn),
+    def show(self, page: IncidentPage) -> None:
+        self._page = page
+        incidents = sorted(
+            (incident for incident in page.incidents if not incident.withdrawn),
             key=lambda incident: (not incident.is_active, -incident.id),
         )
-        self._shown = {incident.id: incident for incident in everything}
-        # Every incident is read; the filter picks among them before the list is paged.
-        matching = [incident for incident in everything if self._filter.matches(incident)]
-        self._matching = len(matching)
-        active = sum(1 for incident in matching if incident.is_active)
-        incidents = matching[: active + self._past]
+        self._shown = {incident.id: incident for incident in incidents}
         self._width = self.size.width
         table = self.query_one(DataTable)
         selected = table.cursor_row
@@ -350,7 +367,7 @@ class HomeScreen(WarroomScreen[None]):
         blank = self.query_one("#home-empty", Label)
         blank.update(
             "No incident matches the filter. Press f to change it."
-            if self._shown
+            if page.total
             else "No incidents yet. Press n to declare one."
         )
         blank.display = empty
@@ -364,14 +381,22 @@ class HomeScreen(WarroomScreen[None]):
 
     def on_resize(self) -> None:
         if self._shown and self.size.width != self._width:
-            self.show(self._shown.values())  # the title's width follows the screen's
+            self.show(self._page)  # the title's width follows the screen's
 
     def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
         """Near the end of the list: the next page of past incidents."""
         table = message.data_table
-        if message.cursor_row >= table.row_count - 5 and table.row_count < self._matching:
+        near_the_end = message.cursor_row >= table.row_count - 5
+        if near_the_end and table.row_count < self._page.matching and not self._paging:
+            self._paging = True
             self._past += HOME_PAST_PAGE
-            self.show(self._shown.values())
+            self.run_worker(self._next_page(), group="home-page")
+
+    async def _next_page(self) -> None:
+        try:
+            await self.reload_list()
+        finally:
+            self._paging = False
 
     def _selected_id(self) -> int | None:
         table = self.query_one(DataTable)
@@ -424,7 +449,7 @@ class HomeScreen(WarroomScreen[None]):
         field.cursor_position = len(field.value)
         field.display = True
         field.disabled = False
-        field.focus()
+        self.set_focus(field)  # now: focus() waits, and the keys typed meanwhile went to the list
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         if not isinstance(message.input, FilterField):
@@ -443,7 +468,7 @@ class HomeScreen(WarroomScreen[None]):
         )
         shown.display = wanted.is_on
         self._past = HOME_PAST_PAGE
-        self.show(self._shown.values())
+        self.run_worker(self.reload_list(), group="home-list")
         self.query_one(DataTable).focus()
 
     def action_search(self) -> None:

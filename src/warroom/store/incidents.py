@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from warroom.domain.errors import AlreadyDone, BadInput, Conflict
+from warroom.domain.incident_filter import IncidentFilter, IncidentPage
 from warroom.domain.labels import LabelKind, labels
 from warroom.domain.lifecycle import MILESTONE_ON_ENTER, PHASES, Milestone, Phase
 from warroom.domain.model import EventKind, Incident, Role, SeverityChange, incident_key
@@ -111,30 +114,43 @@ class Incidents(Transactions):
         """Every incident, newest first."""
         with self._read() as session:
             rows = session.exec(select(IncidentRow).order_by(col(IncidentRow.id).desc())).all()
-            milestones: dict[int, list[MilestoneRow]] = {}
-            for milestone in session.exec(select(MilestoneRow)).all():
-                milestones.setdefault(milestone.incident_id, []).append(milestone)
-            labelled: dict[int, list[IncidentLabelRow]] = {}
-            for label in session.exec(select(IncidentLabelRow)).all():
-                labelled.setdefault(label.incident_id, []).append(label)
-            commanders = {
-                role.incident_id: role.person
-                for role in session.exec(
-                    select(RoleRow)
-                    .where(RoleRow.role == Role.COMMANDER.value)
-                    .where(col(RoleRow.released_at).is_(None))
-                    .order_by(col(RoleRow.id))
-                ).all()
-            }
-            return [
-                converters.incident(
-                    row,
-                    milestones.get(row_id(row.id), []),
-                    commanders.get(row_id(row.id)),
-                    labelled.get(row_id(row.id), []),
+            return _incidents_of(session, rows, every=True)
+
+    def home_incidents(self, wanted: IncidentFilter, *, past: int) -> IncidentPage:
+        """What the home screen lists: every active incident `wanted` lets through, newest
+        first, then the newest `past` resolved ones; with how many it lets through and how
+        many incidents there are, withdrawn ones left out of all three. Services and tags
+        match whatever their case (ASCII letters: SQL's lower())."""
+        resolved = _has(Milestone.RESOLVED)
+        kept = ~_has(Milestone.WITHDRAWN)
+        chosen = [kept]
+        if wanted.severities:
+            chosen.append(col(IncidentRow.severity).in_(sorted(wanted.severities)))
+        if wanted.statuses == {"active"}:
+            chosen.append(~resolved)
+        elif wanted.statuses == {"resolved"}:
+            chosen.append(resolved)
+        for kind, names in ((LabelKind.SERVICE, wanted.services), (LabelKind.TAG, wanted.tags)):
+            if names:
+                chosen.append(
+                    select(IncidentLabelRow.incident_id)
+                    .where(IncidentLabelRow.incident_id == IncidentRow.id)
+                    .where(IncidentLabelRow.kind == kind.value)
+                    .where(func.lower(IncidentLabelRow.name).in_(sorted(names)))
+                    .exists()
                 )
-                for row in rows
-            ]
+        newest = col(IncidentRow.id).desc()
+        with self._read() as session:
+            total = session.exec(select(func.count()).select_from(IncidentRow).where(kept)).one()
+            matching = session.exec(
+                select(func.count()).select_from(IncidentRow).where(*chosen)
+            ).one()
+            active = session.exec(select(IncidentRow).where(*chosen, ~resolved).order_by(newest))
+            ended = session.exec(
+                select(IncidentRow).where(*chosen, resolved).order_by(newest).limit(past)
+            )
+            listed = _incidents_of(session, [*active.all(), *ended.all()], every=False)
+            return IncidentPage(tuple(listed), matching, total)
 
     def change_severity(self, incident_id: int, level: int, *, actor: str) -> SeverityChange:
         """Raises AlreadyDone for the level in force (a retry), BadInput once the incident is
@@ -377,3 +393,50 @@ class Incidents(Transactions):
         text = f"Moved back to {phase.title}"
         self._add_event(session, incident_id, EventKind.PHASE, actor, text, self._clock.now())
         self._changed(session, incident_id, "incident", incident_id)
+
+
+def _has(milestone: Milestone) -> ColumnElement[bool]:
+    """That the incident of the row being selected has reached `milestone`."""
+    return (
+        select(MilestoneRow.incident_id)
+        .where(MilestoneRow.incident_id == IncidentRow.id)
+        .where(MilestoneRow.name == milestone.value)
+        .exists()
+    )
+
+
+def _incidents_of(session: Session, rows: Sequence[IncidentRow], *, every: bool) -> list[Incident]:
+    """`rows` as incidents, in their order: four reads for them all. `every`: they are every
+    incident (their milestones, roles and labels are read whole, not by id)."""
+    ids = [row_id(row.id) for row in rows]
+    if not ids:
+        return []
+
+    def only(column: Any) -> list[Any]:
+        return [] if every else [col(column).in_(ids)]
+
+    milestones: dict[int, list[MilestoneRow]] = {}
+    for milestone in session.exec(select(MilestoneRow).where(*only(MilestoneRow.incident_id))):
+        milestones.setdefault(milestone.incident_id, []).append(milestone)
+    labelled: dict[int, list[IncidentLabelRow]] = {}
+    for label in session.exec(select(IncidentLabelRow).where(*only(IncidentLabelRow.incident_id))):
+        labelled.setdefault(label.incident_id, []).append(label)
+    commanders = {
+        role.incident_id: role.person
+        for role in session.exec(
+            select(RoleRow)
+            .where(*only(RoleRow.incident_id))
+            .where(RoleRow.role == Role.COMMANDER.value)
+            .where(col(RoleRow.released_at).is_(None))
+            .order_by(col(RoleRow.id))
+        )
+    }  # (the newest assignment last: it wins)
+    return [
+        converters.incident(
+            row,
+            milestones.get(row_id(row.id), []),
+            commanders.get(row_id(row.id)),
+            labelled.get(row_id(row.id), []),
+        )
+        for row in rows
+    ]
