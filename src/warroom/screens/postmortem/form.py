@@ -160,9 +160,17 @@ class ReportForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         blink = self._blink
         yield _section("Report")
-        yield _field("Title", TextField(id="title", placeholder="required"))
-        yield _field("Report id", TextField(id="report-id", placeholder="PM-YYYY-NNN"), "report-id")
-        yield _field("Date", TextField(id="report-date", placeholder="YYYY-MM-DD"), "report-date")
+        yield _field("Title", TextField(id="title", compact=True, placeholder="required"))
+        yield _field(
+            "Report id",
+            TextField(id="report-id", compact=True, placeholder="PM-YYYY-NNN"),
+            "report-id",
+        )
+        yield _field(
+            "Date",
+            TextField(id="report-date", compact=True, placeholder="YYYY-MM-DD"),
+            "report-date",
+        )
         yield _field("Severity", Label("", id="severity"))
         yield _field("Commander", Label("", id="commander"))
         yield _list_field(
@@ -172,13 +180,18 @@ class ReportForm(VerticalScroll):
         yield TextBox(id="summary", soft_wrap=True, classes="long-text")
         yield _section("Impact")
         yield _field(
-            "Duration", TextField(id="duration", placeholder="e.g. 47 minutes"), "duration"
+            "Duration",
+            TextField(id="duration", compact=True, placeholder="e.g. 47 minutes"),
+            "duration",
         )
         yield _field(
-            "Users affected", TextField(id="users", placeholder='e.g. 12500, or "unknown"'), "users"
+            "Users affected",
+            TextField(id="users", compact=True, placeholder='e.g. 12500, or "unknown"'),
+            "users",
         )
         yield _field(
-            "Revenue impact", TextField(id="revenue", placeholder='an estimate, or "none"')
+            "Revenue impact",
+            TextField(id="revenue", compact=True, placeholder='an estimate, or "none"'),
         )
         yield _field(
             "SLA breached",
