@@ -16,12 +16,17 @@ from warroom.store import Store
 IC = [key for key, _ in COLUMNS].index("ic")
 
 
+def _declare_two(store: Store) -> None:
+    """INC-1, a SEV-1, and INC-2, a SEV-3."""
+    store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob")
+    store.create_incident("Search slow", 3, commander="Alice", actor="alice")
+
+
 async def test_active_first_then_past(
     make_app: AppFactory, store: Store, clock: FrozenClock
 ) -> None:
     old = store.create_incident("Footer link broken", 4, commander="Erin", actor="erin")
-    store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob")
-    store.create_incident("Search slow", 3, commander="Alice", actor="alice")
+    _declare_two(store)
     clock.advance(timedelta(minutes=5))
     store.resolve(old.id, actor="erin")
     app = make_app()
@@ -35,8 +40,7 @@ async def test_active_first_then_past(
 
 
 async def test_enter_opens_the_selected_incident(make_app: AppFactory, store: Store) -> None:
-    store.create_incident("Checkout down", 1, commander="Bob Chen", actor="bob")
-    store.create_incident("Search slow", 3, commander="Alice", actor="alice")
+    _declare_two(store)
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
         table = app.screen.query_one(DataTable)
@@ -225,8 +229,7 @@ async def test_a_filter_typed_in_one_burst_with_f_goes_into_the_filter(
 ) -> None:
     """`f`, the words and Enter arriving together: the words are the filter's, not keys for
     the list (where Enter opened the war room of the incident under the cursor)."""
-    store.create_incident("Checkout down", 1, commander="Bob", actor="bob")
-    store.create_incident("Search slow", 3, commander="Alice", actor="alice")
+    _declare_two(store)
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
         table = app.screen.query_one(DataTable)

@@ -160,15 +160,15 @@ class ReportForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         blink = self._blink
         yield _section("Report")
-        yield _field("Title", TextField(id="title", compact=True, placeholder="required"))
+        yield _field("Title", _line("title", "required"))
         yield _field(
             "Report id",
-            TextField(id="report-id", compact=True, placeholder="PM-YYYY-NNN"),
+            _line("report-id", "PM-YYYY-NNN"),
             "report-id",
         )
         yield _field(
             "Date",
-            TextField(id="report-date", compact=True, placeholder="YYYY-MM-DD"),
+            _line("report-date", "YYYY-MM-DD"),
             "report-date",
         )
         yield _field("Severity", Label("", id="severity"))
@@ -181,17 +181,17 @@ class ReportForm(VerticalScroll):
         yield _section("Impact")
         yield _field(
             "Duration",
-            TextField(id="duration", compact=True, placeholder="e.g. 47 minutes"),
+            _line("duration", "e.g. 47 minutes"),
             "duration",
         )
         yield _field(
             "Users affected",
-            TextField(id="users", compact=True, placeholder='e.g. 12500, or "unknown"'),
+            _line("users", 'e.g. 12500, or "unknown"'),
             "users",
         )
         yield _field(
             "Revenue impact",
-            TextField(id="revenue", compact=True, placeholder='an estimate, or "none"'),
+            _line("revenue", 'an estimate, or "none"'),
         )
         yield _field(
             "SLA breached",
@@ -538,6 +538,11 @@ def _iso(day: date | None) -> str:
 
 def _section(title: str) -> Label:
     return Label(Text(title), classes="pm-section")
+
+
+def _line(widget_id: str, placeholder: str) -> TextField:
+    # Compact as it is made: set on mount, the class it toggles restyled each field anew.
+    return TextField(id=widget_id, placeholder=placeholder, compact=True)
 
 
 def _field(label: str, field: Widget, hint: str | None = None) -> Horizontal:
