@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Label
 
 from tests.tui.conftest import AppFactory, burst, loaded, until
+from warroom.config import Config
 from warroom.domain.clock import FrozenClock
 from warroom.domain.model import EventKind
 from warroom.screens.home import COLUMNS, HomeScreen
@@ -238,3 +240,35 @@ async def test_a_filter_typed_in_one_burst_with_f_goes_into_the_filter(
         await until(pilot, lambda: table.row_count == 1, "the SEV-3 incident alone")
         assert isinstance(app.screen, HomeScreen)
         assert str(table.get_row_at(0)[1]) == "INC-2"
+
+
+async def test_the_quick_first_list_is_a_screenful_the_rest_comes_with_the_store(
+    store: Store, config: Config, clock: FrozenClock, db_path: Path
+) -> None:
+    """Before the store is up, a screenful of the quick read is drawn (drawing 200 rows was
+    the start-up's biggest cost); the store's read then lists the whole page."""
+    import threading
+
+    from warroom.app import WarroomApp
+    from warroom.store import preview
+
+    for n in range(40):
+        store.create_incident(f"Incident {n}", 3, commander="Erin", actor="erin")
+    quick = preview.incidents(str(db_path))
+    assert quick is not None
+    assert len(quick) == 40
+    release = threading.Event()
+
+    def open_store() -> Store:
+        release.wait(timeout=30)
+        return store
+
+    app = WarroomApp(config, clock, open_store=open_store, incidents=quick, blink=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count > 0, "the quick list")
+        assert table.row_count == 24
+        assert str(table.get_row_at(0)[1]) == "INC-40"  # newest first, as the store lists
+        release.set()
+        await until(pilot, lambda: table.row_count == 40, "the store's list")
+        assert str(table.get_row_at(39)[1]) == "INC-1"

@@ -79,6 +79,14 @@ def labels_text(incident: Incident) -> Text:
     return text
 
 
+def listed_order(incidents: Iterable[Incident]) -> list[Incident]:
+    """Active ones first, each part newest first; none withdrawn."""
+    return sorted(
+        (incident for incident in incidents if not incident.withdrawn),
+        key=lambda incident: (not incident.is_active, -incident.id),
+    )
+
+
 class FilterField(TextField):
     """The filter being typed: Enter applies it, Escape leaves it as it was."""
 
@@ -192,8 +200,9 @@ class HomeScreen(WarroomScreen[None]):
 
     def on_mount(self) -> None:
         if self._first is not None:  # (no filter yet; how many in all comes with the store)
-            first = tuple(self._first)
-            self.show(IncidentPage(first, len(first), len(first)))
+            # A screenful: the rest comes with the store's read, once the screen is drawn.
+            first = listed_order(self._first)[: self.app.size.height]
+            self.show(IncidentPage(tuple(first), len(first), len(self._first)))
         self.set_interval(60, self._on_a_new_day)
 
     def on_screen_resume(self) -> None:
@@ -308,10 +317,7 @@ class HomeScreen(WarroomScreen[None]):
 
     def show(self, page: IncidentPage) -> None:
         self._page = page
-        incidents = sorted(
-            (incident for incident in page.incidents if not incident.withdrawn),
-            key=lambda incident: (not incident.is_active, -incident.id),
-        )
+        incidents = listed_order(page.incidents)
         self._shown = {incident.id: incident for incident in incidents}
         self._width = self.size.width
         table = self.query_one(DataTable)
