@@ -10,7 +10,15 @@ from harness import Row, paired_ratio, shown
 from terminal_rows import percentiles, warroom
 
 
-def rows(work: Path, env: dict[str, str], empty: Path, repeat: int, samples: int) -> list[Row]:
+def rows(
+    work: Path,
+    env: dict[str, str],
+    empty: Path,
+    many: tuple[Path, int],
+    repeat: int,
+    samples: int,
+) -> list[Row]:
+    """`many`: the database of many incidents, and how many (the newest is listed first)."""
     found: list[Row] = []
     for mechanism in ("preview", "gc-pacing"):
         with_it, without = terminal_rows.startup_without(work, env, empty, repeat, mechanism)
@@ -36,6 +44,26 @@ def rows(work: Path, env: dict[str, str], empty: Path, repeat: int, samples: int
                 "-",
             )
         )
+    database, incidents = many
+    marker = f"incident {incidents}".encode()
+    runs = terminal_rows.in_turns(
+        {
+            "with": (warroom("--db", str(database)), marker),
+            "without": (warroom("--db", str(database), without="screenful-first"), marker),
+        },
+        env,
+        work,
+        repeat,
+    )
+    ratio = paired_ratio([r.wall for r in runs["without"]], [r.wall for r in runs["with"]])
+    found.append(
+        Row(
+            f"home screen with {incidents:,} incidents without screenful-first",
+            f"{shown(runs['without'])} vs {shown(runs['with'])} with it: {ratio:.2f}x paired",
+            "",
+            "-",
+        )
+    )
     for mechanism in ("preview", "quick-log"):
         with_it, without = terminal_rows.first_line(work, env, empty, repeat, without=mechanism)
         ratio = paired_ratio([r.wall for r in without], [r.wall for r in with_it])

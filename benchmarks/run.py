@@ -140,7 +140,11 @@ def run_groups(
         elif group == "mechanisms":
             import mechanisms
 
-            rows += mechanisms.rows(work, env, empty, args.repeat, args.samples)
+            many = database("many", (args.incidents, args.many_events), args.fresh)
+            many = fixtures.copy_to(many, work / "many.db")
+            rows += mechanisms.rows(
+                work, env, empty, (many, args.incidents), args.repeat, args.samples
+            )
         say(f"{group}: {time.perf_counter() - started:.0f} s")
     return rows
 

@@ -37,7 +37,7 @@ def startup(
         # The editor's first full screen: the report read, laid out and checked.
         "postmortem": (warroom("--db", str(empty), "postmortem", "INC-1"), b"block publishing"),
     }
-    runs = _in_turns(commands, env, work, repeat)
+    runs = in_turns(commands, env, work, repeat)
     size = f"{events // 1000}k" if events >= 1000 else str(events)
     rss_mb = max(run.rss_kb for run in runs["big"]) / 1024
     return [
@@ -84,11 +84,11 @@ def startup_without(
             screenful,
         ),
     }
-    runs = _in_turns(commands, env, work, repeat)
+    runs = in_turns(commands, env, work, repeat)
     return runs["with"], runs["without"]
 
 
-def _in_turns(
+def in_turns(
     commands: dict[str, tuple[list[str], bytes]], env: dict[str, str], work: Path, repeat: int
 ) -> dict[str, list[Screenful]]:
     runs: dict[str, list[Screenful]] = {name: [] for name in commands}

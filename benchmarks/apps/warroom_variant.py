@@ -61,12 +61,20 @@ def no_rest_later() -> None:
     ReportForm.compose = everything  # type: ignore[assignment, method-assign]
 
 
+def no_screenful_first() -> None:
+    """The home screen's first frame lists the whole quick read, not a screenful of it."""
+    from warroom.screens.home import HomeScreen
+
+    HomeScreen._first_rows = lambda self: sys.maxsize  # type: ignore[method-assign]
+
+
 VARIANTS = {
     "quick-log": no_quick_log,
     "preview": no_preview,
     "gc-pacing": no_gc_pacing,
     "clock-hold": no_clock_hold,
     "rest-later": no_rest_later,
+    "screenful-first": no_screenful_first,
 }
 
 if __name__ == "__main__":

@@ -200,10 +200,14 @@ class HomeScreen(WarroomScreen[None]):
 
     def on_mount(self) -> None:
         if self._first is not None:  # (no filter yet; how many in all comes with the store)
-            # A screenful: the rest comes with the store's read, once the screen is drawn.
-            first = listed_order(self._first)[: self.app.size.height]
+            first = listed_order(self._first)[: self._first_rows()]
             self.show(IncidentPage(tuple(first), len(first), len(self._first)))
         self.set_interval(60, self._on_a_new_day)
+
+    def _first_rows(self) -> int:
+        """How many of the quick read the first frame lists: a screenful (drawing all 212 was
+        most of the start-up's cost at 10,000 incidents); the rest comes with the store's read."""
+        return self.app.size.height
 
     def on_screen_resume(self) -> None:
         """While shown, the list follows others' changes. After a quick first read, the store
