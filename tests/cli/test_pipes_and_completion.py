@@ -5,6 +5,7 @@ describes every argument."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import selectors
@@ -18,7 +19,7 @@ import pytest
 
 from tests.conftest import Database
 from warroom.cli.main import main
-from warroom.cli.parser import build_parser
+from warroom.cli.parser import Handler, build_parser
 from warroom.domain.clock import SystemClock
 from warroom.domain.model import EventKind
 from warroom.store import Store
@@ -222,3 +223,28 @@ def test_help_describes_every_argument_of_every_command() -> None:
         "show",
         "completion",
     } <= names
+
+
+def test_every_command_names_a_handler_that_exists() -> None:
+    missing = []
+    for path, sub in _commands(build_parser()):
+        handler = sub.get_default("handler")
+        if isinstance(handler, Handler):
+            module = importlib.import_module(f"warroom.cli.commands.{handler.module}")
+            if not callable(getattr(module, handler.function, None)):
+                missing.append(" ".join(path))
+    assert missing == []
+
+
+def test_running_one_command_loads_no_other_commands_module() -> None:
+    code = (
+        "import sys\n"
+        "from warroom.cli.main import main\n"
+        "main(['--db', sys.argv[1], 'log', 'INC-1', 'x'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('warroom.cli.commands.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "/nonexistent/warroom.db"], capture_output=True, text=True
+    )
+    assert "no warroom database" in result.stderr
+    assert result.stdout.strip() == "['warroom.cli.commands.timeline']"

@@ -4,25 +4,15 @@ one place. `warroom completion` generates shell completion from this same parser
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from warroom import __version__
 from warroom.cli import launch
-from warroom.cli.commands import (
-    actions,
-    inbox,
-    incidents,
-    labels,
-    postmortems,
-    report,
-    search,
-    serve,
-    settings,
-    timeline,
-)
-from warroom.cli.context import Parser
+from warroom.cli.context import Context, Parser
 
 # Completion of incident ids: the shell asks `warroom list` (shtab's custom completion).
 INCIDENT_ID = {
@@ -48,6 +38,20 @@ COMPLETION_PREAMBLE = {
 SEVERITY = "1-4 or SEV-1..SEV-4"
 STEPS = "triage, communication, investigation, mitigation, resolution or post-mortem"
 TIME = "HH:MM (the most recent), -5m (that long ago) or ISO 8601"
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A command's handler, imported when that command runs: `warroom log` need not load what
+    the other commands import (asyncio for serve, the trend rules for report, ...)."""
+
+    module: str
+    function: str
+
+    def __call__(self, args: argparse.Namespace, ctx: Context) -> int:
+        module = importlib.import_module(f"warroom.cli.commands.{self.module}")
+        handler: Callable[[argparse.Namespace, Context], int] = getattr(module, self.function)
+        return handler(args, ctx)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,14 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     incident_id(command("open", "open the war room of an incident", launch.cmd_open))
 
-    listing = command("list", "incidents, one per line, active first", incidents.cmd_list)
+    listing = command(
+        "list", "incidents, one per line, active first", Handler("incidents", "cmd_list")
+    )
     listing.add_argument("--json", action="store_true", help="a JSON array of incidents")
     listing.add_argument("--all", action="store_true", help="withdrawn incidents too")
 
     log = command(
         "log",
         "append a timeline event; prints its id once it is durably saved",
-        timeline.cmd_log,
+        Handler("timeline", "cmd_log"),
         epilog="With TEXT '-', one event per line of standard input, each saved and its id "
         "printed before the next line is read: tail -F app.log | warroom log INC-7 -",
     )
@@ -117,26 +123,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     severity = command(
-        "severity", "change severity (recorded in the timeline)", incidents.cmd_severity
+        "severity",
+        "change severity (recorded in the timeline)",
+        Handler("incidents", "cmd_severity"),
     )
     incident_id(severity)
     severity.add_argument("level", metavar="LEVEL", help=SEVERITY)
 
     incident_id(
-        command("resolve", "mark resolved (recorded in the timeline)", incidents.cmd_resolve)
+        command(
+            "resolve",
+            "mark resolved (recorded in the timeline)",
+            Handler("incidents", "cmd_resolve"),
+        )
     )
     incident_id(command("postmortem", "open the post-mortem editor", launch.cmd_postmortem))
 
     check = command(
         "check",
         "what stands between the post-mortem and publishing (exit 1: problems)",
-        postmortems.cmd_check,
+        Handler("postmortems", "cmd_check"),
     )
     incident_id(check)
     check.add_argument("--json", action="store_true", help="a JSON array of problems")
 
     export = command(
-        "export", "the finished post-mortem (stdout by default)", postmortems.cmd_export
+        "export",
+        "the finished post-mortem (stdout by default)",
+        Handler("postmortems", "cmd_export"),
     )
     incident_id(export)
     export.add_argument(
@@ -152,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing = command(
         "import",
         "a post-mortem file (JSON or TOML export format); prints the new incident id",
-        postmortems.cmd_import,
+        Handler("postmortems", "cmd_import"),
     )
     importing.add_argument("file", metavar="FILE", help="a .json or .toml post-mortem")
 
@@ -163,16 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands.required = True
     get = config_commands.add_parser("get", help="print a setting's value")
     get.add_argument("key", metavar="KEY", help="e.g. display.timezone (see the README)")
-    get.set_defaults(handler=settings.cmd_get)
+    get.set_defaults(handler=Handler("settings", "cmd_get"))
     set_ = config_commands.add_parser("set", help="change a setting")
     set_.add_argument("key", metavar="KEY", help="e.g. display.timezone (see the README)")
     set_.add_argument("value", metavar="VALUE", help="the new value, e.g. Europe/Berlin")
-    set_.set_defaults(handler=settings.cmd_set)
+    set_.set_defaults(handler=Handler("settings", "cmd_set"))
 
     show = command(
         "show",
         "the war room as text: banner, countdown, roles, last events, board",
-        incidents.cmd_show,
+        Handler("incidents", "cmd_show"),
     )
     incident_id(show)
     show.add_argument("--json", action="store_true", help="one JSON object")
@@ -184,14 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
         command(
             "ack",
             "acknowledge: leave Detection (the acknowledged milestone; the response target)",
-            incidents.cmd_ack,
+            Handler("incidents", "cmd_ack"),
         )
     )
 
     step = command(
         "step",
         "move to the next lifecycle step, or to STEP (back too: recorded, milestones kept)",
-        incidents.cmd_step,
+        Handler("incidents", "cmd_step"),
     )
     incident_id(step)
     step.add_argument("step", metavar="STEP", nargs="?", help=f"detection, {STEPS}")
@@ -200,14 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
         command(
             "reopen",
             "reopen an incident resolved too early (back to Investigation), or one withdrawn",
-            incidents.cmd_reopen,
+            Handler("incidents", "cmd_reopen"),
         )
     )
 
     withdraw = command(
         "withdraw",
         "an incident declared by mistake: kept, marked withdrawn, out of lists and reports",
-        incidents.cmd_withdraw,
+        Handler("incidents", "cmd_withdraw"),
     )
     incident_id(withdraw)
     withdraw.add_argument("reason", metavar="REASON", help="why, for the record")
@@ -215,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     role = command(
         "role",
         "assign a role (a new IC is a handover), or take it back with --remove",
-        incidents.cmd_role,
+        Handler("incidents", "cmd_role"),
     )
     incident_id(role)
     role.add_argument("role", metavar="ROLE", help="ic, scribe, comms or expert")
@@ -225,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     update = command(
         "update",
         "post a stakeholder update (it resets the update countdown)",
-        timeline.cmd_update,
+        Handler("timeline", "cmd_update"),
         epilog="Without TEXT, the pre-filled draft is posted as it is, as the war room's "
         "composer would post it unedited.",
     )
@@ -266,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
         const=False,
         help="a task of the live response (the default while the incident goes on)",
     )
-    add.set_defaults(handler=actions.cmd_add)
+    add.set_defaults(handler=Handler("actions", "cmd_add"))
     listed = action_commands.add_parser(
         "list", help="an incident's action items, or across incidents (sorted by due date)"
     )
@@ -278,14 +292,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listed.add_argument("--owner", metavar="NAME", help="only NAME's")
     listed.add_argument("--json", action="store_true", help="a JSON array of action items")
-    listed.set_defaults(handler=actions.cmd_list)
+    listed.set_defaults(handler=Handler("actions", "cmd_list"))
     move = action_commands.add_parser("move", help="move an action item to another column")
     incident_id(move)
     move.add_argument("item", metavar="ITEM", help="the action item: AI-3 or 3")
     move.add_argument("status", metavar="STATUS", help="open, in-progress or done")
-    move.set_defaults(handler=actions.cmd_move)
+    move.set_defaults(handler=Handler("actions", "cmd_move"))
 
-    events = command("timeline", "the incident's timeline, oldest first", timeline.cmd_timeline)
+    events = command(
+        "timeline", "the incident's timeline, oldest first", Handler("timeline", "cmd_timeline")
+    )
     incident_id(events)
     events.add_argument("--since", metavar="TIME", help=f"only events from TIME on: {TIME}")
     events.add_argument(
@@ -304,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         "trends across incidents: counts, times to acknowledge / mitigate / resolve, late "
         "updates, action items, post-mortems",
-        report.cmd_report,
+        Handler("report", "cmd_report"),
         epilog="Times come only from recorded milestones; withdrawn incidents are left out.",
     )
     reported.add_argument(
@@ -322,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     labelled = command(
         "labels",
         "an incident's services and tags: shown, or set with --services / --tags",
-        labels.cmd_labels,
+        Handler("labels", "cmd_labels"),
         epilog='Each LIST is comma-separated ("payments, ledger"); an empty one clears them. '
         "An alert whose service label names a service goes to the one active incident listing it.",
     )
@@ -334,7 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     found = command(
         "search",
         "find incidents by their titles, timelines, action items and post-mortems, best first",
-        search.cmd_search,
+        Handler("search", "cmd_search"),
         epilog="Every word must appear (as a word or, from three letters on, the start of one); "
         "words in double quotes "
         "or joined by punctuation in that order. Withdrawn incidents are found, and marked.",
@@ -354,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     inboxed = command(
         "inbox",
         "alerts that went to no incident: list them, declare an incident or attach them",
-        inbox.cmd_inbox,
+        Handler("inbox", "cmd_inbox"),
     )
     inboxed.add_argument("--json", action="store_true", help="a JSON array of alerts")
     inbox_commands = inboxed.add_subparsers(
@@ -364,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     incident_id(attach)
     attach.add_argument("alerts", metavar="ALERT", nargs="*", help="AL-3 or 3 (several: AL-3 AL-4)")
     attach.add_argument("--all", action="store_true", help="every alert in the inbox")
-    attach.set_defaults(handler=inbox.cmd_attach)
+    attach.set_defaults(handler=Handler("inbox", "cmd_attach"))
     declare = inbox_commands.add_parser(
         "declare",
         help="declare an incident for alerts (detected when the first fired); prints its id",
@@ -380,12 +396,12 @@ def build_parser() -> argparse.ArgumentParser:
     declare.add_argument(
         "--commander", metavar="NAME", help="the Incident Commander (default: you)"
     )
-    declare.set_defaults(handler=inbox.cmd_declare)
+    declare.set_defaults(handler=Handler("inbox", "cmd_declare"))
 
     serving = command(
         "serve",
         "alert hooks, the stakeholder page and metrics over HTTP (runs until SIGTERM)",
-        serve.cmd_serve,
+        Handler("serve", "cmd_serve"),
         epilog="Hooks need WARROOM_TOKEN (or serve.token_file); a --host other than loopback "
         "needs WARROOM_VIEW_TOKEN (or serve.view_token_file) for the pages.",
     )
