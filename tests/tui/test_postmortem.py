@@ -36,6 +36,7 @@ from warroom.screens.postmortem import PostMortemScreen
 from warroom.screens.war_room import WarRoomScreen
 from warroom.store import Store
 from warroom.widgets.action_list import ActionItemList
+from warroom.widgets.board import BoardColumn
 from warroom.widgets.checks_panel import ChecksPanel
 from warroom.widgets.five_whys import FiveWhysEditor
 from warroom.widgets.list_editor import ListEditor
@@ -983,3 +984,18 @@ async def test_lines_pasted_into_a_one_line_field_are_joined_not_cut(
             lambda: stored(store, incident_id).revenue_impact == revenue.value,
             "saved whole",
         )
+
+
+async def test_the_editors_looks_stay_in_the_editor(make_app: AppFactory, incident_id: int) -> None:
+    """The editor's list of action items and the war room's board columns share a class name:
+    the editor's rules for its own must not restyle the board once the editor has opened."""
+    app = make_app(incident_id)
+    async with app.run_test(size=(160, 50)) as pilot:
+        room = await loaded(pilot)
+        column = room.query_one(BoardColumn)
+        before = (column.styles.height, column.styles.max_height, column.styles.border)
+        await pilot.press("w")
+        await pm_loaded(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is room, "the war room")
+        assert (column.styles.height, column.styles.max_height, column.styles.border) == before

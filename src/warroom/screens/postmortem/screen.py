@@ -66,7 +66,6 @@ _ELSEWHERE = {
 class PostMortemScreen(WarroomScreen[None]):
     """The post-mortem of one incident. Escape goes back to the war room."""
 
-    CSS_PATH = "postmortem.tcss"
     SAVE_DELAY = 0.4  # seconds after the last keystroke
     RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)  # after failed saves, then every 30 s
     HELP_NOTES = HELP_NOTES
