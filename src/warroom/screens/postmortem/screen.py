@@ -270,7 +270,12 @@ class PostMortemScreen(WarroomScreen[None]):
     async def _drawn_and_checked(self) -> None:
         await self.checks.done()
         drawn = asyncio.get_running_loop().create_future()
-        self.call_after_refresh(drawn.set_result, None)
+
+        def now_drawn() -> None:
+            if not drawn.done():  # cancelled: the app quit before the frame
+                drawn.set_result(None)
+
+        self.call_after_refresh(now_drawn)
         await drawn
 
     async def _show_first(self, report: Report, events: list[Event]) -> None:
