@@ -20,7 +20,7 @@ def rows(
 ) -> list[Row]:
     """`many`: the database of many incidents, and how many (the newest is listed first)."""
     found: list[Row] = []
-    for mechanism in ("preview", "gc-pacing"):
+    for mechanism in ("preview", "gc-pacing", "styled-once"):
         with_it, without = terminal_rows.startup_without(work, env, empty, repeat, mechanism)
         ratio = paired_ratio([r.wall for r in without], [r.wall for r in with_it])
         found.append(
@@ -31,7 +31,7 @@ def rows(
                 "-",
             )
         )
-    for mechanism in ("preview", "rest-later"):
+    for mechanism in ("preview", "rest-later", "styled-once"):
         with_it, without = terminal_rows.startup_without(
             work, env, empty, repeat, mechanism, editor=True
         )

@@ -68,6 +68,18 @@ def no_screenful_first() -> None:
     HomeScreen._first_rows = lambda self: sys.maxsize  # type: ignore[method-assign]
 
 
+def no_styled_once() -> None:
+    """A screen just pushed is styled again as it is first shown (Textual's way)."""
+    from textual import events
+
+    from warroom.screens.base import WarroomScreen
+
+    def as_textual_does(self: WarroomScreen[object], event: events.ScreenResume) -> None:
+        return None
+
+    WarroomScreen._styled_once = as_textual_does  # type: ignore[method-assign]
+
+
 VARIANTS = {
     "quick-log": no_quick_log,
     "preview": no_preview,
@@ -75,6 +87,7 @@ VARIANTS = {
     "clock-hold": no_clock_hold,
     "rest-later": no_rest_later,
     "screenful-first": no_screenful_first,
+    "styled-once": no_styled_once,
 }
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -999,3 +1000,19 @@ async def test_the_editors_looks_stay_in_the_editor(make_app: AppFactory, incide
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is room, "the war room")
         assert (column.styles.height, column.styles.max_height, column.styles.border) == before
+
+
+async def test_quitting_while_its_first_frame_is_awaited(
+    make_app: AppFactory, incident_id: int
+) -> None:
+    """ctrl+q the moment the first screen shows: the wait for that frame is cancelled, and
+    the frame that then comes must not fail the app (it did, one time in two, in a terminal)."""
+    app = make_app(incident_id, postmortem=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await pm_loaded(pilot)
+        waiting = asyncio.create_task(screen._drawn_and_checked())
+        await asyncio.sleep(0)  # it waits for the frame now
+        waiting.cancel()
+        screen.refresh()
+        await pilot.pause()
+        assert app.is_running

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
+from textual import events, on
 from textual.message import Message
 from textual.screen import Screen
 
@@ -111,9 +112,20 @@ class WarroomScreen(Screen[ScreenResult]):
     """A screen of warroom's: the app's services as `host`, navigation as `go`, writes as
     `attempt`."""
 
+    _shown_before = False
+
     @property
     def host(self) -> Host:
         return cast("Host", self.app)
+
+    @on(events.ScreenResume)
+    def _styled_once(self, event: events.ScreenResume) -> None:
+        # Handled before Screen's own handler. Just pushed, every widget was styled as it
+        # mounted; Textual would style them all again (for a screen coming back after a theme
+        # change): some 150 widgets of the editor, ~25 ms before its first frame.
+        if not self._shown_before:
+            self._shown_before = True
+            event.refresh_styles = False
 
     def go(self, where: OpenIncident | OpenPostmortem | OpenReport | ShowHome) -> None:
         self.app.post_message(where)
