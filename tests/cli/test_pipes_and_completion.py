@@ -230,7 +230,7 @@ def test_every_command_names_a_handler_that_exists() -> None:
     for path, sub in _commands(build_parser()):
         handler = sub.get_default("handler")
         if isinstance(handler, Handler):
-            module = importlib.import_module(f"warroom.cli.commands.{handler.module}")
+            module = importlib.import_module(f"warroom.cli.{handler.module}")
             if not callable(getattr(module, handler.function, None)):
                 missing.append(" ".join(path))
     assert missing == []
@@ -241,7 +241,8 @@ def test_running_one_command_loads_no_other_commands_module() -> None:
         "import sys\n"
         "from warroom.cli.main import main\n"
         "main(['--db', sys.argv[1], 'log', 'INC-1', 'x'])\n"
-        "print(sorted(m for m in sys.modules if m.startswith('warroom.cli.commands.')))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('warroom.cli.commands.',"
+        " 'warroom.cli.launch'))))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, "/nonexistent/warroom.db"], capture_output=True, text=True

@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from warroom.cli.context import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Context
-from warroom.cli.launch import run_app
 from warroom.cli.output import error as print_error
 from warroom.cli.output import out
 from warroom.cli.parser import build_parser, join_time_values
@@ -35,6 +34,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             args, "handler", None
         )
         if handler is None:
+            from warroom.cli.launch import run_app  # the home screen
+
             return run_app(ctx, None)
         return handler(args, ctx)
     except AlreadyDone as error:  # a retried command: not a failure, and nothing recorded

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from warroom import __version__
-from warroom.cli import launch
 from warroom.cli.context import Context, Parser
 
 # Completion of incident ids: the shell asks `warroom list` (shtab's custom completion).
@@ -49,7 +48,7 @@ class Handler:
     function: str
 
     def __call__(self, args: argparse.Namespace, ctx: Context) -> int:
-        module = importlib.import_module(f"warroom.cli.commands.{self.module}")
+        module = importlib.import_module(f"warroom.cli.{self.module}")
         handler: Callable[[argparse.Namespace, Context], int] = getattr(module, self.function)
         return handler(args, ctx)
 
@@ -79,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         argument = sub.add_argument("id", metavar="ID", help=f"{what}: INC-7, inc-7 or 7")
         argument.complete = INCIDENT_ID  # type: ignore[attr-defined]
 
-    new = command("new", "declare an incident (detected now) and open its war room", launch.cmd_new)
+    new = command(
+        "new",
+        "declare an incident (detected now) and open its war room",
+        Handler("launch", "cmd_new"),
+    )
     new.add_argument("title", metavar="TITLE", help="what is wrong, in a few words")
     new.add_argument("--severity", metavar="N", default="2", help=f"{SEVERITY} (default: SEV-2)")
     new.add_argument("--commander", metavar="NAME", help="the Incident Commander (default: you)")
@@ -96,10 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--tag", metavar="TAG", action="append", default=[], help="a tag (repeatable)")
 
-    incident_id(command("open", "open the war room of an incident", launch.cmd_open))
+    incident_id(command("open", "open the war room of an incident", Handler("launch", "cmd_open")))
 
     listing = command(
-        "list", "incidents, one per line, active first", Handler("incidents", "cmd_list")
+        "list", "incidents, one per line, active first", Handler("commands.incidents", "cmd_list")
     )
     listing.add_argument("--json", action="store_true", help="a JSON array of incidents")
     listing.add_argument("--all", action="store_true", help="withdrawn incidents too")
@@ -107,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     log = command(
         "log",
         "append a timeline event; prints its id once it is durably saved",
-        Handler("timeline", "cmd_log"),
+        Handler("commands.timeline", "cmd_log"),
         epilog="With TEXT '-', one event per line of standard input, each saved and its id "
         "printed before the next line is read: tail -F app.log | warroom log INC-7 -",
     )
@@ -125,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     severity = command(
         "severity",
         "change severity (recorded in the timeline)",
-        Handler("incidents", "cmd_severity"),
+        Handler("commands.incidents", "cmd_severity"),
     )
     incident_id(severity)
     severity.add_argument("level", metavar="LEVEL", help=SEVERITY)
@@ -134,15 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
         command(
             "resolve",
             "mark resolved (recorded in the timeline)",
-            Handler("incidents", "cmd_resolve"),
+            Handler("commands.incidents", "cmd_resolve"),
         )
     )
-    incident_id(command("postmortem", "open the post-mortem editor", launch.cmd_postmortem))
+    incident_id(
+        command("postmortem", "open the post-mortem editor", Handler("launch", "cmd_postmortem"))
+    )
 
     check = command(
         "check",
         "what stands between the post-mortem and publishing (exit 1: problems)",
-        Handler("postmortems", "cmd_check"),
+        Handler("commands.postmortems", "cmd_check"),
     )
     incident_id(check)
     check.add_argument("--json", action="store_true", help="a JSON array of problems")
@@ -150,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = command(
         "export",
         "the finished post-mortem (stdout by default)",
-        Handler("postmortems", "cmd_export"),
+        Handler("commands.postmortems", "cmd_export"),
     )
     incident_id(export)
     export.add_argument(
@@ -166,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing = command(
         "import",
         "a post-mortem file (JSON or TOML export format); prints the new incident id",
-        Handler("postmortems", "cmd_import"),
+        Handler("commands.postmortems", "cmd_import"),
     )
     importing.add_argument("file", metavar="FILE", help="a .json or .toml post-mortem")
 
@@ -177,16 +182,16 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands.required = True
     get = config_commands.add_parser("get", help="print a setting's value")
     get.add_argument("key", metavar="KEY", help="e.g. display.timezone (see the README)")
-    get.set_defaults(handler=Handler("settings", "cmd_get"))
+    get.set_defaults(handler=Handler("commands.settings", "cmd_get"))
     set_ = config_commands.add_parser("set", help="change a setting")
     set_.add_argument("key", metavar="KEY", help="e.g. display.timezone (see the README)")
     set_.add_argument("value", metavar="VALUE", help="the new value, e.g. Europe/Berlin")
-    set_.set_defaults(handler=Handler("settings", "cmd_set"))
+    set_.set_defaults(handler=Handler("commands.settings", "cmd_set"))
 
     show = command(
         "show",
         "the war room as text: banner, countdown, roles, last events, board",
-        Handler("incidents", "cmd_show"),
+        Handler("commands.incidents", "cmd_show"),
     )
     incident_id(show)
     show.add_argument("--json", action="store_true", help="one JSON object")
@@ -198,14 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
         command(
             "ack",
             "acknowledge: leave Detection (the acknowledged milestone; the response target)",
-            Handler("incidents", "cmd_ack"),
+            Handler("commands.incidents", "cmd_ack"),
         )
     )
 
     step = command(
         "step",
         "move to the next lifecycle step, or to STEP (back too: recorded, milestones kept)",
-        Handler("incidents", "cmd_step"),
+        Handler("commands.incidents", "cmd_step"),
     )
     incident_id(step)
     step.add_argument("step", metavar="STEP", nargs="?", help=f"detection, {STEPS}")
@@ -214,14 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
         command(
             "reopen",
             "reopen an incident resolved too early (back to Investigation), or one withdrawn",
-            Handler("incidents", "cmd_reopen"),
+            Handler("commands.incidents", "cmd_reopen"),
         )
     )
 
     withdraw = command(
         "withdraw",
         "an incident declared by mistake: kept, marked withdrawn, out of lists and reports",
-        Handler("incidents", "cmd_withdraw"),
+        Handler("commands.incidents", "cmd_withdraw"),
     )
     incident_id(withdraw)
     withdraw.add_argument("reason", metavar="REASON", help="why, for the record")
@@ -229,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     role = command(
         "role",
         "assign a role (a new IC is a handover), or take it back with --remove",
-        Handler("incidents", "cmd_role"),
+        Handler("commands.incidents", "cmd_role"),
     )
     incident_id(role)
     role.add_argument("role", metavar="ROLE", help="ic, scribe, comms or expert")
@@ -239,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     update = command(
         "update",
         "post a stakeholder update (it resets the update countdown)",
-        Handler("timeline", "cmd_update"),
+        Handler("commands.timeline", "cmd_update"),
         epilog="Without TEXT, the pre-filled draft is posted as it is, as the war room's "
         "composer would post it unedited.",
     )
@@ -280,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
         const=False,
         help="a task of the live response (the default while the incident goes on)",
     )
-    add.set_defaults(handler=Handler("actions", "cmd_add"))
+    add.set_defaults(handler=Handler("commands.actions", "cmd_add"))
     listed = action_commands.add_parser(
         "list", help="an incident's action items, or across incidents (sorted by due date)"
     )
@@ -292,15 +297,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listed.add_argument("--owner", metavar="NAME", help="only NAME's")
     listed.add_argument("--json", action="store_true", help="a JSON array of action items")
-    listed.set_defaults(handler=Handler("actions", "cmd_list"))
+    listed.set_defaults(handler=Handler("commands.actions", "cmd_list"))
     move = action_commands.add_parser("move", help="move an action item to another column")
     incident_id(move)
     move.add_argument("item", metavar="ITEM", help="the action item: AI-3 or 3")
     move.add_argument("status", metavar="STATUS", help="open, in-progress or done")
-    move.set_defaults(handler=Handler("actions", "cmd_move"))
+    move.set_defaults(handler=Handler("commands.actions", "cmd_move"))
 
     events = command(
-        "timeline", "the incident's timeline, oldest first", Handler("timeline", "cmd_timeline")
+        "timeline",
+        "the incident's timeline, oldest first",
+        Handler("commands.timeline", "cmd_timeline"),
     )
     incident_id(events)
     events.add_argument("--since", metavar="TIME", help=f"only events from TIME on: {TIME}")
@@ -320,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         "trends across incidents: counts, times to acknowledge / mitigate / resolve, late "
         "updates, action items, post-mortems",
-        Handler("report", "cmd_report"),
+        Handler("commands.report", "cmd_report"),
         epilog="Times come only from recorded milestones; withdrawn incidents are left out.",
     )
     reported.add_argument(
@@ -338,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     labelled = command(
         "labels",
         "an incident's services and tags: shown, or set with --services / --tags",
-        Handler("labels", "cmd_labels"),
+        Handler("commands.labels", "cmd_labels"),
         epilog='Each LIST is comma-separated ("payments, ledger"); an empty one clears them. '
         "An alert whose service label names a service goes to the one active incident listing it.",
     )
@@ -350,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     found = command(
         "search",
         "find incidents by their titles, timelines, action items and post-mortems, best first",
-        Handler("search", "cmd_search"),
+        Handler("commands.search", "cmd_search"),
         epilog="Every word must appear (as a word or, from three letters on, the start of one); "
         "words in double quotes "
         "or joined by punctuation in that order. Withdrawn incidents are found, and marked.",
@@ -370,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     inboxed = command(
         "inbox",
         "alerts that went to no incident: list them, declare an incident or attach them",
-        Handler("inbox", "cmd_inbox"),
+        Handler("commands.inbox", "cmd_inbox"),
     )
     inboxed.add_argument("--json", action="store_true", help="a JSON array of alerts")
     inbox_commands = inboxed.add_subparsers(
@@ -380,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     incident_id(attach)
     attach.add_argument("alerts", metavar="ALERT", nargs="*", help="AL-3 or 3 (several: AL-3 AL-4)")
     attach.add_argument("--all", action="store_true", help="every alert in the inbox")
-    attach.set_defaults(handler=Handler("inbox", "cmd_attach"))
+    attach.set_defaults(handler=Handler("commands.inbox", "cmd_attach"))
     declare = inbox_commands.add_parser(
         "declare",
         help="declare an incident for alerts (detected when the first fired); prints its id",
@@ -396,12 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
     declare.add_argument(
         "--commander", metavar="NAME", help="the Incident Commander (default: you)"
     )
-    declare.set_defaults(handler=Handler("inbox", "cmd_declare"))
+    declare.set_defaults(handler=Handler("commands.inbox", "cmd_declare"))
 
     serving = command(
         "serve",
         "alert hooks, the stakeholder page and metrics over HTTP (runs until SIGTERM)",
-        Handler("serve", "cmd_serve"),
+        Handler("commands.serve", "cmd_serve"),
         epilog="Hooks need WARROOM_TOKEN (or serve.token_file); a --host other than loopback "
         "needs WARROOM_VIEW_TOKEN (or serve.view_token_file) for the pages.",
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sql
 from sqlmodel import Session, col, select
@@ -15,10 +15,12 @@ from sqlmodel import Session, col, select
 from warroom.domain.errors import Conflict
 from warroom.domain.merge import merge
 from warroom.domain.model import EventKind, PostMortem, ReportNote, ReportStatus
-from warroom.domain.postmortem import TimelineEntry
 from warroom.store import converters
 from warroom.store.session import Transactions, storable
 from warroom.store.tables import EventRow, PostMortemNoteRow, PostMortemRow
+
+if TYPE_CHECKING:  # imported where used: `warroom log` does not pay for the report's rules
+    from warroom.domain.postmortem import TimelineEntry
 
 # What a field-by-field merge of two edits leaves alone: the store keeps these.
 _POSTMORTEM_KEYS = frozenset({"incident_id", "version"})
@@ -153,6 +155,8 @@ class PostMortems(Transactions):
         a report shows, without the ORM, so 100,000 events take well under a second. SQLite
         keeps a time as UTC text, read here as it is (the column type would parse it, then
         make it aware, in Python, row by row)."""
+        from warroom.domain.postmortem import TimelineEntry
+
         text_times = self._engine.dialect.name == "sqlite"
         occurred: Any = col(EventRow.occurred_at)
         if text_times:

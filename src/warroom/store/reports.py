@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -36,7 +36,6 @@ from warroom.domain.model import (
     ReportStatus,
     SeverityChange,
 )
-from warroom.domain.trends import IncidentFacts, ItemCounts
 from warroom.store.session import Transactions
 from warroom.store.tables import (
     ActionItemRow,
@@ -47,6 +46,9 @@ from warroom.store.tables import (
     PostMortemRow,
     SeverityChangeRow,
 )
+
+if TYPE_CHECKING:  # imported where used: `warroom log` does not pay for the trend rules
+    from warroom.domain.trends import IncidentFacts, ItemCounts
 
 InPeriod = ScalarSelect[int]
 _MILESTONES = {milestone.value: milestone for milestone in Milestone}
@@ -70,6 +72,8 @@ class Reports(Transactions):
         """The incidents detected from `since` to `until`, oldest declared first, withdrawn
         ones left out, with what a report needs of each; action items past their date by
         `today` count as overdue."""
+        from warroom.domain.trends import IncidentFacts, ItemCounts
+
         detected = MilestoneRow.__table__.alias("detected")  # type: ignore[attr-defined]
         withdrawn = MilestoneRow.__table__.alias("withdrawn")  # type: ignore[attr-defined]
         in_period = (
@@ -202,6 +206,8 @@ class Reports(Transactions):
     def _item_counts(
         self, connection: Connection, in_period: InPeriod, today: date
     ) -> dict[int, ItemCounts]:
+        from warroom.domain.trends import ItemCounts
+
         status = col(ActionItemRow.status)
         not_done = status != ActionStatus.DONE.value
         overdue = and_(not_done, col(ActionItemRow.due_date) < today)
