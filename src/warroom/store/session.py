@@ -76,6 +76,9 @@ def row_id(value: int | None) -> int:
     return value
 
 
+_NEW_CHANGES = insert(ChangeRow)
+
+
 class Transactions:
     """One database, its clock, and the transactions every aggregate runs its methods in."""
 
@@ -150,8 +153,10 @@ class Transactions:
                 sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOCK_KEY}
             )
         now = self._clock.now()
-        session.execute(
-            insert(ChangeRow),
+        # On the connection: Core's executemany, not the ORM's bulk insert (a third of a
+        # line's CPU time in `log -`, which commits each line).
+        session.connection().execute(
+            _NEW_CHANGES,
             [
                 {"incident_id": incident_id, "entity": entity, "entity_id": entity_id, "at": now}
                 for incident_id, entity, entity_id in noted

@@ -44,6 +44,14 @@ class NewEvent:
     kind: EventKind = EventKind.NOTE
 
 
+# The keystroke path's statements, made once: building one per line (its values coerced, its
+# cache key computed) was a fifth of a line's CPU time in `log -`.
+_INCIDENT_ID = sql.select(col(IncidentRow.id)).where(
+    col(IncidentRow.id) == sql.bindparam("incident_id")
+)
+_NEW_EVENT = insert(EventRow)
+
+
 class Timeline(Transactions):
     def log_event(
         self,
@@ -62,24 +70,24 @@ class Timeline(Transactions):
 
         # The keystroke path: Core statements, no ORM objects to build, flush and refresh.
         def write(session: Session) -> Event:
-            known = session.execute(
-                sql.select(col(IncidentRow.id)).where(col(IncidentRow.id) == incident_id)
-            ).first()
+            connection = session.connection()
+            known = connection.execute(_INCIDENT_ID, {"incident_id": incident_id}).first()
             if known is None:
                 raise UnknownIncident(incident_key(incident_id))
             if occurred_at is not None:
                 self._check_in_span(session, incident_id, at)
-            inserted = session.connection().execute(
-                insert(EventRow).values(
-                    incident_id=incident_id,
-                    kind=kind.value,
-                    actor=actor,
-                    text=text,
-                    occurred_at=at,
-                    recorded_at=recorded,
-                    starred=False,
-                    hidden=False,
-                )
+            inserted = connection.execute(
+                _NEW_EVENT,
+                {
+                    "incident_id": incident_id,
+                    "kind": kind.value,
+                    "actor": actor,
+                    "text": text,
+                    "occurred_at": at,
+                    "recorded_at": recorded,
+                    "starred": False,
+                    "hidden": False,
+                },
             )
             (event_id,) = inserted.inserted_primary_key or (None,)
             if event_id is None:
