@@ -85,7 +85,7 @@ def _index_incident(session: Session, incident_id: int) -> None:
     if changed:
         return
     known = session.connection().execute(
-        sql_text("SELECT 1 FROM search_entry WHERE kind = 'incident' AND ref_id = :id"),
+        _statement("SELECT 1 FROM search_entry WHERE kind = 'incident' AND ref_id = :id"),
         {"id": incident_id},
     )
     if known.first() is not None:
@@ -131,7 +131,7 @@ def _index_postmortem(session: Session, incident_id: int) -> None:
     ]
     if entries:
         session.connection().execute(
-            sql_text(_INSERT + "VALUES (:incident, 'postmortem', :incident, :field, :body)"),
+            _statement(_INSERT + "VALUES (:incident, 'postmortem', :incident, :field, :body)"),
             entries,
         )
 

@@ -119,7 +119,7 @@ class Timeline(Transactions):
             self._incident_row(session, incident_id)
             connection = session.connection()  # Core executemany: no ORM bookkeeping per row
             for start in range(0, len(rows), batch):
-                connection.execute(insert(EventRow), rows[start : start + batch])
+                connection.execute(_NEW_EVENT, rows[start : start + batch])
             self._changed(session, incident_id, "event", None)
             return len(rows)
 
