@@ -84,6 +84,22 @@ def test_log_refuses_unknown_incident_and_empty_text(store: Store) -> None:
     assert store.count_events(incident.id) == 1  # only the declaration
 
 
+def test_the_newest_moment_is_the_latest_live_event(store: Store, clock: FrozenClock) -> None:
+    incident = store.create_incident("x", 2, commander="a", actor="a")
+    other = store.create_incident("y", 2, commander="a", actor="a")
+    assert store.newest_moment(incident.id) == T0  # the declaration
+    later = store.log_event(incident.id, "later", actor="a", occurred_at=T0 + timedelta(minutes=9))
+    store.log_event(incident.id, "between", actor="a", occurred_at=T0 + timedelta(minutes=3))
+    store.log_event(other.id, "elsewhere", actor="a", occurred_at=T0 + timedelta(minutes=20))
+    newest = store.newest_moment(incident.id)
+    assert newest == T0 + timedelta(minutes=9)
+    assert newest is not None
+    assert newest.tzinfo is not None
+    store.delete_event(later.id)
+    assert store.newest_moment(incident.id) == T0 + timedelta(minutes=3)
+    assert store.newest_moment(99) is None
+
+
 def test_timeline_order_and_keyset_paging(store: Store, clock: FrozenClock) -> None:
     incident = store.create_incident("x", 2, commander="a", actor="a")
     for minute in range(1, 11):

@@ -9,10 +9,10 @@ types is an operator of FTS5's or tsquery's syntax.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sql
-from sqlalchemy import ColumnElement, FromClause, Table, and_, case, func, literal_column, or_
+from sqlalchemy import ColumnElement, FromClause, and_, case, func, literal_column, or_
 from sqlmodel import col
 
 from warroom.domain.lifecycle import Milestone
@@ -27,15 +27,15 @@ from warroom.domain.search import (
     parse_query,
 )
 from warroom.store.session import Transactions
-from warroom.store.tables import EventRow, IncidentRow, MilestoneRow, SearchEntryRow
+from warroom.store.tables import EventRow, IncidentRow, MilestoneRow, SearchEntryRow, core
 
 # A title that matches says more than a line of a long timeline: its rank counts double.
 TITLE_WEIGHT = 2.0
 
 # The tables as Core sees them (the query mixes them with each database's own index).
-_ENTRY = cast(Table, getattr(SearchEntryRow, "__table__"))  # noqa: B009
-_INCIDENT = cast(Table, getattr(IncidentRow, "__table__"))  # noqa: B009
-_EVENT = cast(Table, getattr(EventRow, "__table__"))  # noqa: B009
+_ENTRY = core(SearchEntryRow)
+_INCIDENT = core(IncidentRow)
+_EVENT = core(EventRow)
 
 
 def fts5_match(query: Query) -> str:

@@ -40,6 +40,7 @@ from warroom.store.tables import (
     MilestoneRow,
     PostMortemNoteRow,
     RoleRow,
+    core,
 )
 from warroom.store.target import Target
 from warroom.store.text_rules import require_text as require_text  # (for every aggregate)
@@ -76,7 +77,7 @@ def row_id(value: int | None) -> int:
     return value
 
 
-_NEW_CHANGES = insert(ChangeRow)
+_NEW_CHANGES = insert(core(ChangeRow))
 
 
 class Transactions:

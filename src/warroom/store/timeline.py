@@ -22,6 +22,7 @@ from warroom.store.tables import (
     IncidentRow,
     MilestoneRow,
     SeverityChangeRow,
+    core,
 )
 
 EventCursor = tuple[datetime, int]  # (occurred_at, id): the timeline's order
@@ -46,10 +47,14 @@ class NewEvent:
 
 # The keystroke path's statements, made once: building one per line (its values coerced, its
 # cache key computed) was a fifth of a line's CPU time in `log -`.
-_INCIDENT_ID = sql.select(col(IncidentRow.id)).where(
-    col(IncidentRow.id) == sql.bindparam("incident_id")
+_INCIDENT_ID = sql.select(core(IncidentRow).c.id).where(
+    core(IncidentRow).c.id == sql.bindparam("incident_id")
 )
-_NEW_EVENT = insert(EventRow)
+_NEW_EVENT = insert(core(EventRow))
+_NEWEST_MOMENT = sql.select(func.max(core(EventRow).c.occurred_at)).where(
+    core(EventRow).c.incident_id == sql.bindparam("incident_id"),
+    core(EventRow).c.deleted_at.is_(None),
+)
 
 
 class Timeline(Transactions):
@@ -215,6 +220,13 @@ class Timeline(Transactions):
                 .where(EventRow.incident_id == incident_id)
                 .where(col(EventRow.deleted_at).is_(None))
             ).one()
+
+    def newest_moment(self, incident_id: int) -> datetime | None:
+        """When the newest live event happened (None: the timeline is empty)."""
+        with self._read() as session:
+            found = session.connection().execute(_NEWEST_MOMENT, {"incident_id": incident_id})
+            moment: datetime | None = found.scalar()
+            return moment
 
     def last_event_of_kind(self, incident_id: int, kind: EventKind) -> Event | None:
         with self._read() as session:

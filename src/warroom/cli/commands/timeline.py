@@ -93,12 +93,12 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
 
 def _warn_if_clock_behind(store: Store, incident_id: int, event: Event, ctx: Context) -> None:
     """An event logged "now" by a clock that is behind lands before what others logged."""
-    newest = store.events_before(incident_id, None, limit=1)
-    if newest and newest[0].occurred_at > event.recorded_at + FUTURE_TOLERANCE:
+    newest = store.newest_moment(incident_id)
+    if newest is not None and newest > event.recorded_at + FUTURE_TOLERANCE:
         tz = ZoneInfo(ctx.setting("display.timezone"))
         warn(
             f"this machine's clock ({date_time(event.recorded_at, tz)}) is behind the newest "
-            f"event of {incident_key(incident_id)} ({date_time(newest[0].occurred_at, tz)}): "
+            f"event of {incident_key(incident_id)} ({date_time(newest, tz)}): "
             "check the clock; events logged now land before it"
         )
 
