@@ -3,7 +3,9 @@
 `failing_writes()` makes every warroom engine in this process (the command line's, a Store's, a
 running app's) fail its write statements the way SQLite fails them: the driver raises
 sqlite3.OperationalError carrying SQLite's result code, and SQLAlchemy wraps it as it would a
-real one. The store, the command line and the app then take their real error paths.
+real one. The store, the command line and the app then take their real error paths. The quick
+writer's own sqlite3 connections (store/quick_log.py) are refused the same writes by SQLite
+itself (an authorizer): it writes nothing and leaves the line to the store, as on a full disk.
 
     with failing_writes() as fault:            # the disk is full
         ...                                    # every INSERT/UPDATE/DELETE fails
@@ -23,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, event
+
+from warroom.store.quick_log import QuickLog
 
 # SQLite's own messages for the result codes a test may ask for.
 MESSAGES = {
@@ -69,6 +73,12 @@ class WriteFault:
         self.failures.append(statement)
         raise sqlite_error(self.code)
 
+    def _authorize(self, action: int, table: str | None, *_: object) -> int:
+        writes = (sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE)
+        if action in writes and (self.table is None or table == self.table):
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
 
 @contextmanager
 def failing_writes(
@@ -76,8 +86,17 @@ def failing_writes(
 ) -> Iterator[WriteFault]:
     """While open, writes on every engine fail with SQLite result `code` (default: disk full)."""
     fault = WriteFault(code=code, table=table, times=times)
+    quick_connect = QuickLog._connect
+
+    def refusing_writes(quick: QuickLog, *, by_hand: bool = False) -> sqlite3.Connection:
+        connection = quick_connect(quick, by_hand=by_hand)
+        connection.set_authorizer(fault._authorize)
+        return connection
+
     event.listen(Engine, "before_cursor_execute", fault._before_cursor_execute, retval=True)
+    QuickLog._connect = refusing_writes  # type: ignore[method-assign]
     try:
         yield fault
     finally:
+        QuickLog._connect = quick_connect  # type: ignore[method-assign]
         event.remove(Engine, "before_cursor_execute", fault._before_cursor_execute)

@@ -433,3 +433,42 @@ def test_bad_input_is_one_error_line_exit_2_and_nothing_written(
     if said is not None:
         assert err == said
     assert database.fingerprint() == before
+
+
+# ---- log ---------------------------------------------------------------------------------
+
+
+def test_log_from_a_clock_behind_the_newest_event_warns(
+    run: Run, database: Database, clock: FrozenClock
+) -> None:
+    """Another machine logged at 15:03; this one's clock says 14:43 (on SQLite the line goes
+    through the quick writer, on PostgreSQL through the store: both say so)."""
+    clock.advance(timedelta(minutes=40))
+    run.ok("log", "INC-1", "from the other machine")
+    clock.set(T0 + timedelta(minutes=20))
+    code, out, err = run("log", "INC-1", "from this one")
+    assert (code, out) == (0, "EV-3\n")
+    assert err.startswith(
+        "warning: this machine's clock (2024-03-15 14:43 UTC) is behind the newest event of "
+        "INC-1 (2024-03-15 15:03 UTC)"
+    )
+    assert events(database, clock)[-2:] == [  # as the warning says: before the other's
+        (EventKind.NOTE, "from this one"),
+        (EventKind.NOTE, "from the other machine"),
+    ]
+
+
+def test_log_on_a_plain_file_does_not_open_the_store(
+    run: Run, database: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if database.kind != "sqlite":
+        pytest.skip("the quick writer is for SQLite files")
+
+    def not_opened(*_: object, **__: object) -> None:
+        raise AssertionError("the store was opened")
+
+    monkeypatch.setattr("warroom.cli.context.Context.open_store", not_opened)
+    assert run("log", "INC-1", "db cpu 95%") == (0, "EV-2\n", "")
+    monkeypatch.undo()
+    assert events(database, clock)[-1] == (EventKind.NOTE, "db cpu 95%")
+    assert run.ok("search", "cpu").count("db cpu 95%") == 1  # indexed as the store indexes it

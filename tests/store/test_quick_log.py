@@ -139,3 +139,36 @@ def test_the_store_reads_the_file_only_once_the_quick_writer_is_done(
     assert logged
     assert logged[0] is not None
     assert store.count_events(incident.id) == 2
+
+
+def test_a_command_line_gets_the_quick_writer_only_for_a_file_the_store_would_open(
+    tmp_path: Path, db_path: Path, store: Store, clock: FrozenClock
+) -> None:
+    assert QuickLog.for_command(str(db_path), clock) is not None
+    assert QuickLog.for_command(str(tmp_path / "missing.db"), clock) is None
+    assert not (tmp_path / "missing.db").exists()
+    assert QuickLog.for_command(str(tmp_path), clock) is None  # a directory
+    (tmp_path / "notes.txt").write_text("not a database\n")
+    assert QuickLog.for_command(str(tmp_path / "notes.txt"), clock) is None
+    assert QuickLog.for_command("postgresql://localhost/warroom", clock) is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "PRAGMA journal_mode = DELETE",  # the store makes a file WAL as it opens it
+        "UPDATE alembic_version SET version_num = '0010'",  # the store migrates it first
+    ],
+)
+def test_a_file_not_plainly_current_is_left_to_the_store(
+    db_path: Path, store: Store, clock: FrozenClock, change: str
+) -> None:
+    incident = store.create_incident("Checkout down", 1, commander="Bob", actor="Bob")
+    store.close()
+    with sqlite3.connect(db_path, isolation_level=None) as connection:
+        connection.execute(change)
+    quick = QuickLog.for_command(str(db_path), clock)
+    assert quick is not None  # the file itself passes the store's checks
+    assert quick.log_event(incident.id, "not here", actor="Alice", kind=EventKind.NOTE) is None
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT count(*) FROM event").fetchone() == (1,)

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from warroom.store.changes import Change
-    from warroom.store.engine import MissingDatabase
     from warroom.store.feed import ChangeFeed
     from warroom.store.people import HEARTBEAT_INTERVAL, PRESENCE_TIMEOUT
     from warroom.store.presence import Heartbeat
+    from warroom.store.sqlite_file import MissingDatabase
     from warroom.store.store import Store
     from warroom.store.target import Target, resolve_target
     from warroom.store.timeline import EventCursor, NewEvent
 
 _WHERE = {
-    "MissingDatabase": "engine",
+    "MissingDatabase": "sqlite_file",
     "Target": "target",
     "resolve_target": "target",
     "ChangeFeed": "feed",

@@ -29,15 +29,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, ProgrammingError
 
-from warroom.domain.errors import BadInput, DatabaseError, StorageError
-from warroom.paths import make_private_dir
-from warroom.store.descriptors import RAW_FILE_ACCESS
+from warroom.domain.errors import DatabaseError, StorageError
 from warroom.store.failures import database_failures, failure, reason
 from warroom.store.schema import CORE_TABLES, HEAD, REVISIONS, TABLES, tables_of
+from warroom.store.sqlite_file import MissingDatabase as MissingDatabase
+from warroom.store.sqlite_file import check_sqlite_file
 from warroom.store.target import Target
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-SQLITE_HEADER_SIZE = 100
 BUSY_TIMEOUT_MS = 10_000
 WAL_SWITCH_PAUSE = 0.02  # seconds between tries of a journal-mode switch another one holds up
 CONNECT_TIMEOUT_S = 10  # PostgreSQL: an unreachable server fails in seconds, not minutes
@@ -46,17 +44,13 @@ CONNECT_TIMEOUT_S = 10  # PostgreSQL: an unreachable server fails in seconds, no
 MIGRATION_LOCK_KEY = 0x7761_7272_6F6F_6D  # "warroom"
 
 
-class MissingDatabase(BadInput):
-    """A command that only reads or appends found no database at all."""
-
-
 def open_engine(target: Target, *, create: bool) -> Engine:
     """An engine on an up-to-date warroom database; creates it when `create` and it is missing.
 
     A new file whose set-up fails stays: another warroom may have opened it a moment after it
     was created, and be writing to it. Left empty, the next warroom sets it up."""
     if target.path is not None:
-        _check_sqlite_file(target.path, create=create)
+        check_sqlite_file(target.path, create=create)
     engine = _make_engine(target)
     try:
         _prepare(engine, target, create=create)
@@ -64,67 +58,6 @@ def open_engine(target: Target, *, create: bool) -> Engine:
         engine.dispose()
         raise
     return engine
-
-
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    """Refuse a path that cannot be a usable warroom file; create a new one owner-only."""
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a directory, not a database file")
-    if path.exists() and not path.is_file():  # reading a FIFO would wait for a writer forever
-        raise DatabaseError(f"{path} is not a regular file (a FIFO, socket or device)")
-    if not path.exists():
-        if not create:
-            raise MissingDatabase(f"no warroom database at {path}: new or import makes one")
-        try:
-            make_private_dir(path.parent)
-            if not os.access(path.parent, os.W_OK | os.X_OK):
-                raise DatabaseError(f"cannot create {path}: the directory is read-only")
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:
-            return  # another warroom created it a moment ago: use theirs
-        except NotADirectoryError as error:  # `--db notes.txt/w.db`
-            raise DatabaseError(f"cannot create {path}: {error}") from None
-        except OSError as error:
-            raise DatabaseError(f"cannot create {path}: {error.strerror}") from None
-        return
-    try:
-        with RAW_FILE_ACCESS, path.open("rb") as handle:
-            header = handle.read(SQLITE_HEADER_SIZE)
-    except OSError as error:
-        raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
-    if header and not header.startswith(SQLITE_MAGIC[: len(header)]):
-        raise DatabaseError(f"{path} is not a SQLite database")
-    if header and _is_truncated(path, header):
-        raise DatabaseError(
-            f"{path} is truncated (shorter than its header says): restore it from a backup"
-        )
-    if not os.access(path, os.R_OK | os.W_OK):
-        raise DatabaseError(f"{path} is read-only: warroom needs to write to it")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise DatabaseError(
-            f"the directory of {path} is read-only: SQLite needs it for its write-ahead log"
-        )
-
-
-def _is_truncated(path: Path, header: bytes) -> bool:
-    """Whether the file is shorter than its SQLite header says, costing one stat.
-
-    The size in the header is trusted only when SQLite marked it valid (the change counter at
-    offset 24 equals the one at 92), and only when no write-ahead log or rollback journal is
-    beside it: a write interrupted by a crash is finished or undone from those on opening.
-    """
-    if len(header) < SQLITE_HEADER_SIZE:
-        return True
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    if pages == 0 or header[24:28] != header[92:96]:
-        return False
-    for suffix in ("-wal", "-journal"):
-        log = Path(f"{path}{suffix}")
-        if log.exists() and log.stat().st_size > 0:
-            return False
-    return path.stat().st_size < pages * page_size
 
 
 def _make_engine(target: Target) -> Engine:

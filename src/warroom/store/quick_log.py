@@ -6,10 +6,15 @@ committed here with the standard library's sqlite3, as the store's `log_event` w
 event and its change-feed row in one immediate transaction, synchronous=FULL. A person who opens
 the war room and types at once no longer waits for the store to load (about 0.45 s).
 
-Only for the SQLite file preview.py vouched for, and only a line logged at the present moment (a
-backdated one is checked against the incident's span by the store). On any sqlite3 error it
-writes nothing and says so (None): the caller then asks the store, which retries a busy file and
-says what is wrong. A test checks its rows against the store's.
+`warroom log` commits a present-moment line the same way (`for_command`): a whole process of
+about 0.1 s, where importing SQLAlchemy and SQLModel alone takes half a second.
+
+Only for a SQLite file that is plainly fine: it passes the store's own checks of the file
+(sqlite_file.py), is at this warroom's schema and in WAL mode; and only a line logged at the
+present moment (a backdated one is checked against the incident's span by the store). On
+anything else, and on any sqlite3 error, it writes nothing and says so (None): the caller then
+asks the store, which migrates an old file, retries a busy one and says what is wrong. A test
+checks its rows against the store's.
 """
 
 from __future__ import annotations
@@ -20,10 +25,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warroom.domain.clock import Clock
-from warroom.domain.errors import UnknownIncident
+from warroom.domain.errors import BadInput, UnknownIncident
 from warroom.domain.model import Event, EventKind, incident_key
 from warroom.store.descriptors import RAW_FILE_ACCESS
+from warroom.store.schema import HEAD, tables_of
+from warroom.store.sqlite_file import check_sqlite_file
 from warroom.store.text_rules import require_text
+
+
+class NotPlainlyFine(Exception):
+    """The file is not one to write without the store (an old schema, not in WAL mode)."""
 
 
 class QuickLog:
@@ -32,6 +43,18 @@ class QuickLog:
         self._path = Path(location).expanduser().absolute()
         self._clock = clock
         self._busy_timeout = busy_timeout
+
+    @classmethod
+    def for_command(cls, location: str, clock: Clock) -> QuickLog | None:
+        """For a command line's one line: the quick writer on a SQLite file that passes the
+        store's checks of a file (None: the store opens it, and says what is wrong)."""
+        if "://" in location:  # PostgreSQL
+            return None
+        try:
+            check_sqlite_file(Path(location).expanduser(), create=False)
+        except BadInput:  # (a missing, damaged or read-only file: DatabaseError too)
+            return None
+        return cls(location, clock)
 
     def log_event(
         self, incident_id: int, text: str, *, actor: str, kind: EventKind
@@ -45,14 +68,13 @@ class QuickLog:
             # Held until the connection is closed: see descriptors.py.
             with (
                 RAW_FILE_ACCESS,
-                closing(
-                    sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None)
-                ) as connection,
+                closing(self._connect(by_hand=True)) as connection,
             ):
                 connection.execute("PRAGMA foreign_keys = ON")
                 connection.execute("PRAGMA synchronous = FULL")
                 connection.execute("BEGIN IMMEDIATE")
                 try:
+                    _require_plainly_fine(connection)
                     known = connection.execute(
                         "SELECT id FROM incident WHERE id = ?", (incident_id,)
                     ).fetchone()
@@ -80,11 +102,48 @@ class QuickLog:
                     if connection.in_transaction:
                         connection.execute("ROLLBACK")
                     raise
-        except sqlite3.Error:
+        except (sqlite3.Error, NotPlainlyFine):
             return None
         if event_id is None:
             return None
         return Event(event_id, incident_id, kind, actor, text, at, at)
+
+    def _connect(self, *, by_hand: bool = False) -> sqlite3.Connection:
+        """`by_hand`: transactions begun and ended by the caller's own statements."""
+        if by_hand:
+            return sqlite3.connect(self._path, timeout=self._busy_timeout, isolation_level=None)
+        return sqlite3.connect(self._path, timeout=self._busy_timeout)
+
+    def newest_moment(self, incident_id: int) -> datetime | None:
+        """When the incident's newest live event happened (None: none, or not read)."""
+        try:
+            with (
+                RAW_FILE_ACCESS,
+                closing(self._connect()) as connection,
+            ):
+                (newest,) = connection.execute(
+                    "SELECT max(occurred_at) FROM event "
+                    "WHERE incident_id = ? AND deleted_at IS NULL",
+                    (incident_id,),
+                ).fetchone()
+        except sqlite3.Error:
+            return None
+        return datetime.fromisoformat(newest).replace(tzinfo=UTC) if newest else None
+
+
+def _require_plainly_fine(connection: sqlite3.Connection) -> None:
+    """At this warroom's schema, in WAL mode: else the store's to open (and migrate)."""
+    (journal,) = connection.execute("PRAGMA journal_mode").fetchone()
+    version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    tables = {
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite~_%' ESCAPE '~'"
+        )
+    }
+    if journal != "wal" or version != (HEAD,) or tables != tables_of(HEAD, sqlite=True):
+        raise NotPlainlyFine
 
 
 def _stored(moment: datetime) -> str:

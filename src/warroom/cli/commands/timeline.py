@@ -75,6 +75,8 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
                 f"{date_time(occurred_at, zone)}"
             )
     actor = args.actor if args.actor is not None else ctx.setting("user.name")
+    if not from_stdin and occurred_at is None and _logged_quickly(args, ctx, kind, actor):
+        return EXIT_OK
     with ctx.open_store(create=False) as store:
         if from_stdin:
             store.get_incident(incident_id)  # an unknown id: said before reading anything
@@ -87,13 +89,30 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
         )
         # Printed only now: log_event returns after the commit is durable.
         out(event_key(event.id))
-        _warn_if_clock_behind(store, incident_id, event, ctx)
+        _warn_if_clock_behind(store.newest_moment(incident_id), event, ctx)
     return EXIT_OK
 
 
-def _warn_if_clock_behind(store: Store, incident_id: int, event: Event, ctx: Context) -> None:
+def _logged_quickly(args: argparse.Namespace, ctx: Context, kind: EventKind, actor: str) -> bool:
+    """A line at the present moment, committed without loading the store (quick_log.py)
+    when the file is plainly fine; False: nothing was written, the store's to do."""
+    from warroom.store.quick_log import QuickLog
+
+    quick = QuickLog.for_command(ctx.location, ctx.clock)
+    if quick is None:
+        return False
+    incident_id = parse_incident_ref(args.id)
+    event = quick.log_event(incident_id, args.text, actor=actor, kind=kind)
+    if event is None:
+        return False
+    out(event_key(event.id))  # committed, synchronous=FULL: durable
+    _warn_if_clock_behind(quick.newest_moment(incident_id), event, ctx)
+    return True
+
+
+def _warn_if_clock_behind(newest: datetime | None, event: Event, ctx: Context) -> None:
     """An event logged "now" by a clock that is behind lands before what others logged."""
-    newest = store.newest_moment(incident_id)
+    incident_id = event.incident_id
     if newest is not None and newest > event.recorded_at + FUTURE_TOLERANCE:
         tz = ZoneInfo(ctx.setting("display.timezone"))
         warn(
