@@ -41,7 +41,7 @@ from warroom.domain.model import (
 )
 from warroom.domain.postmortem import PostmortemPreview, TimelineEntry, build_report
 from warroom.domain.room import FIRST_PAGE, RoomPreview, RoomState
-from warroom.store.schema import HEAD, tables_of
+from warroom.store.sqlite_file import at_current_schema
 
 _POSTGRES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
@@ -68,19 +68,12 @@ def _reading(location: str) -> Iterator[sqlite3.Connection | None]:
     with closing(connection):
         try:
             connection.execute("BEGIN")  # one snapshot for everything read
-            version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            tables = {
-                name
-                for (name,) in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite~_%' ESCAPE '~'"
-                )
-            }
+            current = at_current_schema(connection)
         except sqlite3.Error:
             yield None
             return
         # Anything but a plainly current warroom file is left to the store's full checks.
-        yield connection if version == (HEAD,) and tables == tables_of(HEAD, sqlite=True) else None
+        yield connection if current else None
 
 
 def room(location: str, incident_id: int) -> RoomPreview | None:

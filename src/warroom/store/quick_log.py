@@ -28,13 +28,8 @@ from warroom.domain.clock import Clock
 from warroom.domain.errors import BadInput, UnknownIncident
 from warroom.domain.model import Event, EventKind, incident_key
 from warroom.store.descriptors import RAW_FILE_ACCESS
-from warroom.store.schema import HEAD, tables_of
-from warroom.store.sqlite_file import check_sqlite_file
+from warroom.store.sqlite_file import at_current_schema, check_sqlite_file
 from warroom.store.text_rules import require_text
-
-
-class NotPlainlyFine(Exception):
-    """The file is not one to write without the store (an old schema, not in WAL mode)."""
 
 
 class QuickLog:
@@ -74,7 +69,9 @@ class QuickLog:
                 connection.execute("PRAGMA synchronous = FULL")
                 connection.execute("BEGIN IMMEDIATE")
                 try:
-                    _require_plainly_fine(connection)
+                    if not _plainly_fine(connection):  # the store's to migrate or convert
+                        connection.execute("ROLLBACK")
+                        return None
                     known = connection.execute(
                         "SELECT id FROM incident WHERE id = ?", (incident_id,)
                     ).fetchone()
@@ -102,7 +99,7 @@ class QuickLog:
                     if connection.in_transaction:
                         connection.execute("ROLLBACK")
                     raise
-        except (sqlite3.Error, NotPlainlyFine):
+        except sqlite3.Error:
             return None
         if event_id is None:
             return None
@@ -131,19 +128,10 @@ class QuickLog:
         return datetime.fromisoformat(newest).replace(tzinfo=UTC) if newest else None
 
 
-def _require_plainly_fine(connection: sqlite3.Connection) -> None:
-    """At this warroom's schema, in WAL mode: else the store's to open (and migrate)."""
+def _plainly_fine(connection: sqlite3.Connection) -> bool:
+    """At this warroom's schema and in WAL mode, as the store leaves a file it opened."""
     (journal,) = connection.execute("PRAGMA journal_mode").fetchone()
-    version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    tables = {
-        name
-        for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite~_%' ESCAPE '~'"
-        )
-    }
-    if journal != "wal" or version != (HEAD,) or tables != tables_of(HEAD, sqlite=True):
-        raise NotPlainlyFine
+    return bool(journal == "wal" and at_current_schema(connection))
 
 
 def _stored(moment: datetime) -> str:

@@ -6,11 +6,13 @@ it writes a line without the store (anything they refuse is the store's to open 
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from warroom.domain.errors import BadInput, DatabaseError
 from warroom.paths import make_private_dir
 from warroom.store.descriptors import RAW_FILE_ACCESS
+from warroom.store.schema import HEAD, tables_of
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_HEADER_SIZE = 100
@@ -79,3 +81,17 @@ def _is_truncated(path: Path, header: bytes) -> bool:
         if log.exists() and log.stat().st_size > 0:
             return False
     return path.stat().st_size < pages * page_size
+
+
+def at_current_schema(connection: sqlite3.Connection) -> bool:
+    """Whether the file is plainly at this warroom's schema: its revision and its tables
+    (anything else is the store's to check in full, and migrate)."""
+    version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    tables = {
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite~_%' ESCAPE '~'"
+        )
+    }
+    return version == (HEAD,) and tables == tables_of(HEAD, sqlite=True)

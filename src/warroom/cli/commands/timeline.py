@@ -75,7 +75,8 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
                 f"{date_time(occurred_at, zone)}"
             )
     actor = args.actor if args.actor is not None else ctx.setting("user.name")
-    if not from_stdin and occurred_at is None and _logged_quickly(args, ctx, kind, actor):
+    at_present = not from_stdin and occurred_at is None
+    if at_present and _logged_quickly(ctx, incident_id, args.text, kind, actor):
         return EXIT_OK
     with ctx.open_store(create=False) as store:
         if from_stdin:
@@ -93,7 +94,7 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
-def _logged_quickly(args: argparse.Namespace, ctx: Context, kind: EventKind, actor: str) -> bool:
+def _logged_quickly(ctx: Context, incident_id: int, text: str, kind: EventKind, actor: str) -> bool:
     """A line at the present moment, committed without loading the store (quick_log.py)
     when the file is plainly fine; False: nothing was written, the store's to do."""
     from warroom.store.quick_log import QuickLog
@@ -101,8 +102,7 @@ def _logged_quickly(args: argparse.Namespace, ctx: Context, kind: EventKind, act
     quick = QuickLog.for_command(ctx.location, ctx.clock)
     if quick is None:
         return False
-    incident_id = parse_incident_ref(args.id)
-    event = quick.log_event(incident_id, args.text, actor=actor, kind=kind)
+    event = quick.log_event(incident_id, text, actor=actor, kind=kind)
     if event is None:
         return False
     out(event_key(event.id))  # committed, synchronous=FULL: durable
