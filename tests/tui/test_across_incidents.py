@@ -20,6 +20,7 @@ from warroom.services.trends import TrendSettings, load_trends
 from warroom.store import Store
 from warroom.widgets.board import BoardColumn
 from warroom.widgets.follow_ups import OverduePane
+from warroom.widgets.incident_list import IncidentList
 
 YESTERDAY = T0.date() - timedelta(days=1)
 
@@ -98,7 +99,7 @@ async def test_tab_reaches_the_pane(make_app: AppFactory, store: Store) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.screen.query_one(OverduePane)
         await until(pilot, lambda: pane.display, "the overdue pane")
-        assert isinstance(app.screen.focused, DataTable)
+        assert isinstance(app.screen.focused, IncidentList)
         await pilot.press("tab")
         assert app.screen.focused is pane
 
@@ -110,7 +111,7 @@ async def test_the_pane_follows_changes_and_hides_when_none_is_left(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.screen.query_one(OverduePane)
-        await until(pilot, lambda: app.screen.query_one(DataTable).row_count == 1, "the list")
+        await until(pilot, lambda: app.screen.query_one(IncidentList).row_count == 1, "the list")
         assert not pane.display
         late = store.add_action_item(
             incident.id, "Late", actor="bob", follow_up=True, due_date=YESTERDAY
@@ -130,7 +131,7 @@ async def test_an_item_becomes_overdue_at_midnight(
         screen = app.screen
         assert isinstance(screen, HomeScreen)
         pane = screen.query_one(OverduePane)
-        await until(pilot, lambda: screen.query_one(DataTable).row_count == 1, "the list")
+        await until(pilot, lambda: screen.query_one(IncidentList).row_count == 1, "the list")
         await pilot.pause()
         assert not pane.display
         clock.advance(timedelta(days=1))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 
 from tests.tui.conftest import AppFactory, burst, loaded, until
 from warroom.config import Config
@@ -14,6 +14,7 @@ from warroom.domain.clock import FrozenClock
 from warroom.domain.model import EventKind
 from warroom.screens.home import COLUMNS, HomeScreen
 from warroom.store import Store
+from warroom.widgets.incident_list import IncidentList
 
 IC = [key for key, _ in COLUMNS].index("ic")
 
@@ -33,7 +34,7 @@ async def test_active_first_then_past(
     store.resolve(old.id, actor="erin")
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count == 3, "the list")
         keys = [str(table.get_row_at(row)[1]) for row in range(3)]
         assert keys == ["INC-3", "INC-2", "INC-1"]
@@ -45,13 +46,43 @@ async def test_enter_opens_the_selected_incident(make_app: AppFactory, store: St
     _declare_two(store)
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count == 2, "the list")
         await pilot.press("down", "enter")
         screen = await loaded(pilot)
         assert screen.incident_id == 1
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+
+
+async def test_a_click_on_a_row_opens_its_incident(make_app: AppFactory, store: Store) -> None:
+    _declare_two(store)
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        table = app.screen.query_one(IncidentList)
+        await until(pilot, lambda: table.row_count == 2, "the list")
+        await pilot.click(IncidentList, offset=(3, 0))  # the header: nothing
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.click(IncidentList, offset=(3, 2))  # the second row: INC-1
+        screen = await loaded(pilot)
+        assert screen.incident_id == 1
+
+
+async def test_a_long_list_leaves_its_scroll_bar_room(make_app: AppFactory, store: Store) -> None:
+    """More incidents than rows: the title gives way to the vertical scroll bar, so that the
+    list need not scroll sideways (its bar would hide the last row)."""
+    for n in range(30):
+        title = f"Incident {n}: checkout latency over the budget in every region"
+        store.create_incident(title, 3, commander="Bo", actor="b")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(IncidentList)
+        await until(pilot, lambda: table.row_count == 30, "the list")
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        assert not table.show_horizontal_scrollbar
+        assert table.virtual_size.width == table.scrollable_content_region.width  # filled
+        assert str(table.get_row_at(0)[2]).endswith("…")
 
 
 async def test_declare_a_new_incident(make_app: AppFactory, store: Store) -> None:
@@ -95,7 +126,7 @@ async def test_withdraw_an_incident_declared_by_mistake(make_app: AppFactory, st
     mistake = store.create_incident("Checkout down again", 1, commander="Bob Chen", actor="bob")
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count == 2, "the list")
         await pilot.press("W")
         await until(pilot, lambda: isinstance(app.screen, WithdrawDialog), "the question")
@@ -134,7 +165,7 @@ async def test_past_incidents_are_listed_a_page_at_a_time(
     monkeypatch.setattr(Store, "list_incidents", every_incident)
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count == 7, "the active one and a page")
         assert [str(table.get_row_at(row)[1]) for row in range(3)] == ["INC-15", "INC-14", "INC-13"]
         await pilot.press("down")  # the second row: far from the end
@@ -159,7 +190,7 @@ async def test_filter_by_severity_and_service(
     store.set_labels(ledger.id, services=["ledger"])
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         shown = app.screen.query_one("#home-filter", Label)
 
         def listed() -> list[str]:
@@ -216,7 +247,7 @@ async def test_a_filter_pages_what_it_lets_through(
         store.resolve(incident.id, actor="erin")
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count == 6, "a page")
         await pilot.press("f", *"sev:2 status:resolved", "enter")
         await until(pilot, lambda: str(table.get_row_at(0)[1]) == "INC-28", "the SEV-2 ones")
@@ -234,7 +265,7 @@ async def test_a_filter_typed_in_one_burst_with_f_goes_into_the_filter(
     _declare_two(store)
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count == 2, "the list")
         burst(app, "fsev:3⏎")
         await until(pilot, lambda: table.row_count == 1, "the SEV-3 incident alone")
@@ -265,7 +296,7 @@ async def test_the_quick_first_list_is_a_screenful_the_rest_comes_with_the_store
 
     app = WarroomApp(config, clock, open_store=open_store, incidents=quick, blink=False)
     async with app.run_test(size=(100, 24)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count > 0, "the quick list")
         assert table.row_count == 24
         assert str(table.get_row_at(0)[1]) == "INC-40"  # newest first, as the store lists

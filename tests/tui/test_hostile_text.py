@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual import events
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from tests.conftest import T0
 from tests.reliability.tui import shown_in_timeline
@@ -48,6 +48,7 @@ from warroom.screens.dialogs.roles import RolesDialog
 from warroom.store import Store
 from warroom.widgets.board import Board
 from warroom.widgets.fields import TextField
+from warroom.widgets.incident_list import IncidentList
 from warroom.widgets.log_input import LogInput
 from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.text_box import TextBox
@@ -413,8 +414,8 @@ async def test_a_new_incident_title_and_ic(make_app: AppFactory, store: Store) -
         assert "title: \\x1b[31;5mRED\\x1b[0m" in banner.plain
         assert [line.count("\n") for line in banner.plain.split("\n")] == [0, 0, 0, 0]
         await pilot.press("g")
-        await until(pilot, lambda: app.screen.query(DataTable), "home")
-        row = app.screen.query_one(DataTable).get_row_at(0)
+        await until(pilot, lambda: app.screen.query(IncidentList), "home")
+        row = app.screen.query_one(IncidentList).get_row_at(0)
         assert [no_controls(cell.plain) for cell in row] == [[]] * len(row)
 
 

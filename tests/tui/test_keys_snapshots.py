@@ -95,11 +95,10 @@ def test_the_withdraw_dialog(snap_compare: SnapCompare, make_app: AppFactory, st
     store.create_incident("Checkout down (declared twice)", 1, commander="Bob Chen", actor="bob")
 
     async def run_before(pilot: Pilot[object]) -> None:
-        from textual.widgets import DataTable
-
         from warroom.screens.dialogs.withdraw import WithdrawDialog
+        from warroom.widgets.incident_list import IncidentList
 
-        table = pilot.app.screen.query_one(DataTable)
+        table = pilot.app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count == 2, "the list")
         await pilot.press("W")
         await until(pilot, lambda: isinstance(pilot.app.screen, WithdrawDialog), "the dialog")

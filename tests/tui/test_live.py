@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Input, Select
 
 from tests.conftest import Database
 from tests.tui.conftest import loaded, until
@@ -34,6 +34,7 @@ from warroom.screens.war_room import WarRoomScreen
 from warroom.store import PRESENCE_TIMEOUT, Store
 from warroom.widgets.board import Board
 from warroom.widgets.countdown import Countdown
+from warroom.widgets.incident_list import IncidentList
 from warroom.widgets.severity_banner import SeverityBanner
 from warroom.widgets.timeline import Timeline
 
@@ -189,7 +190,7 @@ async def test_going_back_to_the_list_leaves_the_war_room(store: Store, apps: Ap
 
 
 def home_rows(app: WarroomApp) -> list[list[str]]:
-    table = app.screen.query_one(DataTable)
+    table = app.screen.query_one(IncidentList)
     return [[str(cell).strip() for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -202,7 +203,7 @@ async def test_the_home_screen_follows_incidents_declared_and_resolved_elsewhere
     async with app.run_test(size=(100, 24)) as pilot:
         await soon(pilot, lambda: len(home_rows(app)) == 1, "the list")
         assert isinstance(app.screen, HomeScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         assert table.cursor_row == 0
 
         declared = theirs.create_incident("Checkout down", 1, commander="Carol", actor="Carol")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from tests.conftest import T0
 from tests.tui.conftest import AppFactory, loaded, until
@@ -15,6 +15,7 @@ from warroom.screens.dialogs.search import PAGE, SearchDialog
 from warroom.screens.home import HomeScreen
 from warroom.store import Store
 from warroom.store.timeline import NewEvent
+from warroom.widgets.incident_list import IncidentList
 from warroom.widgets.timeline import Timeline
 
 
@@ -52,7 +53,7 @@ async def test_a_phrase_from_an_old_timeline_opens_the_incident_on_that_event(
     store.create_incident("Search slow", 3, commander="Alice", actor="alice")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.screen.query_one(DataTable).row_count == 2, "the list")
+        await until(pilot, lambda: app.screen.query_one(IncidentList).row_count == 2, "the list")
         await pilot.press("slash")
         dialog = await _search(pilot, "pool exhausted")
         assert [(hit.incident_id, hit.event_id) for hit in dialog.results.hits] == [(old, found.id)]
@@ -151,9 +152,9 @@ async def test_services_and_tags_are_edited_from_home_and_from_the_war_room(
     incident = store.create_incident("Payments down", 1, commander="Bob Chen", actor="bob").id
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count == 1, "the list")
-        assert "labels" not in [str(column.label) for column in table.columns.values()]
+        assert "services · tags" not in table.column_labels
         await pilot.press("t")
         await until(pilot, lambda: isinstance(app.screen, LabelsDialog), "the dialog")
         app.screen.query_one("#services", Input).insert_text_at_cursor("payments, ledger")

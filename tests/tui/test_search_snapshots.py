@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from tests.tui.conftest import LESSON, AppFactory, loaded, until
 from tests.tui.test_snapshots import busy_incident
@@ -17,6 +17,7 @@ from warroom.exporters.importer import read_postmortem
 from warroom.screens.dialogs.labels import LabelsDialog
 from warroom.screens.dialogs.search import SearchDialog
 from warroom.store import Store
+from warroom.widgets.incident_list import IncidentList
 
 SnapCompare = Callable[..., bool]
 
@@ -56,7 +57,7 @@ def test_home_search_results(
 
     async def run_before(pilot: Pilot[object]) -> None:
         await until(
-            pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == 2, "list"
+            pilot, lambda: pilot.app.screen.query_one(IncidentList).row_count == 2, "list"
         )  # not the withdrawn
         await pilot.press("slash")
         await _typed_into_search(pilot, "index")

@@ -242,9 +242,9 @@ def test_home_screen(
     store.resolve(resolved.id, actor="erin")
 
     async def run_before(pilot: Pilot[object]) -> None:
-        from textual.widgets import DataTable
+        from warroom.widgets.incident_list import IncidentList
 
-        await until(pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == 3, "list")
+        await until(pilot, lambda: pilot.app.screen.query_one(IncidentList).row_count == 3, "list")
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
@@ -267,9 +267,9 @@ def test_home_screen_filtered(
     store.set_labels(slow.id, services=["search"], tags=["elastic"])
 
     async def run_before(pilot: Pilot[object]) -> None:
-        from textual.widgets import DataTable
+        from warroom.widgets.incident_list import IncidentList
 
-        table = pilot.app.screen.query_one(DataTable)
+        table = pilot.app.screen.query_one(IncidentList)
         await until(pilot, lambda: table.row_count == 3, "list")
         await pilot.press("f", *"sev:3,4 status:active", "enter")
         await until(pilot, lambda: table.row_count == 2, "the filtered list")

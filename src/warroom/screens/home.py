@@ -12,7 +12,8 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Label
+from textual.geometry import Size
+from textual.widgets import Input, Label
 
 from warroom.domain.errors import BadInput, StorageError
 from warroom.domain.incident_filter import ACCEPTED, IncidentFilter, IncidentPage, parse_filter
@@ -24,8 +25,10 @@ from warroom.domain.timefmt import date_time, duration
 from warroom.screens import across
 from warroom.screens.base import NotDone, OpenIncident, OpenReport, WarroomScreen
 from warroom.screens.live import Live
+from warroom.widgets.cell_rows import PADDING
 from warroom.widgets.fields import TextField
 from warroom.widgets.follow_ups import OverduePane
+from warroom.widgets.incident_list import IncidentList
 from warroom.widgets.key_bar import KeyBar
 from warroom.widgets.palette import severity_style
 from warroom.widgets.workarounds import resend_if_moved
@@ -98,10 +101,10 @@ class FilterField(TextField):
     def put_away(self) -> None:
         self.display = False
         self.disabled = True
-        self.screen.query_one("#incidents", DataTable).focus()
+        self.screen.query_one(HomeList).focus()
 
 
-class IncidentList(DataTable[Text]):
+class HomeList(IncidentList):
     """The list of incidents, where the filter's key moves the focus as it arrives: what is
     typed after `f` in one burst (over a slow link) is the filter's, not keys for the list
     (where Enter opened the incident under the cursor)."""
@@ -130,7 +133,8 @@ class HomeScreen(WarroomScreen[None]):
             id="withdraw",
             tooltip="Withdraw the selected incident: declared by mistake",
         ),
-        Binding("enter", "open", "Open", show=True),
+        # Not in the key bar: it is full at 80 columns (in the key help and the palette).
+        Binding("enter", "open", "Open", show=False, tooltip="Open the selected incident"),
         Binding(
             "o",
             "overdue",
@@ -172,7 +176,7 @@ class HomeScreen(WarroomScreen[None]):
         self._past = HOME_PAST_PAGE  # past incidents listed, after every active one
         self._paging = False  # the next page is being read
         self._filter = IncidentFilter()
-        self._width = 0  # of the screen the list was laid out for
+        self._laid_out_for = Size(0, 0)  # the screen's size when the list was laid out
         self._live: Live | None = None  # while the screen is shown
         self._overdue_on: date | None = None  # the day the overdue pane was read for
 
@@ -189,7 +193,7 @@ class HomeScreen(WarroomScreen[None]):
         shown = Label("", id="home-filter")
         shown.display = False  # until a filter is on
         yield shown
-        yield IncidentList(id="incidents", cursor_type="row")
+        yield HomeList(id="incidents")
         empty = Label("No incidents yet. Press n to declare one.", id="home-empty")
         empty.display = False  # until a read says so
         yield empty
@@ -323,10 +327,8 @@ class HomeScreen(WarroomScreen[None]):
         self._page = page
         incidents = listed_order(page.incidents)
         self._shown = {incident.id: incident for incident in incidents}
-        self._width = self.size.width
-        table = self.query_one(DataTable)
-        selected = table.cursor_row
-        selected_id = self._selected_id()
+        self._laid_out_for = self.size
+        table = self.query_one(HomeList)
         now = self.host.clock.now()
         tz = self.host.config.tz
         # Services and tags get a column once some incident has any.
@@ -351,28 +353,32 @@ class HomeScreen(WarroomScreen[None]):
             )
             for incident in incidents
         ]
-        # Columns sized from what they hold, here, rather than measured by the table later.
+        # Columns sized from what they hold, for the title to give way to the others.
         widths = [
             min(MAX_COLUMN.get(key, 60), max([len(label), *(row[index].cell_len for row in rows)]))
             for index, (key, label) in enumerate(columns)
         ]
         # The title gives way (cut with …) for the columns after it, but the last, to fit the
         # screen; the last (detected) is shown only if it fits whole, not a stray first letter.
-        pad = 2 * table.cell_padding
+        pad = 2 * PADDING
         title = [key for key, _ in columns].index("title")
         others = sum(width + pad for index, width in enumerate(widths[:-1]) if index != title)
-        room = self.size.width - others - pad - 1  # (the scroll bar's edge)
+        # Clear of the scroll bar, when there is one: one column more, and the list would
+        # scroll sideways, its horizontal bar over the last row.
+        in_view = (table.size.height or self.size.height) - 1  # under the header
+        bar = table.styles.scrollbar_size_vertical if len(rows) > in_view else 0
+        width = self.size.width - bar
+        room = width - others - pad
         widths[title] = max(MIN_TITLE, min(widths[title], room))
-        fits = others + widths[title] + pad + widths[-1] + pad <= self.size.width
+        fits = others + widths[title] + pad + widths[-1] + pad <= width
         shown = len(columns) if fits else len(columns) - 1
         for row in rows:
             for index, width in enumerate(widths):
                 row[index].truncate(width, overflow="ellipsis")
-        table.clear(columns=True)
-        for (key, label), width in zip(columns[:shown], widths, strict=False):
-            table.add_column(label, key=key, width=width)
-        for incident, row in zip(incidents, rows, strict=True):
-            table.add_row(*row[:shown], key=str(incident.id))
+        table.show(
+            [(label, width) for (_, label), width in zip(columns[:shown], widths, strict=False)],
+            [(incident.id, row[:shown]) for incident, row in zip(incidents, rows, strict=True)],
+        )
         empty = table.row_count == 0
         blank = self.query_one("#home-empty", Label)
         blank.update(
@@ -382,21 +388,15 @@ class HomeScreen(WarroomScreen[None]):
         )
         blank.display = empty
         self.refresh_bindings()  # Withdraw: only with an incident to withdraw
-        if not empty:
-            # The cursor stays on its incident when others' incidents come and go around it.
-            ids = [incident.id for incident in incidents]
-            if selected_id in ids:
-                selected = ids.index(selected_id)
-            table.move_cursor(row=min(selected, table.row_count - 1))
 
     def on_resize(self) -> None:
-        if self._shown and self.size.width != self._width:
-            self.show(self._page)  # the title's width follows the screen's
+        if self._shown and self.size != self._laid_out_for:
+            self.show(self._page)  # the title's width follows the screen's (and the scroll bar)
 
-    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+    def on_incident_list_highlighted(self, message: IncidentList.Highlighted) -> None:
         """Near the end of the list: the next page of past incidents."""
-        table = message.data_table
-        near_the_end = message.cursor_row >= table.row_count - 5
+        table = message.incident_list
+        near_the_end = message.row >= table.row_count - 5
         if near_the_end and table.row_count < self._page.matching and not self._paging:
             self._paging = True
             self._past += HOME_PAST_PAGE
@@ -409,15 +409,10 @@ class HomeScreen(WarroomScreen[None]):
             self._paging = False
 
     def _selected_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
+        return self.query_one(HomeList).selected_id
 
-    def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
-        if message.row_key.value is not None:
-            self.go(OpenIncident(int(message.row_key.value)))
+    def on_incident_list_clicked(self, message: IncidentList.Clicked) -> None:
+        self.go(OpenIncident(message.incident_id))
 
     def action_open(self) -> None:
         incident_id = self._selected_id()
@@ -479,7 +474,7 @@ class HomeScreen(WarroomScreen[None]):
         shown.display = wanted.is_on
         self._past = HOME_PAST_PAGE
         self.run_worker(self.reload_list(), group="home-list")
-        self.query_one(DataTable).focus()
+        self.query_one(HomeList).focus()
 
     def action_search(self) -> None:
         across.search_everywhere(self)

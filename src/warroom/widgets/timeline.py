@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from warroom.domain.model import Event
 from warroom.widgets import timeline_rows as draw
+from warroom.widgets.cell_rows import looks_css
 from warroom.widgets.workarounds import grow_without_layout, sync_scroll_bar
 
 WINDOW = 300  # most events held at once
@@ -43,34 +44,7 @@ class Timeline(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"timeline--header", "timeline--cursor"}
     BORDER_SUBTITLE = "Enter view · e edit · d delete · * star · h hide"
 
-    # The look of Textual's DataTable, but for one thing: no tint when focused (the border
-    # says where focus is), so that rows drawn once stay right when focus comes and goes.
-    DEFAULT_CSS = """
-    Timeline {
-        background: $surface;
-        color: $foreground;
-        overflow-x: hidden;
-        & > .timeline--header {
-            text-style: bold;
-            background: $panel;
-            color: $foreground;
-        }
-        &:ansi > .timeline--header {
-            background: ansi_bright_blue;
-            color: ansi_default;
-        }
-        & > .timeline--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-            text-style: $block-cursor-blurred-text-style;
-        }
-        &:focus > .timeline--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-    }
-    """
+    DEFAULT_CSS = looks_css("Timeline", "timeline") + "Timeline { overflow-x: hidden; }"
 
     BINDINGS = [
         Binding("up", "cursor_up", "Up", show=False),

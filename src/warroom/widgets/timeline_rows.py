@@ -9,7 +9,6 @@ from datetime import tzinfo
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
@@ -17,12 +16,13 @@ from textual.strip import Strip
 from warroom.domain.model import Event, EventKind
 from warroom.domain.text import cell_line
 from warroom.domain.timefmt import clock_time, day_time
+from warroom.widgets import cell_rows
+from warroom.widgets.cell_rows import PADDING
 
 KIND_WIDTH = 8
 ACTOR_WIDTH = 14  # "who" on a narrow terminal
 WIDE_ACTOR_WIDTH = 32  # the most "who" takes on a wide one
 ROOMY_TEXT_WIDTH = 60  # what the text keeps before "who" grows past ACTOR_WIDTH
-PADDING = 1  # a space each side of every cell
 MIN_TEXT_WIDTH = 10
 
 KIND_STYLE: dict[EventKind, str] = {
@@ -100,12 +100,5 @@ def strip(
 ) -> Strip:
     """The row's cells, padded to their columns, as a strip `width` wide in `style` (`over`:
     the cursor's, over it)."""
-    line = Text(end="")
     widths = (time_width(dated), KIND_WIDTH, actor_width, text_width)
-    for cell, cell_width in zip(row, widths, strict=True):
-        cell.truncate(cell_width, overflow="ellipsis", pad=True)
-        line.append(" " * PADDING)
-        line.append_text(cell)
-        line.append(" " * PADDING)
-    segments = Segment.apply_style(line.render(console), style, over)
-    return Strip(segments).adjust_cell_length(width, style + (over or Style()))
+    return cell_rows.strip(console, row, widths, width, style, over)
