@@ -62,9 +62,12 @@ def no_rest_later() -> None:
 
 
 def no_screenful_first() -> None:
-    """The home screen's first frame lists the whole quick read, not a screenful of it."""
+    """The home screen's quick read takes every incident listed, and its first frame lists
+    them all, not a screenful."""
+    from warroom.cli import launch
     from warroom.screens.home import HomeScreen
 
+    launch.screenful = lambda: sys.maxsize
     HomeScreen._first_rows = lambda self: sys.maxsize  # type: ignore[method-assign]
 
 

@@ -132,19 +132,21 @@ def test_the_incident_list_reads_as_the_store_does(
     assert preview.incidents(str(db_path)) == store.list_incidents()
 
 
-def test_the_first_page_of_the_list_is_every_active_incident_and_the_newest_past_ones(
+def test_the_first_rows_of_the_list_are_the_active_incidents_then_the_newest_past_ones(
     db_path: Path, store: Store, clock: FrozenClock
 ) -> None:
-    made = [store.create_incident(f"n{n}", 3, commander="Bob", actor="Bob") for n in range(6)]
+    made = [store.create_incident(f"n{n}", 3, commander="Bob", actor="Bob") for n in range(7)]
     for incident in (made[0], made[1], made[3], made[4]):
         store.resolve(incident.id, actor="Bob")
     store.withdraw(made[5].id, "declared by mistake", actor="Bob")
     everything = {incident.id: incident for incident in store.list_incidents()}
-    page = preview.incidents(str(db_path), past=2)
-    assert page is not None
-    assert [incident.id for incident in page] == [made[5].id, made[4].id, made[2].id]
-    assert all(incident == everything[incident.id] for incident in page)
-    assert preview.incidents(str(db_path), past=0) == [everything[made[2].id]]
+    first = preview.incidents(str(db_path), first=4)
+    assert first is not None
+    assert [incident.id for incident in first] == [made[n].id for n in (6, 2, 4, 3)]
+    assert all(incident == everything[incident.id] for incident in first)
+    assert preview.incidents(str(db_path), first=1) == [everything[made[6].id]]
+    listed = preview.incidents(str(db_path), first=50)
+    assert [incident.id for incident in listed or ()] == [made[n].id for n in (6, 2, 4, 3, 1, 0)]
 
 
 def test_an_unknown_incident(db_path: Path, store: Store, clock: FrozenClock) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -13,7 +14,6 @@ from warroom.cli.output import out
 from warroom.domain.errors import BadInput, UnknownIncident
 from warroom.domain.labels import LabelKind, labels
 from warroom.domain.model import incident_key, parse_incident_ref
-from warroom.domain.room import HOME_PAST_PAGE
 from warroom.domain.severity import parse_severity
 from warroom.pacing import collector_off
 
@@ -112,6 +112,12 @@ def run_app(
         return _run_app(ctx, incident_id, store, postmortem=postmortem)
 
 
+def screenful() -> int:
+    """How many incidents the home screen's first frame lists: a row for each of the
+    terminal's lines, at most."""
+    return shutil.get_terminal_size().lines
+
+
 def _run_app(
     ctx: Context, incident_id: int | None, store: Store | None, *, postmortem: bool
 ) -> int:
@@ -121,7 +127,7 @@ def _run_app(
     if store is None:
         try:
             if incident_id is None:
-                incidents = preview.incidents(ctx.location, past=HOME_PAST_PAGE)
+                incidents = preview.incidents(ctx.location, first=screenful())
             elif postmortem:
                 config = ctx.config
                 report = preview.postmortem(

@@ -200,27 +200,34 @@ def _stored_postmortem(connection: sqlite3.Connection, incident_id: int) -> Post
     )
 
 
-def incidents(location: str, *, past: int | None = None) -> list[Incident] | None:
+def incidents(location: str, *, first: int | None = None) -> list[Incident] | None:
     """Every incident, newest first, for the home screen; None: open the store instead.
-    `past`: only the active ones and the newest `past` others (what the home screen shows
-    first: with 10,000 incidents, reading them all took 0.3 s)."""
+    `first`: only the first so many the home screen lists, none withdrawn: the active ones,
+    then the others, each newest first: a screenful (with 10,000 incidents, reading them all
+    took 0.3 s; the active ones and a page of the others, 11 ms; a screenful, under 1)."""
     try:
         with _reading(location) as connection:
             if connection is None:
                 return None
-            ended = "SELECT incident_id FROM milestone WHERE name IN (?, ?)"
-            ends = (Milestone.RESOLVED.value, Milestone.WITHDRAWN.value)
-            if past is None:
-                rows = connection.execute(
-                    "SELECT id, title, severity, phase, version FROM incident ORDER BY id DESC"
-                ).fetchall()
+            columns = "SELECT id, title, severity, phase, version FROM incident"
+            if first is None:
+                rows = connection.execute(f"{columns} ORDER BY id DESC").fetchall()
             else:
+                # Each incident's milestones looked up by its key, newest first, until there
+                # are enough: `id NOT IN (SELECT ...)` read every milestone (3 ms of 10,000).
+                reached = (
+                    "EXISTS (SELECT 1 FROM milestone WHERE incident_id = incident.id AND name = ?)"
+                )
+                ends = (Milestone.RESOLVED.value, Milestone.WITHDRAWN.value)
                 rows = connection.execute(
-                    "SELECT id, title, severity, phase, version FROM incident "
-                    f"WHERE id NOT IN ({ended}) OR id IN (SELECT id FROM incident "
-                    f"WHERE id IN ({ended}) ORDER BY id DESC LIMIT ?) ORDER BY id DESC",
-                    (*ends, *ends, past),
+                    f"{columns} WHERE NOT {reached} AND NOT {reached} ORDER BY id DESC LIMIT ?",
+                    (*ends, first),
                 ).fetchall()
+                if len(rows) < first:
+                    rows += connection.execute(
+                        f"{columns} WHERE {reached} AND NOT {reached} ORDER BY id DESC LIMIT ?",
+                        (*ends, first - len(rows)),
+                    ).fetchall()
             ids = json.dumps([row[0] for row in rows])
             chosen = "incident_id IN (SELECT value FROM json_each(?))"
             # Four reads for them all, not four an incident.
