@@ -1,15 +1,18 @@
-"""Rows of cells drawn as one strip each, with Textual's line API: the look and the drawing the
-timeline and the incident list share (both in place of a DataTable, which renders every visible
-cell through Rich again after any change)."""
+"""Rows of cells drawn as one strip each, with Textual's line API: the look, the drawing and
+the cursor the timeline and the incident list share (both in place of a DataTable, which
+renders every visible cell through Rich again after any change)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 PADDING = 1  # a space each side of every cell
@@ -67,3 +70,48 @@ def strip(
         line.append(pad)
     segments = Segment.apply_style(line.render(console), style, over)
     return Strip(segments).adjust_cell_length(width, style + (over or Style()))
+
+
+class CursorRows(ScrollView, can_focus=True):
+    """Rows under a header that stays, one line each, a cursor on one of them. A subclass
+    names its component classes `LOOK--header` and `LOOK--cursor` (`looks_css`)."""
+
+    LOOK: ClassVar[str]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._cursor = 0  # the row the cursor is on
+        self._looks: tuple[Style, Style, Style] | None = None  # base, header, cursor
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._looks = None  # the theme, focus or a class changed: look again
+
+    def _looks_now(self) -> tuple[Style, Style, Style]:
+        if self._looks is None:
+            self._looks = (
+                self.rich_style,
+                self.get_component_rich_style(f"{self.LOOK}--header"),
+                self.get_component_rich_style(f"{self.LOOK}--cursor"),
+            )
+        return self._looks
+
+    def _rows_in_view(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)  # under the header
+
+    def _in_view(self, row: int) -> bool:
+        top = round(self.scroll_y)
+        return top <= row < top + self._rows_in_view()
+
+    def _scroll_to_cursor(self) -> None:
+        rows = self._rows_in_view()
+        top = round(self.scroll_y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, force=True)
+        elif self._cursor >= top + rows:
+            self.scroll_to(y=self._cursor - rows + 1, animate=False, force=True)
+
+    def _refresh_row(self, row: int) -> None:
+        y = row - round(self.scroll_y) + 1  # under the header
+        if 0 < y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))

@@ -19,20 +19,20 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from warroom.widgets import cell_rows
-from warroom.widgets.cell_rows import PADDING, looks_css
+from warroom.widgets.cell_rows import PADDING, CursorRows, looks_css
 from warroom.widgets.workarounds import sync_scroll_bar
 
 Column = tuple[str, int]  # its label, and its width in cells (padding aside)
 Cells = tuple[Text, ...]
 
 
-class IncidentList(ScrollView, can_focus=True):
+class IncidentList(CursorRows):
     """Rows of cells, each row an incident's (by its id)."""
 
+    LOOK = "incident-list"
     COMPONENT_CLASSES = {"incident-list--header", "incident-list--cursor"}
     DEFAULT_CSS = looks_css("IncidentList", "incident-list")
 
@@ -72,12 +72,10 @@ class IncidentList(ScrollView, can_focus=True):
         self._columns: tuple[Column, ...] = ()
         self._ids: list[int] = []
         self._rows: list[Cells] = []
-        self._cursor = 0
         # Rows drawn whole (before the sideways scroll), by row, for one look and list; the
         # cursor's row is drawn on demand.
         self._drawn: dict[int, Strip] = {}
         self._drawn_for: Style | None = None
-        self._looks: tuple[Style, Style, Style] | None = None  # base, header, cursor
 
     # ---- what the screen calls ----------------------------------------------------------
 
@@ -127,40 +125,13 @@ class IncidentList(ScrollView, can_focus=True):
         if moved:
             self.post_message(self.Highlighted(self, row))
 
-    # ---- inside ---------------------------------------------------------------------------
-
-    def _rows_in_view(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)  # under the header
-
-    def _scroll_to_cursor(self) -> None:
-        rows = self._rows_in_view()
-        top = round(self.scroll_y)
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, force=True)
-        elif self._cursor >= top + rows:
-            self.scroll_to(y=self._cursor - rows + 1, animate=False, force=True)
-
-    def _refresh_row(self, row: int) -> None:
-        y = row - round(self.scroll_y) + 1  # under the header
-        if 0 < y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
-
     # ---- drawing --------------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._looks = None  # the theme, focus or a class changed: look again
-
     def render_lines(self, crop: Region) -> list[Strip]:
-        if self._looks is None:
-            self._looks = (
-                self.rich_style,
-                self.get_component_rich_style("incident-list--header"),
-                self.get_component_rich_style("incident-list--cursor"),
-            )
-        if self._looks[0] != self._drawn_for:
+        base = self._looks_now()[0]
+        if base != self._drawn_for:
             self._drawn.clear()
-            self._drawn_for = self._looks[0]
+            self._drawn_for = base
         sync_scroll_bar(self)
         return super().render_lines(crop)
 

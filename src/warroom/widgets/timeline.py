@@ -21,12 +21,11 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from warroom.domain.model import Event
 from warroom.widgets import timeline_rows as draw
-from warroom.widgets.cell_rows import looks_css
+from warroom.widgets.cell_rows import CursorRows, looks_css
 from warroom.widgets.workarounds import grow_without_layout, sync_scroll_bar
 
 WINDOW = 300  # most events held at once
@@ -37,10 +36,11 @@ def _order(event: Event) -> tuple[datetime, int]:
     return (event.occurred_at, event.id)
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(CursorRows):
     """Events, oldest at the top, newest at the bottom, under a header that stays; the cursor
     selects one."""
 
+    LOOK = "timeline"
     COMPONENT_CLASSES = {"timeline--header", "timeline--cursor"}
     BORDER_SUBTITLE = "Enter view · e edit · d delete · * star · h hide"
 
@@ -117,12 +117,10 @@ class Timeline(ScrollView, can_focus=True):
         # Rows the keys moved past an edge of the window while the page beyond it was read
         # (negative: up); moved once it is in.
         self._owed = 0
-        self._cursor = 0
         # Rows drawn, by event id, with the event as drawn, for one width and look
         # (`_drawn_for`); the cursor's row is drawn on demand.
         self._drawn: dict[int, tuple[Event, Strip]] = {}
         self._drawn_for: tuple[object, ...] = ()
-        self._looks: tuple[Style, Style, Style] | None = None  # base, header, cursor
         self._widths_now = (0, 0, 0)  # the strip's, the text's and who's, for this paint
         self._widest_actor = 0  # cells, of the names in the window
         # Callbacks waiting for a row to be on the screen, by event id; and those whose row this
@@ -360,43 +358,14 @@ class Timeline(ScrollView, can_focus=True):
         if size != self.virtual_size and not grow_without_layout(self, size):
             self.virtual_size = size
 
-    def _rows_in_view(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)  # under the header
-
-    def _in_view(self, row: int) -> bool:
-        top = round(self.scroll_y)
-        return top <= row < top + self._rows_in_view()
-
-    def _scroll_to_cursor(self) -> None:
-        rows = self._rows_in_view()
-        top = round(self.scroll_y)
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, force=True)
-        elif self._cursor >= top + rows:
-            self.scroll_to(y=self._cursor - rows + 1, animate=False, force=True)
-
-    def _refresh_row(self, row: int) -> None:
-        y = row - round(self.scroll_y) + 1  # under the header
-        if 0 < y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
-
     # ---- drawing --------------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._looks = None  # the theme, focus or a class changed: look again
-
     def render_lines(self, crop: Region) -> list[Strip]:
-        if self._looks is None:
-            self._looks = (
-                self.rich_style,
-                self.get_component_rich_style("timeline--header"),
-                self.get_component_rich_style("timeline--cursor"),
-            )
+        looks = self._looks_now()
         sync_scroll_bar(self)
         actor = self._actor_width()
         self._widths_now = (self.scrollable_content_region.width, self._text_width(actor), actor)
-        drawn_for = (*self._widths_now, self._looks[0], self._show_dates)
+        drawn_for = (*self._widths_now, looks[0], self._show_dates)
         if drawn_for != self._drawn_for:
             self._drawn.clear()
             self._drawn_for = drawn_for
